@@ -1,0 +1,27 @@
+"""The few exceptions for when the pipeline cannot go on.
+
+Bad data is never an exception (it is an Issue record); these are for a run that cannot
+proceed at all. The CLI and the flow turn them into a user message and an exit code.
+"""
+
+
+class GiamngheoError(Exception):
+    """Base class: a condition the user can fix, with a message meant for them."""
+
+    exit_code = 1
+
+
+class ConfigurationError(GiamngheoError):
+    """Settings, paths or arguments are unusable (exit code 2)."""
+
+    exit_code = 2
+
+
+class RegistryError(GiamngheoError):
+    """The admin registry file is malformed (exit code 2)."""
+
+    exit_code = 2
+
+
+class WarehouseError(GiamngheoError):
+    """The warehouse cannot be opened, migrated or written."""

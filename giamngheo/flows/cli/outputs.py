@@ -1,0 +1,80 @@
+"""Commands that write workbooks: `report` and `template`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from giamngheo.errors import ConfigurationError
+from giamngheo.flows.cli.main import settings_from
+from giamngheo.flows.cli.render import console
+from giamngheo.warehouse.store import Warehouse
+
+
+@click.command()
+@click.option("--year", type=int, required=True, help="Năm của danh sách (list year).")
+@click.option("--unit", help="Mã đơn vị cấp trên (parent unit code); default every district.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    help="Thư mục ghi (output folder). Default <home>/reports.",
+)
+@click.pass_context
+def report(ctx: click.Context, year: int, unit: str | None, out: str | None) -> None:
+    """Ghi báo cáo tổng hợp (write the report workbook of a district or any parent unit).
+
+    \b
+    Ví dụ (example):
+      giamngheo report --year 2024 --unit 476
+    """
+    from giamngheo.flows.reporting import report_units, write_unit_report
+
+    settings = settings_from(ctx)
+    out_dir = Path(out) if out else settings.reports
+    with Warehouse(settings.warehouse_path, read_only=True) as wh:
+        units = [unit] if unit else report_units(wh.admin_units())
+        for code in units:
+            path = write_unit_report(wh, code, year, out_dir)
+            console().print(f"Báo cáo (report): {path}")
+
+
+@click.command()
+@click.option("--commune", required=True, help="Mã xã (commune code), e.g. 19834.")
+@click.option("--year", type=int, required=True, help="Năm của danh sách (list year).")
+@click.option(
+    "--out", type=click.Path(file_okay=False), required=True, help="Thư mục ghi (output folder)."
+)
+@click.pass_context
+def template(ctx: click.Context, commune: str, year: int, out: str) -> None:
+    """Ghi mẫu danh sách hộ cho từng thôn của một xã (blank village workbooks, pre-filled).
+
+    \b
+    Ví dụ (example):
+      giamngheo template --commune 19834 --year 2025 --out mau
+    """
+    from giamngheo.workbooks.template import write_village_workbook
+
+    settings = settings_from(ctx)
+    with Warehouse(settings.warehouse_path, read_only=True) as wh:
+        units = wh.admin_units().set_index("code")
+    if commune not in units.index or units.loc[commune, "level"] != "commune":
+        raise ConfigurationError(
+            f"Mã xã '{commune}' không có trong danh mục (commune code not in the registry)."
+        )
+    district = units.loc[commune, "parent_code"]
+    province = units.loc[district, "parent_code"] if district in units.index else None
+    villages = units[(units["level"] == "village") & (units["parent_code"] == commune)]
+    for code, v in villages.sort_index().iterrows():
+        meta = {
+            "province_code": province, "district_code": district, "commune_code": commune,
+            "commune_name": units.loc[commune, "name"], "village_code": code,
+            "village_name": v["name"], "year": year, "area": v["area"],
+        }  # fmt: skip
+        path = write_village_workbook(Path(out) / f"{code}_{year}.xlsx", meta)
+        console().print(f"Mẫu (template): {path}")
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(report)
+    cli.add_command(template)

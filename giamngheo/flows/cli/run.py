@@ -1,0 +1,154 @@
+"""Commands that run the nightly flow: `ingest` and `demo`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+
+import click
+
+from giamngheo.flows.cli.main import settings_from
+from giamngheo.flows.cli.render import console, print_frame, vi_rate
+
+RUNNERS = click.Choice(["process", "thread"])
+
+
+@click.command()
+@click.option(
+    "--inbox",
+    type=click.Path(file_okay=False),
+    help="Thư mục tệp nộp (inbox). Default <home>/inbox.",
+)
+@click.option("--force", is_flag=True, help="Nạp lại cả tệp đã nạp (reload unchanged files too).")
+@click.option(
+    "--runner", type=RUNNERS, default="process", show_default=True, help="Task runner for reading."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="In tóm tắt dạng JSON (machine-readable summary)."
+)
+@click.pass_context
+def ingest(ctx: click.Context, inbox: str | None, force: bool, runner: str, as_json: bool) -> None:
+    """Nạp các tệp mới hoặc đã sửa trong inbox (load new or corrected workbooks).
+
+    Runs the nightly flow once: discover, read, validate, load, report. Exit code 0 when
+    everything loaded, 3 when some submissions were rejected.
+
+    \b
+    Ví dụ (example):
+      giamngheo ingest --inbox data/inbox --json
+    """
+    from giamngheo.flows.nightly import run_nightly
+
+    settings = settings_from(ctx, inbox=inbox)
+    summary = run_nightly(settings, force=force, runner=runner)
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        print_summary(summary)
+    sys.exit(summary.exit_code)
+
+
+@click.command()
+@click.option(
+    "--runner", type=RUNNERS, default="process", show_default=True, help="Task runner for reading."
+)
+@click.pass_context
+def demo(ctx: click.Context, runner: str) -> None:
+    """Chạy thử trên huyện mẫu Phong Điền (run the whole pipeline on the sample district).
+
+    Loads the bundled admin registry, writes one village workbook per village and year into
+    the inbox (existing files are kept), runs the nightly flow and prints the figures.
+
+    \b
+    Ví dụ (example):
+      giamngheo demo
+    """
+    from giamngheo.flows.nightly import run_nightly
+    from giamngheo.warehouse.registry import read_registry, sample_registry_path
+    from giamngheo.warehouse.store import Warehouse
+    from giamngheo.workbooks.sample import write_sample_inbox
+
+    settings = settings_from(ctx)
+    registry = read_registry(sample_registry_path())
+    with Warehouse(settings.warehouse_path) as wh:
+        wh.migrate()
+        wh.replace_admin_units(registry)
+    written = write_sample_inbox(settings.inbox, registry)
+    out = console()
+    out.print(f"Đã tạo {len(written)} tệp mẫu (sample workbooks written) in {settings.inbox}")
+    # The sample files were written a moment ago: they are complete, not still being written.
+    summary = run_nightly(replace(settings, settle_seconds=0), runner=runner)
+    print_summary(summary, show_communes=False, show_reports=False)
+    with Warehouse(settings.warehouse_path, read_only=True) as wh:
+        for (year,) in wh.con.execute(
+            "select distinct year from commune_poverty order by year"
+        ).fetchall():
+            frame = wh.query(COMMUNE_FIGURES, [year])
+            print_frame(
+                _vi_rates(frame),
+                "table",
+                title=f"Hộ nghèo theo xã năm {year} (poor households by commune)",
+            )
+        frame = wh.query(VILLAGE_FIGURES, [DIEN_HOA, 2024])
+        if len(frame):
+            print_frame(
+                _vi_rates(frame), "table", title="Xã Điền Hòa năm 2024, theo thôn (by village)"
+            )
+        reports = sorted(settings.reports.glob("*.xlsx"))
+    for path in reports:
+        out.print(f"Báo cáo (report): {path}")
+    out.print(f"Kho dữ liệu (warehouse): {settings.warehouse_path}")
+    sys.exit(summary.exit_code)
+
+
+COMMUNE_FIGURES = """
+select commune_code as "Mã xã", commune_name as "Xã", village_count as "Số thôn",
+       total_households as "Tổng số hộ", poor_households as "Hộ nghèo", poor_rate_pct as "Tỷ lệ %",
+       near_poor_households as "Hộ cận nghèo", near_poor_rate_pct as "Tỷ lệ % cận nghèo"
+from commune_poverty where year = ? order by commune_code
+"""
+
+
+VILLAGE_FIGURES = """
+select village_name as "Thôn", total_households as "Tổng số hộ", poor_households as "Hộ nghèo",
+       poor_rate_pct as "Tỷ lệ %"
+from village_poverty where commune_code = ? and year = ?
+order by village_code
+"""
+DIEN_HOA = "19834"
+
+
+def _vi_rates(frame):
+    for col in frame.columns:
+        if col.startswith("Tỷ lệ"):
+            frame[col] = frame[col].map(vi_rate)
+    return frame
+
+
+def print_summary(summary, show_communes: bool = True, show_reports: bool = True) -> None:
+    out = console()
+    out.print(
+        f"Tệp (files): {summary.seen} thấy (seen) · {summary.loaded} nạp (loaded) · "
+        f"{summary.rejected} bị từ chối (rejected) · {summary.superseded} bị thay thế (superseded) · "
+        f"{summary.skipped} đã nạp trước (already loaded) · {summary.still_writing} đang ghi (still being written)"
+    )
+    if summary.households_loaded:
+        out.print(f"Hộ đã nạp (households loaded): {summary.households_loaded}")
+    for rej in summary.rejected_files:
+        out.print(
+            f"[red]Từ chối (rejected)[/red] {rej['file']} [{rej['submission_id']}]: {rej['first_issue']}"
+        )
+    if show_communes and summary.communes:
+        import pandas as pd
+
+        frame = pd.DataFrame(summary.communes)
+        print_frame(frame, "table", title="Theo xã (by commune)")
+    if show_reports:
+        for path in summary.reports:
+            out.print(f"Báo cáo (report): {path}")
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(ingest)
+    cli.add_command(demo)

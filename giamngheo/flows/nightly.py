@@ -1,0 +1,207 @@
+"""The nightly consolidation flow: discover, read, validate, load, report.
+
+Orchestration only: every step is a function in `steps.py`. Reading runs in parallel on the
+task runner; validation runs once over the whole batch; loading is one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+
+from giamngheo.errors import ConfigurationError
+from giamngheo.flows import steps
+from giamngheo.flows.reporting import report_units, write_unit_report
+from giamngheo.flows.settings import Settings
+from giamngheo.warehouse.store import Batch, Warehouse
+
+FLOW_NAME = "nightly-consolidation"
+
+
+@dataclass
+class RunSummary:
+    """What one run did, for the CLI, the logs and machines (`--json`)."""
+
+    run_id: str
+    seen: int = 0
+    loaded: int = 0
+    rejected: int = 0
+    superseded: int = 0
+    skipped: int = 0
+    still_writing: int = 0
+    households_loaded: int = 0
+    rejected_files: list[dict] = field(default_factory=list)
+    communes: list[dict] = field(default_factory=list)
+    reports: list[str] = field(default_factory=list)
+    warehouse: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        return 3 if self.rejected else 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@task(name="discover", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+def discover_files(settings: Settings, force: bool) -> tuple[steps.Discovery, pd.DataFrame]:
+    """Fingerprint the inbox against the warehouse, and read the admin registry."""
+    with Warehouse(settings.warehouse_path) as wh:
+        wh.migrate()
+        known = wh.fingerprints()
+        registry = wh.admin_units()
+    if registry.empty:
+        raise ConfigurationError(
+            "Chưa nạp danh mục đơn vị hành chính: chạy 'giamngheo registry load FILE.csv'. "
+            "(The admin registry is empty: run 'giamngheo registry load FILE.csv'.)"
+        )
+    found = steps.discover(
+        settings.inbox, known, force=force, settle_seconds=settings.settle_seconds
+    )
+    return found, registry
+
+
+@task(name="read-workbooks", cache_policy=NO_CACHE)
+def read_workbooks(candidates: list[steps.Candidate]):
+    return steps.read_files(candidates)
+
+
+@task(name="validate", cache_policy=NO_CACHE)
+def validate_batch(candidates, submissions, registry) -> steps.Validated:
+    return steps.validate(candidates, submissions, registry)
+
+
+@task(name="load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def load_batch(settings: Settings, validated: steps.Validated, run_id: str, flow_run_id: str):
+    """Stage accepted households as Parquet and write everything in one transaction."""
+    parquet = steps.stage_households(validated.households, settings.staging, run_id)
+    table = validated.submissions.assign(processed_at=dt.datetime.now(), flow_run_id=flow_run_id)
+    batch = Batch(
+        submissions=table,
+        village_reports=validated.village_reports,
+        issues=steps.issues_table(validated.issues),
+        households_parquet=parquet,
+    )
+    with Warehouse(settings.warehouse_path) as wh:
+        wh.load_batch(batch)
+    if parquet is not None:
+        parquet.unlink()
+        parquet.parent.rmdir()
+
+
+@task(name="report", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2)
+def write_reports(settings: Settings, years: list[int]) -> tuple[list[str], list[dict]]:
+    """Rewrite the report of every parent unit for the years this run changed."""
+    paths: list[str] = []
+    with Warehouse(settings.warehouse_path, read_only=True) as wh:
+        units = wh.admin_units()
+        for year in years:
+            for unit in report_units(units):
+                paths.append(str(write_unit_report(wh, unit, year, settings.reports)))
+        communes = wh.query(
+            "select commune_code, commune_name, year, village_count, total_households,"
+            " poor_households, poor_rate_pct, near_poor_households, near_poor_rate_pct"
+            " from commune_poverty where year in (select unnest(?)) order by year, commune_code",
+            [years],
+        )
+    return paths, communes.to_dict("records")
+
+
+def task_runner(kind: str, max_workers: int):
+    """The task runner for parsing: a process pool by default, threads as an option."""
+    if kind == "process":
+        return ProcessPoolTaskRunner(max_workers=max_workers)
+    if kind == "thread":
+        return ThreadPoolTaskRunner(max_workers=max_workers)
+    raise ConfigurationError(f"Unknown runner '{kind}' (process | thread).")
+
+
+def _chunks(items: list, size: int) -> list[list]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+@flow(name=FLOW_NAME, log_prints=False, validate_parameters=False)
+def nightly_consolidation(settings: Settings, force: bool = False) -> RunSummary:
+    """Consolidate every new or corrected village workbook in the inbox into the warehouse."""
+    logger = get_run_logger()
+    from prefect.runtime import flow_run
+
+    run_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    summary = RunSummary(run_id=run_id, warehouse=str(settings.warehouse_path))
+    found, registry = discover_files(settings, force)
+    summary.skipped = len(found.already_loaded)
+    summary.still_writing = len(found.still_writing)
+    summary.seen = len(found.candidates) + summary.skipped + summary.still_writing
+    logger.info(
+        "Discovered %d new file(s), %d already loaded, %d still being written",
+        len(found.candidates), summary.skipped, summary.still_writing,
+    )  # fmt: skip
+    if not found.candidates:
+        return summary
+    _share_api_url_with_workers()
+    futures = read_workbooks.map(_chunks(found.candidates, settings.read_batch))
+    submissions = [s for chunk in futures.result() for s in chunk]
+    validated = validate_batch(found.candidates, submissions, registry)
+    load_batch(settings, validated, run_id, str(flow_run.id or ""))
+    table = validated.submissions
+    summary.loaded = int((table["status"] == steps.LOADED).sum())
+    summary.rejected = int((table["status"] == steps.REJECTED).sum())
+    summary.superseded = int((table["status"] == steps.SUPERSEDED).sum())
+    summary.households_loaded = len(validated.households)
+    first_issue = {}
+    for issue in validated.issues:
+        if issue.severity == "error":
+            first_issue.setdefault(issue.submission_id, issue)
+    for row in table[table["status"] == steps.REJECTED].itertuples(index=False):
+        issue = first_issue.get(row.submission_id)
+        summary.rejected_files.append(
+            {
+                "submission_id": row.submission_id,
+                "file": row.file_path,
+                "errors": int(row.error_count),
+                "first_issue": issue.message_vi if issue else "",
+            }
+        )
+    years = sorted({int(y) for y in table.loc[table["status"] == steps.LOADED, "year"].dropna()})
+    if years:
+        summary.reports, summary.communes = write_reports(settings, years)
+    logger.info(
+        "Loaded %d, rejected %d, superseded %d; %d households",
+        summary.loaded, summary.rejected, summary.superseded, summary.households_loaded,
+    )  # fmt: skip
+    return summary
+
+
+def _share_api_url_with_workers() -> None:
+    """Point process-pool workers at this run's API instead of each starting its own server.
+
+    Without PREFECT_API_URL, Prefect serves a run from a temporary local server; a spawned
+    worker process does not inherit it from the settings context, only from the environment.
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        return
+    from prefect.settings import get_current_settings
+
+    url = get_current_settings().api.url
+    if not url:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        server = SubprocessASGIServer()  # the running temporary server (a singleton)
+        url = server.api_url if server.running else None
+    if url:
+        os.environ["PREFECT_API_URL"] = str(url)
+
+
+def run_nightly(settings: Settings, force: bool = False, runner: str = "process") -> RunSummary:
+    """Run the flow with the chosen task runner (the CLI's and the schedule's entry point)."""
+    configured = nightly_consolidation.with_options(
+        task_runner=task_runner(runner, settings.max_workers)
+    )
+    return configured(settings, force=force)

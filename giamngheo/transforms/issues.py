@@ -1,0 +1,247 @@
+"""Validation findings as records (DESIGN §5).
+
+A finding is data, never an exception: a stable code, a severity, where it is (file, sheet,
+Excel cell such as "F12"), the offending value, and a message in Vietnamese for the village
+officer with English beside it for logs. The catalogue below is the one place messages live.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
+
+import pandas as pd
+
+from giamngheo.transforms.columns import METADATA_FIELDS, TEMPLATE_HEADERS
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Message:
+    """A catalogue entry: default severity and message templates (str.format fields)."""
+
+    severity: str
+    vi: str
+    en: str
+
+
+CATALOGUE: dict[str, Message] = {
+    # Files
+    "FILE-UNREADABLE": Message(
+        ERROR,
+        "Không đọc được tệp '{value}': {detail_vi}. Hãy lưu lại bằng Excel (.xlsx) rồi gửi lại.",
+        "Cannot read file '{value}': {detail_en}.",
+    ),
+    "FILE-NO-TABLE": Message(
+        ERROR,
+        "Không tìm thấy bảng danh sách hộ (cần các cột Mã hộ, Họ và tên chủ hộ, Số nhân khẩu…).",
+        "No household table found (looked for Mã hộ, Họ và tên chủ hộ, Số nhân khẩu…).",
+    ),
+    "FILE-MISSING-COLUMN": Message(
+        ERROR,
+        "Bảng danh sách hộ thiếu cột '{value}'. Hãy thêm cột này theo mẫu.",
+        "The household table has no '{value}' column.",
+    ),
+    # Village metadata
+    "VR-MISSING": Message(
+        ERROR,
+        "Thiếu thông tin '{value}' (sheet 'Thông tin chung'). Hãy điền vào ô bên cạnh nhãn.",
+        "Missing metadata '{value}'.",
+    ),
+    "VR-UNKNOWN-VILLAGE": Message(
+        ERROR,
+        "Mã thôn '{value}' không có trong danh mục đơn vị hành chính. Kiểm tra lại mã thôn.",
+        "Village code '{value}' is not in the admin registry.",
+    ),
+    "VR-BAD-YEAR": Message(
+        ERROR,
+        "Năm '{value}' không hợp lệ: chuẩn nghèo chỉ áp dụng cho các năm {first}–{last}.",
+        "Year '{value}' is not covered by a poverty standard ({first}-{last}).",
+    ),
+    "VR-BAD-AREA": Message(
+        ERROR,
+        "Khu vực '{value}' không hợp lệ: ghi 'Nông thôn' hoặc 'Thành thị'.",
+        "Area '{value}' is neither rural nor urban.",
+    ),
+    "VR-BAD-TOTAL": Message(
+        ERROR,
+        "Tổng số hộ dân cư '{value}' phải là số nguyên dương.",
+        "Total households '{value}' is not a positive whole number.",
+    ),
+    "VR-TOO-MANY": Message(
+        ERROR,
+        "Danh sách có {value} hộ, nhiều hơn tổng số hộ dân cư của thôn ({total}).",
+        "The list has {value} households, more than the village's total ({total}).",
+    ),
+    # Household cells
+    "HH-ID-MISSING": Message(
+        ERROR,
+        "Ô {cell}: thiếu mã hộ. Mỗi hộ phải có mã hộ riêng.",
+        "Cell {cell}: household code is missing.",
+    ),
+    "HH-DUP-ID": Message(
+        ERROR,
+        "Ô {cell}: mã hộ '{value}' bị trùng trong danh sách của thôn.",
+        "Cell {cell}: household code '{value}' appears more than once in the village list.",
+    ),
+    "HH-NAME-MISSING": Message(
+        ERROR,
+        "Ô {cell}: thiếu họ và tên chủ hộ.",
+        "Cell {cell}: household head name is missing.",
+    ),
+    "HH-MEMBERS": Message(
+        ERROR,
+        "Ô {cell}: số nhân khẩu '{value}' phải là số nguyên từ 1 đến 30.",
+        "Cell {cell}: members '{value}' must be a whole number from 1 to 30.",
+    ),
+    "HH-INCOME-NAN": Message(
+        ERROR,
+        "Ô {cell}: thu nhập '{value}' không phải là số. Ghi số nghìn đồng/người/tháng, ví dụ 1.200.",
+        "Cell {cell}: income '{value}' is not a number.",
+    ),
+    "HH-INCOME-RANGE": Message(
+        ERROR,
+        "Ô {cell}: thu nhập '{value}' nằm ngoài khoảng hợp lý (0 đến 100.000 nghìn đồng).",
+        "Cell {cell}: income '{value}' is outside 0-100,000 thousand VND.",
+    ),
+    "HH-MARK": Message(
+        ERROR,
+        "Ô {cell}: không hiểu dấu '{value}'. Ghi 'x' nếu hộ thiếu hụt, để trống nếu không.",
+        "Cell {cell}: mark '{value}' is not recognised (use 'x' or leave blank).",
+    ),
+    "HH-CLASS": Message(
+        ERROR,
+        "Ô {cell}: phân loại '{value}' không hợp lệ. Chọn Nghèo, Cận nghèo hoặc Mức sống trung bình.",
+        "Cell {cell}: class '{value}' is not one of the allowed classes.",
+    ),
+    "HH-CLASS-MISMATCH": Message(
+        ERROR,
+        "Ô {cell}: phân loại '{value}' không đúng chuẩn nghèo: thu nhập {income} nghìn đồng và "
+        "{deprivations} chỉ số thiếu hụt là hộ '{expected}'.",
+        "Cell {cell}: class '{value}' contradicts the standard: income {income} thousand VND "
+        "and {deprivations} deprivations give '{expected}'.",
+    ),
+    "HH-FORMULA-ERROR": Message(
+        ERROR,
+        "Ô {cell}: công thức bị lỗi ({value}). Hãy nhập giá trị thay cho công thức.",
+        "Cell {cell}: formula error value {value}.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One finding about one submission, located to the cell when there is one."""
+
+    code: str
+    severity: str
+    submission_id: str
+    file: str
+    sheet: str | None
+    cell: str | None
+    column: str | None
+    value: str | None
+    message_vi: str
+    message_en: str
+
+
+ISSUE_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Issue))
+
+
+def make_issue(
+    code: str,
+    *,
+    submission_id: str,
+    file: str,
+    sheet: str | None = None,
+    cell: str | None = None,
+    column: str | None = None,
+    value: object = None,
+    severity: str | None = None,
+    **details: object,
+) -> Issue:
+    """Build an Issue from the catalogue, filling its message templates."""
+    entry = CATALOGUE[code]
+    shown = "" if value is None else str(value)
+    context = {"cell": cell or "", "value": shown, **details}
+    return Issue(
+        code=code,
+        severity=severity or entry.severity,
+        submission_id=submission_id,
+        file=file,
+        sheet=sheet,
+        cell=cell,
+        column=column,
+        value=None if value is None else shown,
+        message_vi=entry.vi.format_map(_Defaults(context)),
+        message_en=entry.en.format_map(_Defaults(context)),
+    )
+
+
+class _Defaults(dict):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def issues_frame(issues: Iterable[Issue]) -> pd.DataFrame:
+    """Flatten issues to a frame with one row per issue (columns `ISSUE_COLUMNS`)."""
+    rows = [asdict(i) for i in issues]
+    return pd.DataFrame(rows, columns=list(ISSUE_COLUMNS)).astype("string")
+
+
+def has_errors(issues: Iterable[Issue]) -> bool:
+    """True when any issue would reject its submission."""
+    return any(i.severity == ERROR for i in issues)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a submission's fields sit, so a finding about a field can name its cell."""
+
+    submission_id: str
+    file: str
+    sheet: str | None = None
+    columns: dict[str, str] | None = None  # household field -> column letter
+    metadata_cells: dict[str, tuple[str, str]] | None = None  # metadata field -> (sheet, cell)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule's verdict on one field of one submission, before it is located and worded.
+
+    `row` is the Excel row of a household field, None for a metadata field or the whole file.
+    """
+
+    code: str
+    submission_id: str
+    field: str | None = None
+    row: int | None = None
+    value: object = None
+    severity: str | None = None
+    details: tuple[tuple[str, object], ...] = ()
+
+
+def locate(finding: Finding, source: Source) -> Issue:
+    """Turn a finding into an Issue at the right sheet and cell of its submission's file."""
+    sheet = cell = column = None
+    if finding.row is not None and finding.field:
+        sheet = source.sheet
+        letter = (source.columns or {}).get(finding.field)
+        cell = f"{letter}{finding.row}" if letter else None
+        column = TEMPLATE_HEADERS.get(finding.field, finding.field)
+    elif finding.field:
+        sheet, cell = (source.metadata_cells or {}).get(finding.field, (None, None))
+        column = METADATA_FIELDS.get(finding.field, finding.field)
+    return make_issue(
+        finding.code,
+        submission_id=finding.submission_id,
+        file=source.file,
+        sheet=sheet,
+        cell=cell,
+        column=column,
+        value=finding.value,
+        severity=finding.severity,
+        **dict(finding.details),
+    )

@@ -1,0 +1,60 @@
+"""The admin registry (province → district → commune → village) and its consistency rules."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+REGISTRY_COLUMNS = ("code", "level", "name", "parent_code", "area")
+LEVELS = ("province", "district", "commune", "village")
+_PARENT_LEVEL = {"district": "province", "commune": "district", "village": "commune"}
+_CODE_PATTERN = {
+    "province": re.compile(r"\d{2}"),
+    "district": re.compile(r"\d{3}"),
+    "commune": re.compile(r"\d{5}"),
+    "village": re.compile(r"\d{5}-\d{2}"),
+}
+
+
+def registry_problems(units: pd.DataFrame) -> list[str]:
+    """Everything wrong with a registry frame, as sentences; empty when it is usable.
+
+    Checks: the columns, known levels, code formats (village = <commune>-<2 digits>), unique
+    codes, every parent present at the level above, and area rural | urban for communes and
+    villages. A commune may report to a province directly (districts were abolished in 2025).
+    """
+    missing = [c for c in REGISTRY_COLUMNS if c not in units.columns]
+    if missing:
+        return [f"missing columns: {', '.join(missing)}"]
+    problems: list[str] = []
+    levels = dict(zip(units["code"], units["level"], strict=False))
+    duplicated = units.loc[units["code"].duplicated(), "code"].tolist()
+    if duplicated:
+        problems.append(f"duplicate codes: {', '.join(map(str, duplicated[:10]))}")
+    for row in units.itertuples(index=False):
+        where = f"line for code {row.code!r}"
+        if row.level not in LEVELS:
+            problems.append(f"{where}: unknown level {row.level!r}")
+            continue
+        if not isinstance(row.code, str) or not _CODE_PATTERN[row.level].fullmatch(row.code):
+            problems.append(f"{where}: code does not fit level {row.level}")
+        if not isinstance(row.name, str) or not row.name.strip():
+            problems.append(f"{where}: name is empty")
+        if row.level == "province":
+            continue
+        parent_level = levels.get(row.parent_code)
+        allowed = {_PARENT_LEVEL[row.level]} | ({"province"} if row.level == "commune" else set())
+        if parent_level not in allowed:
+            problems.append(
+                f"{where}: parent {row.parent_code!r} is not a known {' or '.join(sorted(allowed))}"
+            )
+        if (
+            row.level == "village"
+            and isinstance(row.code, str)
+            and not row.code.startswith(f"{row.parent_code}-")
+        ):
+            problems.append(f"{where}: a village code starts with its commune's code")
+        if row.level in ("commune", "village") and row.area not in ("rural", "urban"):
+            problems.append(f"{where}: area must be rural or urban")
+    return problems

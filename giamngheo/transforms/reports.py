@@ -1,0 +1,136 @@
+"""Report tables as DataFrames, in the order and with the figures the official forms print.
+
+The workbook writer only lays these out; every number is decided here, from the village
+summaries, so a report and the warehouse views cannot disagree.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from giamngheo.transforms.aggregate import COUNT_COLUMNS, add_rates, rate_pct, rollup
+
+# Columns of "Tổng hợp kết quả rà soát" (DESIGN §7), after TT and Phường/Xã.
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "total_households",
+    "total_persons",
+    "poor_households",
+    "poor_rate_pct",
+    "near_poor_households",
+    "near_poor_rate_pct",
+    "average_households",
+    "average_rate_pct",
+    "poor_persons",
+    "poor_persons_rate_pct",
+    "near_poor_persons",
+    "near_poor_persons_rate_pct",
+    "average_persons",
+    "average_persons_rate_pct",
+)
+
+
+def summary_table(
+    villages: pd.DataFrame, units: pd.DataFrame, parent_code: str, year: int
+) -> pd.DataFrame:
+    """Tổng hợp: the parent unit's total row ("1") then one row per commune ("1.1", "1.2"…).
+
+    `villages` is a village summary (see `aggregate.village_summary`) and `units` the admin
+    registry. Communes of the parent with no list this year are listed with empty figures.
+    """
+    communes = units[(units["level"] == "commune") & (units["parent_code"] == parent_code)]
+    communes = communes.sort_values("code")
+    commune_of = units.set_index("code")["parent_code"]
+    year_villages = villages[
+        (villages["year"] == year) & villages["village_code"].map(commune_of).isin(communes["code"])
+    ]
+    per_commune = rollup(year_villages, commune_of, child="village_code", parent="commune_code")
+    per_commune = communes[["code", "name"]].merge(
+        per_commune, left_on="code", right_on="commune_code", how="left"
+    )
+    parent_of = pd.Series(parent_code, index=per_commune["code"])
+    total = rollup(
+        per_commune.dropna(subset=["commune_code"]).assign(year=year),
+        parent_of,
+        child="commune_code",
+        parent="unit_code",
+    )
+    name = units.set_index("code").loc[parent_code, "name"]
+    head = {"tt": "1", "unit_code": parent_code, "unit_name": name, "is_total": True}
+    head |= {c: (total[c].iloc[0] if len(total) else pd.NA) for c in SUMMARY_COLUMNS}
+    rows = [head]
+    for i, row in enumerate(per_commune.itertuples(index=False), start=1):
+        rec = {"tt": f"1.{i}", "unit_code": row.code, "unit_name": row.name, "is_total": False}
+        rec |= {c: getattr(row, c) for c in SUMMARY_COLUMNS}
+        rows.append(rec)
+    return pd.DataFrame(rows)
+
+
+def commune_plan_table(
+    villages: pd.DataFrame,
+    units: pd.DataFrame,
+    targets: pd.DataFrame,
+    commune_code: str,
+    year: int,
+) -> pd.DataFrame:
+    """The seed's layout for one commune: Stt · Đơn vị · Hộ nghèo năm Y (Hộ, Tỷ lệ %) ·
+    Chỉ tiêu giảm nghèo năm Y (Hộ, Tỷ lệ %), one row per village and a Tổng cộng row.
+
+    Target rates are target households ÷ the village's total households, and the Tổng cộng
+    rates are computed from the totals. Villages without a list this year keep their row, with
+    empty figures and `submitted` False.
+    """
+    registry_villages = units[
+        (units["level"] == "village") & (units["parent_code"] == commune_code)
+    ]
+    registry_villages = registry_villages.sort_values("code", key=_village_order)
+    figures = villages[villages["year"] == year].set_index("village_code")
+    target_of = targets[targets["year"] == year].set_index("village_code")["target_households"]
+    rows = []
+    for i, v in enumerate(registry_villages.itertuples(index=False), start=1):
+        submitted = v.code in figures.index
+        fig = figures.loc[v.code] if submitted else None
+        target = target_of.get(v.code, pd.NA)
+        total = fig["total_households"] if submitted else pd.NA
+        rows.append(
+            {
+                "stt": str(i),
+                "village_code": v.code,
+                "unit_name": v.name,
+                "total_households": total,
+                "poor_households": fig["poor_households"] if submitted else pd.NA,
+                "poor_rate_pct": fig["poor_rate_pct"] if submitted else pd.NA,
+                "target_households": target,
+                "target_rate_pct": rate_pct(target, total) if submitted else pd.NA,
+                "submitted": submitted,
+                "is_total": False,
+            }
+        )
+    body = pd.DataFrame(rows)
+    done = body[body["submitted"]]
+    total_households = int(done["total_households"].sum()) if len(done) else pd.NA
+    poor = int(done["poor_households"].sum()) if len(done) else pd.NA
+    has_targets = body["target_households"].notna().any()
+    target = int(body["target_households"].fillna(0).sum()) if has_targets else pd.NA
+    total_row = {
+        "stt": "",
+        "village_code": commune_code,
+        "unit_name": "Tổng cộng",
+        "total_households": total_households,
+        "poor_households": poor,
+        "poor_rate_pct": rate_pct(poor, total_households) if len(done) else pd.NA,
+        "target_households": target,
+        "target_rate_pct": rate_pct(target, total_households)
+        if has_targets and len(done)
+        else pd.NA,
+        "submitted": bool(len(done)) and bool(body["submitted"].all()),
+        "is_total": True,
+    }
+    return pd.concat([body, pd.DataFrame([total_row])], ignore_index=True)
+
+
+def _village_order(codes: pd.Series) -> pd.Series:
+    """Villages in their number order (…-2 before …-10), whatever the code's padding."""
+    return codes.str.rsplit("-", n=1).str[-1].astype(int)
+
+
+__all__ = ["SUMMARY_COLUMNS", "COUNT_COLUMNS", "add_rates", "commune_plan_table", "summary_table"]

@@ -1,0 +1,192 @@
+"""Seeded synthetic village lists for the bundled sample district, tests and benchmarks.
+
+Every generated household is consistent with the standard in force (a poor household has an
+income at or below the poverty line and at least 3 deprivations, and so on), household codes
+are stable across years so year-over-year dynamics can be followed, and the same seed always
+gives the same lists. Điền Hòa (19834) reproduces the commune plan of 2024 exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from giamngheo.transforms.columns import (
+    AVERAGE,
+    HOUSEHOLD_COLUMNS,
+    INDICATOR_COLUMNS,
+    NEAR_POOR,
+    POOR,
+)
+from giamngheo.transforms.standards import STANDARDS, standard_for
+
+# Điền Hòa, Phong Điền, 2024 (seed plan 05/KH-UBND): total and poor households of Thôn 1–11.
+DIEN_HOA = "19834"
+DIEN_HOA_TOTALS = (135, 118, 115, 127, 136, 144, 159, 129, 130, 129, 93)
+DIEN_HOA_POOR_2024 = (3, 1, 3, 1, 2, 2, 1, 0, 0, 0, 2)
+# Households each village set out to lift out of poverty in 2024 (the plan's "Chỉ tiêu").
+DIEN_HOA_TARGETS_2024 = (1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1)
+
+_FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô")
+_MIDDLE = ("Văn", "Thị", "Đăng", "Hữu", "Minh", "Thanh", "Quang", "Ngọc", "Đức", "Xuân")
+_GIVEN = (
+    "An", "Bình", "Cường", "Dũng", "Hà", "Hải", "Hạnh", "Hòa", "Hùng", "Hương", "Lan", "Long",
+    "Mai", "Nam", "Nga", "Phúc", "Quý", "Sơn", "Tâm", "Thảo", "Thủy", "Tuấn", "Vân", "Yến",
+)  # fmt: skip
+
+
+@dataclass
+class VillageList:
+    """One village's list for one year: its metadata and its households (canonical columns)."""
+
+    metadata: dict[str, object]
+    households: pd.DataFrame = field(repr=False)
+
+
+def sample_lists(
+    registry: pd.DataFrame, years: tuple[int, ...] = (2024, 2025), seed: int = 2024
+) -> list[VillageList]:
+    """Lists for every village of `registry` and every year, evolving year to year.
+
+    `registry` has the admin-registry columns (code, level, name, parent_code, area).
+    """
+    rng = np.random.default_rng(seed)
+    units = registry.set_index("code")
+    villages = registry[registry["level"] == "village"].sort_values("code")
+    out: list[VillageList] = []
+    for v in villages.itertuples(index=False):
+        commune = units.loc[v.parent_code]
+        district_code = commune["parent_code"]
+        province_code = units.loc[district_code, "parent_code"]
+        state = _initial_state(rng, v.code, v.parent_code)
+        for i, year in enumerate(years):
+            if i:
+                state = _evolve(rng, state, year)
+            metadata = {
+                "province_code": province_code,
+                "district_code": district_code,
+                "commune_code": v.parent_code,
+                "commune_name": commune["name"],
+                "village_code": v.code,
+                "village_name": v.name,
+                "year": year,
+                "area": v.area,
+                "total_households": state.total,
+                "total_persons": state.persons,
+                "prepared_by": "Trưởng thôn",
+                "prepared_on": f"{year - 1}-12-15",
+            }
+            out.append(VillageList(metadata, _households(rng, state, year, v.area)))
+    return out
+
+
+@dataclass
+class _State:
+    village_code: str
+    total: int
+    persons: int
+    classes: dict[int, str]  # household number -> class (listed households only)
+    members: dict[int, int]
+
+
+def _initial_state(rng: np.random.Generator, village_code: str, commune_code: str) -> _State:
+    number = int(village_code.rsplit("-", 1)[1])
+    if commune_code == DIEN_HOA and number <= len(DIEN_HOA_TOTALS):
+        total = DIEN_HOA_TOTALS[number - 1]
+        poor = DIEN_HOA_POOR_2024[number - 1]
+    else:
+        total = int(rng.integers(80, 260))
+        poor = int(rng.binomial(total, 0.025))
+    near_poor = int(rng.binomial(total, 0.04))
+    average = int(rng.binomial(total, 0.03))
+    numbers = rng.permutation(np.arange(1, total + 1))
+    classes: dict[int, str] = {}
+    cursor = 0
+    for cls, n in ((POOR, poor), (NEAR_POOR, near_poor), (AVERAGE, average)):
+        for k in numbers[cursor : cursor + n]:
+            classes[int(k)] = cls
+        cursor += n
+    members = {k: _members(rng) for k in range(1, total + 1)}
+    return _State(village_code, total, sum(members.values()), classes, members)
+
+
+def _members(rng: np.random.Generator) -> int:
+    return int(
+        rng.choice([1, 2, 3, 4, 5, 6, 7, 8], p=[0.08, 0.15, 0.2, 0.25, 0.16, 0.09, 0.05, 0.02])
+    )
+
+
+# Year-over-year transition probabilities from each class (to poor, near-poor, average, unlisted).
+_TRANSITIONS = {
+    POOR: (0.55, 0.25, 0.1, 0.1),
+    NEAR_POOR: (0.06, 0.6, 0.2, 0.14),
+    AVERAGE: (0.0, 0.06, 0.7, 0.24),
+}
+
+
+def _evolve(rng: np.random.Generator, state: _State, year: int) -> _State:
+    grown = int(round(state.total * rng.uniform(1.0, 1.02)))
+    members = dict(state.members)
+    for k in range(state.total + 1, grown + 1):
+        members[k] = _members(rng)
+    classes: dict[int, str] = {}
+    targets = (POOR, NEAR_POOR, AVERAGE, None)
+    for k, cls in state.classes.items():
+        nxt = targets[int(rng.choice(4, p=_TRANSITIONS[cls]))]
+        if nxt:
+            classes[k] = nxt
+    unlisted = [k for k in range(1, grown + 1) if k not in classes]
+    newcomers = rng.choice(unlisted, size=min(len(unlisted), int(rng.binomial(grown, 0.012))))
+    for k in newcomers:
+        classes[int(k)] = POOR if rng.random() < 0.4 else NEAR_POOR
+    return _State(state.village_code, grown, sum(members.values()), classes, members)
+
+
+def _households(rng: np.random.Generator, state: _State, year: int, area: str) -> pd.DataFrame:
+    std = standard_for(year, area, STANDARDS)
+    line = int(std["poverty_line_vnd"]) // 1000
+    upper = std["average_upper_vnd"]
+    upper = line * 3 // 2 if pd.isna(upper) else int(upper) // 1000
+    rows = []
+    for seq, k in enumerate(sorted(state.classes), start=1):
+        cls = state.classes[k]
+        if cls == POOR:
+            income = _income(rng, line // 3, line)
+            deprived = int(rng.integers(3, 8))
+        elif cls == NEAR_POOR:
+            income = _income(rng, line // 2, line)
+            deprived = int(rng.integers(0, 3))
+        else:
+            income = _income(rng, line + 10, upper)
+            deprived = int(rng.integers(0, 5))
+        marks = np.zeros(12, dtype=bool)
+        marks[rng.choice(12, size=deprived, replace=False)] = True
+        row = {
+            "seq": seq,
+            "household_code": f"{state.village_code}-{k:04d}",
+            "head_name": _name(rng),
+            "ethnicity": "Kinh" if rng.random() < 0.95 else "Tà Ôi",
+            "members": state.members[k],
+            "income_kvnd": float(income),
+            **dict(zip(INDICATOR_COLUMNS, (bool(m) for m in marks), strict=True)),
+            "has_merit": bool(rng.random() < 0.04),
+            "social_protection": bool(rng.random() < 0.08),
+            "claimed_class": cls,
+            "note": None,
+        }
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=list(HOUSEHOLD_COLUMNS))
+    return frame
+
+
+def _income(rng: np.random.Generator, low: int, high: int) -> int:
+    """Income in nghìn đồng, a multiple of 10, and now and then exactly on the upper bound."""
+    if rng.random() < 0.05:
+        return high
+    return int(rng.integers(low // 10, high // 10 + 1)) * 10
+
+
+def _name(rng: np.random.Generator) -> str:
+    return " ".join((rng.choice(_FAMILY), rng.choice(_MIDDLE), rng.choice(_GIVEN)))

@@ -1,0 +1,56 @@
+-- One row per district and year, summed from its communes; rates from the totals.
+with communes as (
+    select * from commune_poverty
+),
+
+districts as (
+    select code as district_code, name as district_name, parent_code as province_code
+    from admin_units
+    where level = 'district'
+),
+
+totals as (
+    select
+        district_code,
+        year,
+        count(*) as commune_count,
+        sum(village_count)::bigint as village_count,
+        sum(total_households)::bigint as total_households,
+        case when count(total_persons) = count(*) then sum(total_persons)::bigint end as total_persons,
+        sum(poor_households)::bigint as poor_households,
+        sum(near_poor_households)::bigint as near_poor_households,
+        sum(average_households)::bigint as average_households,
+        sum(poor_persons)::bigint as poor_persons,
+        sum(near_poor_persons)::bigint as near_poor_persons,
+        sum(average_persons)::bigint as average_persons
+    from communes
+    group by district_code, year
+),
+
+final as (
+    select
+        t.district_code,
+        d.district_name,
+        d.province_code,
+        t.year,
+        t.commune_count,
+        t.village_count,
+        t.total_households,
+        t.total_persons,
+        t.poor_households,
+        rate_pct(t.poor_households, t.total_households) as poor_rate_pct,
+        t.near_poor_households,
+        rate_pct(t.near_poor_households, t.total_households) as near_poor_rate_pct,
+        t.average_households,
+        rate_pct(t.average_households, t.total_households) as average_rate_pct,
+        t.poor_persons,
+        rate_pct(t.poor_persons, t.total_persons) as poor_persons_rate_pct,
+        t.near_poor_persons,
+        rate_pct(t.near_poor_persons, t.total_persons) as near_poor_persons_rate_pct,
+        t.average_persons,
+        rate_pct(t.average_persons, t.total_persons) as average_persons_rate_pct
+    from totals as t
+    left join districts as d using (district_code)
+)
+
+select * from final

@@ -1,0 +1,62 @@
+-- One row per village and year: households and persons by class, with rates (2 decimals,
+-- rounded half up). Villages whose list names no household have zero counts.
+with reports as (
+    select r.*
+    from village_reports as r
+    inner join submissions as s using (submission_id)
+    where s.status = 'loaded'
+),
+
+villages as (
+    select code as village_code, name as village_name, parent_code as commune_code
+    from admin_units
+    where level = 'village'
+),
+
+counts as (
+    select
+        submission_id,
+        count(*) filter (where poverty_class = 'poor') as poor_households,
+        count(*) filter (where poverty_class = 'near_poor') as near_poor_households,
+        count(*) filter (where poverty_class = 'average') as average_households,
+        coalesce(sum(members) filter (where poverty_class = 'poor'), 0)::bigint as poor_persons,
+        coalesce(sum(members) filter (where poverty_class = 'near_poor'), 0)::bigint as near_poor_persons,
+        coalesce(sum(members) filter (where poverty_class = 'average'), 0)::bigint as average_persons
+    from households_current
+    group by submission_id
+),
+
+joined as (
+    select
+        r.village_code,
+        v.village_name,
+        v.commune_code,
+        r.year,
+        r.area,
+        r.submission_id,
+        r.total_households,
+        r.total_persons,
+        coalesce(c.poor_households, 0) as poor_households,
+        coalesce(c.near_poor_households, 0) as near_poor_households,
+        coalesce(c.average_households, 0) as average_households,
+        coalesce(c.poor_persons, 0) as poor_persons,
+        coalesce(c.near_poor_persons, 0) as near_poor_persons,
+        coalesce(c.average_persons, 0) as average_persons
+    from reports as r
+    left join villages as v using (village_code)
+    left join counts as c using (submission_id)
+),
+
+final as (
+    select
+        *,
+        rate_pct(poor_households, total_households) as poor_rate_pct,
+        rate_pct(near_poor_households, total_households) as near_poor_rate_pct,
+        rate_pct(average_households, total_households) as average_rate_pct,
+        rate_pct(poor_persons, total_persons) as poor_persons_rate_pct,
+        rate_pct(near_poor_persons, total_persons) as near_poor_persons_rate_pct,
+        rate_pct(average_persons, total_persons) as average_persons_rate_pct
+    from joined
+)
+
+select * from final

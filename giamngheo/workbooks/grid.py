@@ -1,0 +1,65 @@
+"""Cell grids out of a spreadsheet file, with python-calamine (the fast path for cell values)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import python_calamine
+
+Grid = list[list[object]]
+
+
+class UnreadableWorkbook(Exception):
+    """The file cannot be opened as a spreadsheet (corrupt, encrypted, not a workbook)."""
+
+    def __init__(self, detail_vi: str, detail_en: str):
+        super().__init__(detail_en)
+        self.detail_vi = detail_vi
+        self.detail_en = detail_en
+
+
+def load_grids(path: Path) -> dict[str, Grid]:
+    """Every worksheet of a .xlsx/.xlsm/.xls/.ods file as rows of cell values.
+
+    Row 0 of a grid is Excel row 1 and column 0 is column A, whatever the used range, so a
+    position in a grid is a position in the sheet.
+    """
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.PasswordError as exc:
+        raise UnreadableWorkbook(
+            "tệp có đặt mật khẩu", "the workbook is password-protected"
+        ) from exc
+    except (python_calamine.CalamineError, OSError, ValueError) as exc:
+        raise UnreadableWorkbook(
+            "tệp hỏng hoặc không phải bảng tính", f"corrupt or not a spreadsheet ({exc})"
+        ) from exc
+    grids: dict[str, Grid] = {}
+    try:
+        for meta in workbook.sheets_metadata:
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue
+            sheet = workbook.get_sheet_by_name(meta.name)
+            grids[meta.name] = sheet.to_python(skip_empty_area=False)
+    except (python_calamine.CalamineError, ValueError) as exc:
+        raise UnreadableWorkbook(
+            "tệp hỏng, không đọc hết được các sheet", f"corrupt sheet data ({exc})"
+        ) from exc
+    finally:
+        workbook.close()
+    return grids
+
+
+def column_letter(index: int) -> str:
+    """Excel column letters for a 0-based column index: 0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_ref(row: int, col: int) -> str:
+    """Excel reference for a 0-based grid position: (0, 0) → A1."""
+    return f"{column_letter(col)}{row + 1}"

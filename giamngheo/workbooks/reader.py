@@ -1,0 +1,330 @@
+"""Read one submitted workbook into the canonical household frame, its metadata and Issues.
+
+The reader never raises on bad input: whatever it cannot resolve becomes an Issue located at
+the file, sheet and Excel cell, and the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from giamngheo.transforms import normalize as nz
+from giamngheo.transforms.columns import (
+    HOUSEHOLD_COLUMNS,
+    HOUSEHOLD_DTYPES,
+    INDICATOR_COLUMNS,
+    METADATA_FIELDS,
+    REQUIRED_FIELDS,
+    TEMPLATE_HEADERS,
+    fold,
+    income_unit_factor,
+    match_header,
+    match_metadata_label,
+)
+from giamngheo.transforms.issues import Issue, make_issue
+from giamngheo.transforms.standards import covered_years
+from giamngheo.workbooks.grid import Grid, UnreadableWorkbook, cell_ref, column_letter, load_grids
+
+HOUSEHOLDS = "households"
+UNREADABLE = "unreadable"
+
+# How far down a sheet the header row may sit, and how many fields make a header.
+HEADER_SEARCH_ROWS = 40
+MIN_HEADER_FIELDS = 4
+
+
+@dataclass
+class TableLocation:
+    """Where the household table sits: its sheet, header rows and field → column index."""
+
+    sheet: str
+    header_row: int
+    first_data_row: int
+    columns: dict[str, int]
+    income_factor: int = 1
+
+
+@dataclass
+class Submission:
+    """One file as read: metadata, canonical households and everything found wrong."""
+
+    submission_id: str
+    file: str
+    kind: str
+    metadata: dict[str, object] = field(default_factory=dict)
+    metadata_cells: dict[str, tuple[str, str]] = field(default_factory=dict)
+    households: pd.DataFrame = field(default_factory=lambda: empty_households())
+    sheet: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    total_rows: list[int] = field(default_factory=list)
+
+
+def empty_households() -> pd.DataFrame:
+    """A canonical household frame with no rows."""
+    cols = ["submission_id", "source_sheet", "source_row", *HOUSEHOLD_COLUMNS]
+    return pd.DataFrame({c: pd.Series(dtype=HOUSEHOLD_DTYPES[c]) for c in cols})
+
+
+def read_submission(path: Path, submission_id: str, file_name: str | None = None) -> Submission:
+    """Read a village workbook. Never raises for bad content: problems become Issues."""
+    name = file_name or path.name
+    try:
+        grids = load_grids(path)
+    except UnreadableWorkbook as exc:
+        return _unreadable(submission_id, name, exc.detail_vi, exc.detail_en)
+    except Exception as exc:  # noqa: BLE001 - a reader crash must not stop the batch
+        return _unreadable(submission_id, name, "lỗi khi đọc tệp", f"reader failure: {exc!r}")
+    sub = Submission(submission_id=submission_id, file=name, kind=HOUSEHOLDS)
+    location = locate_household_table(grids)
+    _read_metadata(grids, sub, stop_at=location)
+    if location is None:
+        sub.issues.append(make_issue("FILE-NO-TABLE", submission_id=submission_id, file=name))
+        return sub
+    _read_households(grids[location.sheet], location, sub)
+    return sub
+
+
+def _unreadable(submission_id: str, name: str, detail_vi: str, detail_en: str) -> Submission:
+    issue = make_issue(
+        "FILE-UNREADABLE",
+        submission_id=submission_id,
+        file=name,
+        value=name,
+        detail_vi=detail_vi,
+        detail_en=detail_en,
+    )
+    return Submission(submission_id=submission_id, file=name, kind=UNREADABLE, issues=[issue])
+
+
+def locate_household_table(grids: dict[str, Grid]) -> TableLocation | None:
+    """Find the household table by its header on any sheet; the best-matching header wins.
+
+    A header is a row naming at least `MIN_HEADER_FIELDS` canonical fields. When the row below
+    names further fields in columns the first left open (a group header such as "Các chỉ số
+    thiếu hụt" over columns numbered 1–12), the two rows are one header.
+    """
+    best: TableLocation | None = None
+    for sheet, grid in grids.items():
+        for r, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+            columns = _match_row(row, taken={})
+            if len(columns) < MIN_HEADER_FIELDS:
+                continue
+            first_data = r + 1
+            if r + 1 < len(grid):
+                below = _match_row(grid[r + 1], taken=columns)
+                if len(below) >= 3:
+                    columns = {**columns, **below}
+                    first_data = r + 2
+            if best is None or len(columns) > len(best.columns):
+                factor = 1
+                if "income_kvnd" in columns:
+                    income_header = _header_text(grid, r, first_data, columns["income_kvnd"])
+                    factor = income_unit_factor(income_header)
+                best = TableLocation(sheet, r, first_data, columns, factor)
+    return best
+
+
+def _match_row(row: list[object], taken: dict[str, int]) -> dict[str, int]:
+    """Fields named by a row's cells, skipping fields and columns already matched."""
+    used_cols = set(taken.values())
+    found: dict[str, int] = {}
+    for c, value in enumerate(row):
+        if c in used_cols or nz.is_blank(value):
+            continue
+        matched = match_header(value)
+        if matched and matched not in taken and matched not in found:
+            found[matched] = c
+    return found
+
+
+def _header_text(grid: Grid, header_row: int, first_data: int, col: int) -> str:
+    return " ".join(str(grid[r][col]) for r in range(header_row, first_data) if col < len(grid[r]))
+
+
+def _read_metadata(grids: dict[str, Grid], sub: Submission, stop_at: TableLocation | None) -> None:
+    """Label/value pairs anywhere above the household table ("Mã thôn" | "19834-03")."""
+    for sheet, grid in grids.items():
+        last_row = stop_at.header_row if stop_at and stop_at.sheet == sheet else HEADER_SEARCH_ROWS
+        for r, row in enumerate(grid[:last_row]):
+            for c, label in enumerate(row[:-1]):
+                if not isinstance(label, str):
+                    continue
+                field_name = match_metadata_label(label)
+                if field_name is None or field_name in sub.metadata:
+                    continue
+                for vc in range(c + 1, min(c + 4, len(row))):
+                    if not nz.is_blank(row[vc]):
+                        _set_metadata(sub, field_name, row[vc], sheet, cell_ref(r, vc))
+                        break
+
+
+_METADATA_PARSERS: dict[str, Callable[[object], object]] = {
+    "province_code": nz.parse_code,
+    "district_code": nz.parse_code,
+    "commune_code": nz.parse_code,
+    "village_code": nz.parse_code,
+    "year": nz.parse_whole,
+    "area": nz.parse_area,
+    "total_households": nz.parse_whole,
+    "total_persons": nz.parse_whole,
+}
+_METADATA_ISSUES = {
+    "year": "VR-BAD-YEAR",
+    "area": "VR-BAD-AREA",
+    "total_households": "VR-BAD-TOTAL",
+}
+
+
+def _set_metadata(sub: Submission, name: str, raw: object, sheet: str, cell: str) -> None:
+    sub.metadata_cells[name] = (sheet, cell)
+    parser = _METADATA_PARSERS.get(name, nz.clean_text)
+    try:
+        sub.metadata[name] = parser(raw)
+    except nz.CellError:
+        sub.metadata[name] = None
+        code = _METADATA_ISSUES.get(name, "VR-MISSING")
+        value = raw if code != "VR-MISSING" else METADATA_FIELDS[name]
+        first, last = covered_years()
+        sub.issues.append(
+            make_issue(
+                code,
+                submission_id=sub.submission_id,
+                file=sub.file,
+                sheet=sheet,
+                cell=cell,
+                column=METADATA_FIELDS[name],
+                value=value,
+                first=first,
+                last=last,
+            )
+        )
+
+
+# field -> (parser, issue code when it fails or is blank; None = blank is fine)
+_FIELD_PARSERS: dict[str, tuple[Callable[[object], object], str | None]] = {
+    "seq": (lambda v: _lenient(nz.parse_whole, v), None),
+    "household_code": (nz.parse_code, "HH-ID-MISSING"),
+    "head_name": (nz.clean_text, "HH-NAME-MISSING"),
+    "ethnicity": (nz.clean_text, None),
+    "members": (nz.parse_whole, "HH-MEMBERS"),
+    "income_kvnd": (nz.parse_number, "HH-INCOME-NAN"),
+    **{col: (nz.parse_mark, "HH-MARK") for col in INDICATOR_COLUMNS},
+    "has_merit": (nz.parse_mark, "HH-MARK"),
+    "social_protection": (nz.parse_mark, "HH-MARK"),
+    "claimed_class": (nz.parse_class, "HH-CLASS"),
+    "note": (nz.clean_text, None),
+}
+# Fields whose blank cell is itself an error (marks: blank means "not deprived").
+_BLANK_IS_ERROR = frozenset(
+    {"household_code", "head_name", "members", "income_kvnd", "claimed_class"}
+)
+
+
+def _lenient(parser: Callable[[object], object], value: object) -> object:
+    try:
+        return parser(value)
+    except nz.CellError:
+        return None
+
+
+def _read_households(grid: Grid, loc: TableLocation, sub: Submission) -> None:
+    sub.sheet = loc.sheet
+    sub.columns = {f: column_letter(c) for f, c in loc.columns.items()}
+    missing = [f for f in REQUIRED_FIELDS if f not in loc.columns]
+    for name in missing:
+        sub.issues.append(
+            make_issue(
+                "FILE-MISSING-COLUMN",
+                submission_id=sub.submission_id,
+                file=sub.file,
+                sheet=loc.sheet,
+                value=TEMPLATE_HEADERS[name],
+            )
+        )
+    if missing:
+        return
+    values: dict[str, list[object]] = {f: [] for f in HOUSEHOLD_COLUMNS}
+    rows: list[int] = []
+    key_cols = [loc.columns[f] for f in ("household_code", "head_name", "members", "income_kvnd")]
+    for r in range(loc.first_data_row, len(grid)):
+        row = grid[r]
+        if all(nz.is_blank(row[c]) if c < len(row) else True for c in loc.columns.values()):
+            continue
+        if _is_total_row(row, loc):
+            sub.total_rows.append(r + 1)
+            continue
+        if _is_numbering_row(row, key_cols):
+            continue
+        rows.append(r + 1)
+        for name in HOUSEHOLD_COLUMNS:
+            c = loc.columns.get(name)
+            raw = row[c] if c is not None and c < len(row) else None
+            values[name].append(_parse_cell(sub, loc, name, raw, r, c))
+    frame = pd.DataFrame(values)
+    if "income_kvnd" in frame and loc.income_factor != 1:
+        frame["income_kvnd"] = pd.to_numeric(frame["income_kvnd"]) / loc.income_factor
+    frame.insert(0, "source_row", rows)
+    frame.insert(0, "source_sheet", loc.sheet)
+    frame.insert(0, "submission_id", sub.submission_id)
+    sub.households = frame.astype(HOUSEHOLD_DTYPES)
+
+
+def _parse_cell(sub: Submission, loc: TableLocation, name: str, raw: object, r: int, c) -> object:
+    parser, code = _FIELD_PARSERS[name]
+    if c is None:
+        return None
+    if nz.is_formula_error(raw):
+        _cell_issue(sub, loc, "HH-FORMULA-ERROR", name, raw, r, c)
+        return None
+    try:
+        value = parser(raw)
+    except nz.CellError:
+        if code:
+            _cell_issue(sub, loc, code, name, raw, r, c)
+        return None
+    if value is None and name in _BLANK_IS_ERROR:
+        _cell_issue(sub, loc, code, name, raw, r, c)
+    return value
+
+
+def _cell_issue(sub: Submission, loc: TableLocation, code: str, name: str, raw, r: int, c: int):
+    sub.issues.append(
+        make_issue(
+            code,
+            submission_id=sub.submission_id,
+            file=sub.file,
+            sheet=loc.sheet,
+            cell=cell_ref(r, c),
+            column=TEMPLATE_HEADERS[name],
+            value=nz.clean_text(raw) or "",
+        )
+    )
+
+
+def _is_total_row(row: list[object], loc: TableLocation) -> bool:
+    for name in ("seq", "household_code", "head_name"):
+        c = loc.columns.get(name)
+        if c is not None and c < len(row) and isinstance(row[c], str):
+            key = fold(row[c])
+            if key in ("cong", "tong", "tong cong", "tong so", "cong thon") or key.startswith(
+                "tong cong"
+            ):
+                return True
+    return False
+
+
+def _is_numbering_row(row: list[object], key_cols: list[int]) -> bool:
+    """A row under the header that numbers the columns ("1", "2", "(3)"…), not a household."""
+    cells = [row[c] if c < len(row) else None for c in key_cols]
+    numbers = []
+    for cell in cells:
+        text = (nz.clean_text(cell) or "").strip("()")
+        if not text.isdigit():
+            return False
+        numbers.append(int(text))
+    return numbers == sorted(numbers) and len(set(numbers)) == len(numbers)

@@ -1,0 +1,113 @@
+"""Fixtures that build on fixtures: registry → sample lists → workbooks → inbox → warehouse."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from giamngheo.flows.settings import Settings, quiet_environment
+
+quiet_environment()
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+from giamngheo.transforms.synthetic import DIEN_HOA, VillageList, sample_lists  # noqa: E402
+from giamngheo.warehouse.registry import read_registry, sample_registry_path  # noqa: E402
+from giamngheo.warehouse.store import Warehouse  # noqa: E402
+from giamngheo.workbooks.template import write_village_workbook  # noqa: E402
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def registry() -> pd.DataFrame:
+    """The bundled admin registry of Phong Điền."""
+    return read_registry(sample_registry_path())
+
+
+@pytest.fixture(scope="session")
+def dien_hoa_registry(registry: pd.DataFrame) -> pd.DataFrame:
+    """The registry cut down to Điền Hòa (19834) and its parents."""
+    keep = (registry["code"] == DIEN_HOA) | (registry["parent_code"] == DIEN_HOA)
+    keep |= registry["level"].isin(["province", "district"])
+    return registry[keep].reset_index(drop=True)
+
+
+@pytest.fixture(scope="session")
+def dien_hoa_lists(dien_hoa_registry: pd.DataFrame) -> list[VillageList]:
+    """Seeded lists of Điền Hòa's 11 villages for 2024 and 2025."""
+    return sample_lists(dien_hoa_registry, years=(2024, 2025), seed=2024)
+
+
+def _village_list(lists: list[VillageList], village_code: str, year: int) -> VillageList:
+    return next(
+        v for v in lists
+        if v.metadata["village_code"] == village_code and v.metadata["year"] == year
+    )  # fmt: skip
+
+
+@pytest.fixture
+def make_workbook(tmp_path: Path, dien_hoa_lists: list[VillageList]) -> Callable[..., Path]:
+    """Write one village's sample workbook, with metadata and household overrides.
+
+    make_workbook("19834-03", 2024, metadata={"year": 2019}, cells={(0, "members"): 40})
+    """
+
+    def make(
+        village_code: str = "19834-03",
+        year: int = 2024,
+        *,
+        metadata: dict | None = None,
+        cells: dict[tuple[int, str], object] | None = None,
+        name: str | None = None,
+        folder: Path | None = None,
+    ) -> Path:
+        base = _village_list(dien_hoa_lists, village_code, year)
+        meta = {**base.metadata, **(metadata or {})}
+        households = base.households.copy().astype(object)
+        for (row, column), value in (cells or {}).items():
+            households.at[row, column] = value
+        path = (folder or tmp_path) / (name or f"{village_code}_{year}.xlsx")
+        return write_village_workbook(path, meta, households)
+
+    return make
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for a fresh home folder; files count as complete as soon as they exist."""
+    return Settings.load(tmp_path / "home", settle_seconds=0, max_workers=2)
+
+
+@pytest.fixture
+def warehouse(settings: Settings, registry: pd.DataFrame):
+    """A migrated warehouse with the sample registry loaded."""
+    with Warehouse(settings.warehouse_path) as wh:
+        wh.migrate()
+        wh.replace_admin_units(registry)
+        yield wh
+
+
+@pytest.fixture
+def dien_hoa_inbox(settings: Settings, dien_hoa_lists: list[VillageList]) -> Path:
+    """An inbox holding Điền Hòa's 22 workbooks (11 villages × 2024, 2025)."""
+    for v in dien_hoa_lists:
+        m = v.metadata
+        write_village_workbook(
+            settings.inbox / m["commune_code"] / f"{m['village_code']}_{m['year']}.xlsx",
+            m,
+            v.households,
+        )
+    return settings.inbox
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One temporary Prefect API for every flow test of the session."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=60):
+        yield

@@ -1,0 +1,118 @@
+"""The `giamngheo` command line, in process (CliRunner) and as a real subprocess."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from giamngheo.flows.cli import outputs, query, registry, run
+from giamngheo.flows.cli.main import cli
+from giamngheo.warehouse.registry import sample_registry_path
+
+for module in (run, query, outputs, registry):
+    module.register(cli)
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def invoke(home: Path, *args: str):
+    return CliRunner().invoke(cli, ["--home", str(home), *args], catch_exceptions=False)
+
+
+@pytest.fixture
+def loaded_home(settings, dien_hoa_inbox):
+    home = settings.home
+    assert invoke(home, "registry", "load", str(sample_registry_path())).exit_code == 0
+    os.environ["GIAMNGHEO_SETTLE_SECONDS"] = "0"
+    try:
+        result = invoke(home, "ingest", "--runner", "thread", "--json")
+    finally:
+        del os.environ["GIAMNGHEO_SETTLE_SECONDS"]
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["loaded"] == 22
+    return home
+
+
+@pytest.mark.slow
+def test_sql_json_status_issues_report_and_template(loaded_home, tmp_path):
+    result = invoke(loaded_home, "sql", "--format", "json",
+                    "select * from commune_poverty where commune_code = '19834' and year = 2024")  # fmt: skip
+    [row] = json.loads(result.output)
+    assert (row["total_households"], row["poor_households"], row["poor_rate_pct"]) == (
+        1415,
+        15,
+        1.06,
+    )
+    csv = invoke(loaded_home, "sql", "--format", "csv", "select 1 as a")
+    assert csv.output.splitlines() == ["a", "1"]
+    status = json.loads(invoke(loaded_home, "status", "--year", "2024", "--json").output)
+    assert len(status) == 11
+    assert set(status[0]) >= {
+        "submission_id",
+        "file",
+        "kind",
+        "village_code",
+        "year",
+        "status",
+        "issue_count",
+    }
+    assert json.loads(invoke(loaded_home, "issues", "--json").output) == []
+    report = invoke(
+        loaded_home, "report", "--year", "2024", "--unit", "476", "--out", str(tmp_path / "r")
+    )
+    assert report.exit_code == 0 and (tmp_path / "r" / "bao_cao_476_2024.xlsx").exists()
+    template = invoke(
+        loaded_home,
+        "template",
+        "--commune",
+        "19834",
+        "--year",
+        "2025",
+        "--out",
+        str(tmp_path / "t"),
+    )
+    assert template.exit_code == 0 and len(list((tmp_path / "t").glob("*.xlsx"))) == 11
+
+
+@pytest.mark.slow
+def test_errors_are_messages_with_exit_codes(loaded_home, tmp_path):
+    bad = invoke(loaded_home, "sql", "select * from no_such_view")
+    assert bad.exit_code == 2 and "no_such_view" in bad.output
+    write = invoke(loaded_home, "sql", "delete from households")
+    assert write.exit_code == 2
+    unknown = invoke(
+        loaded_home, "template", "--commune", "99999", "--year", "2025", "--out", str(tmp_path)
+    )
+    assert unknown.exit_code == 2 and "99999" in unknown.output
+    missing = invoke(tmp_path / "empty-home", "status")
+    assert missing.exit_code == 1 and "giamngheo ingest" in missing.output
+    broken = tmp_path / "units.csv"
+    broken.write_text(
+        "code,level,name,parent_code,area\n19834,commune,X,476,rural\n", encoding="utf-8"
+    )
+    assert invoke(loaded_home, "registry", "load", str(broken)).exit_code == 2
+
+
+@pytest.mark.slow
+def test_demo_in_a_subprocess_is_quiet_and_a_second_run_changes_nothing(tmp_path):
+    exe = Path(sys.executable).with_name("giamngheo")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    first = subprocess.run([str(exe), "--home", str(tmp_path / "d"), "demo"], capture_output=True, text=True,
+                           env=env, timeout=300)  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    assert "Traceback" not in first.stderr and "telemetry" not in first.stderr.lower()
+    assert "│ 19834 │ Xã Điền Hòa" in first.stdout and "1415 │       15 │ 1,06" in first.stdout
+    assert "│ Thôn 7  │        159 │        1 │ 0,63" in first.stdout
+    second = subprocess.run([str(exe), "--home", str(tmp_path / "d"), "demo"], capture_output=True, text=True,
+                            env=env, timeout=300)  # fmt: skip
+    assert (
+        second.returncode == 0
+        and "0 nạp (loaded)" in second.stdout
+        and "266 đã nạp trước" in second.stdout
+    )
+    figures = [line for line in first.stdout.splitlines() if line.startswith("│ 198")]
+    assert figures == [line for line in second.stdout.splitlines() if line.startswith("│ 198")]

@@ -1,0 +1,113 @@
+"""The nightly flow end to end, under one temporary Prefect API for the session."""
+
+import shutil
+
+import pytest
+
+from giamngheo.flows.nightly import run_nightly
+from giamngheo.transforms.aggregate import rollup, village_summary
+from giamngheo.warehouse.store import Warehouse
+
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
+
+TABLES = ("submissions", "village_reports", "households", "issues", "admin_units", "plan_targets")
+
+
+def table_checksums(wh: Warehouse) -> dict[str, list]:
+    out = {}
+    for table in TABLES:
+        columns = [c for c in wh.query(f"select * from {table} limit 0").columns
+                   if c not in ("processed_at", "flow_run_id")]  # fmt: skip
+        out[table] = wh.con.execute(
+            f"select {', '.join(columns)} from {table} order by all"
+        ).fetchall()
+    return out
+
+
+def test_flow_loads_dien_hoa_and_a_second_run_changes_nothing(
+    settings, warehouse, dien_hoa_inbox, make_workbook
+):
+    warehouse.close()
+    broken = make_workbook("19834-05", 2025, folder=dien_hoa_inbox / "19834", name="broken.xlsx",
+                           cells={(0, "income_kvnd"): "1,5tr"})  # fmt: skip
+    summary = run_nightly(settings, runner="thread")
+    assert (summary.loaded, summary.rejected, summary.skipped) == (22, 1, 0)
+    assert summary.exit_code == 3
+    assert summary.rejected_files[0]["file"] == "19834/broken.xlsx"
+    assert "F2" in summary.rejected_files[0]["first_issue"]
+    assert len(summary.reports) == 2
+    with Warehouse(settings.warehouse_path, read_only=True) as wh:
+        row = wh.query(
+            "select * from commune_poverty where commune_code = '19834' and year = 2024"
+        ).iloc[0]
+        assert (row.total_households, row.poor_households, row.poor_rate_pct) == (1415, 15, 1.06)
+        first = table_checksums(wh)
+        issues = wh.query("select code, cell, sheet, file from issues").to_dict("records")
+        assert issues == [
+            {
+                "code": "HH-INCOME-NAN",
+                "cell": "F2",
+                "sheet": "Danh sách hộ",
+                "file": "19834/broken.xlsx",
+            }
+        ]
+    again = run_nightly(settings, runner="thread")
+    assert (again.loaded, again.rejected, again.skipped) == (0, 0, 23)
+    with Warehouse(settings.warehouse_path, read_only=True) as wh:
+        assert table_checksums(wh) == first
+    broken.unlink()
+
+
+def test_views_agree_with_the_transforms(settings, warehouse, dien_hoa_inbox):
+    warehouse.close()
+    run_nightly(settings, runner="thread")
+    with Warehouse(settings.warehouse_path, read_only=True) as wh:
+        households = wh.query("select * from households_current")
+        reports = wh.query(
+            "select r.* from village_reports r join submissions s using (submission_id) where s.status = 'loaded'"
+        )
+        units = wh.admin_units()
+        expected = village_summary(households, reports)
+        expected = rollup(
+            expected,
+            units.set_index("code")["parent_code"],
+            child="village_code",
+            parent="commune_code",
+        )
+        got = wh.query("select * from commune_poverty order by commune_code, year")
+    expected = expected.sort_values(["commune_code", "year"]).reset_index(drop=True)
+    for col in ("total_households", "total_persons", "poor_households", "near_poor_persons", "poor_rate_pct",
+                "near_poor_rate_pct", "average_persons_rate_pct"):  # fmt: skip
+        assert got[col].astype(float).tolist() == expected[col].astype(float).tolist(), col
+
+
+def test_a_corrected_file_supersedes_its_predecessor(
+    settings, warehouse, dien_hoa_inbox, make_workbook
+):
+    warehouse.close()
+    run_nightly(settings, runner="thread")
+    target = dien_hoa_inbox / "19834" / "19834-03_2024.xlsx"
+    make_workbook("19834-03", 2024, folder=target.parent, name="19834-03_2024_v2.xlsx",
+                  metadata={"total_households": 120})  # fmt: skip
+    summary = run_nightly(settings, runner="process")
+    assert (summary.loaded, summary.skipped) == (1, 22)
+    with Warehouse(settings.warehouse_path, read_only=True) as wh:
+        statuses = wh.query(
+            "select file_path, status from submissions where village_code = '19834-03' and year = 2024"
+        )
+        assert sorted(map(tuple, statuses.to_numpy())) == [
+            ("19834/19834-03_2024.xlsx", "superseded"),
+            ("19834/19834-03_2024_v2.xlsx", "loaded"),
+        ]
+        row = wh.query(
+            "select * from commune_poverty where commune_code = '19834' and year = 2024"
+        ).iloc[0]
+        assert row.total_households == 1415 - 115 + 120
+
+
+def test_an_empty_registry_stops_the_run_before_touching_files(settings, dien_hoa_inbox):
+    from giamngheo.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="registry load"):
+        run_nightly(settings, runner="thread")
+    shutil.rmtree(settings.warehouse_path.parent)

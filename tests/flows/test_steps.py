@@ -1,0 +1,78 @@
+import os
+import time
+
+from giamngheo.flows import steps
+
+
+def test_discover_skips_lock_files_unfinished_files_and_known_fingerprints(tmp_path, make_workbook):
+    inbox = tmp_path / "inbox"
+    old = make_workbook("19834-01", folder=inbox / "a")
+    loaded = make_workbook("19834-02", folder=inbox / "a")
+    fresh = make_workbook("19834-03", folder=inbox / "b")
+    (inbox / "a" / "~$19834-01_2024.xlsx").write_bytes(b"lock")
+    (inbox / "notes.txt").write_text("x")
+    past = time.time() - 60
+    for p in (old, loaded):
+        os.utime(p, (past, past))
+    found = steps.discover(inbox, known={steps.fingerprint(loaded)}, settle_seconds=30)
+    assert [c.rel_path for c in found.candidates] == ["a/19834-01_2024.xlsx"]
+    assert found.already_loaded == ["a/19834-02_2024.xlsx"]
+    assert found.still_writing == ["b/19834-03_2024.xlsx"]
+    assert sorted(found.ignored) == ["a/~$19834-01_2024.xlsx", "notes.txt"]
+    assert fresh.exists()
+    forced = steps.discover(inbox, known={steps.fingerprint(loaded)}, force=True, settle_seconds=0)
+    assert len(forced.candidates) == 3
+
+
+def test_discover_on_a_missing_inbox_finds_nothing(tmp_path):
+    assert steps.discover(tmp_path / "none", known=set()).candidates == []
+
+
+def test_identical_bytes_under_two_names_are_one_submission(tmp_path, make_workbook):
+    path = make_workbook(folder=tmp_path / "inbox")
+    (tmp_path / "inbox" / "copy.xlsx").write_bytes(path.read_bytes())
+    found = steps.discover(tmp_path / "inbox", known=set(), settle_seconds=0)
+    assert len(found.candidates) == 1 and len(found.already_loaded) == 1
+
+
+def run(tmp_path, registry, paths):
+    found = steps.discover(tmp_path / "inbox", known=set(), settle_seconds=0)
+    subs = steps.read_files(found.candidates)
+    return steps.validate(found.candidates, subs, registry)
+
+
+def test_validate_rejects_only_the_broken_submission(tmp_path, registry, make_workbook):
+    inbox = tmp_path / "inbox"
+    make_workbook("19834-01", folder=inbox)
+    make_workbook("19834-02", folder=inbox, cells={(0, "members"): 45})
+    out = run(tmp_path, registry, inbox)
+    status = dict(zip(out.submissions["file_path"], out.submissions["status"], strict=True))
+    assert status == {"19834-01_2024.xlsx": "loaded", "19834-02_2024.xlsx": "rejected"}
+    assert [(i.code, i.cell, i.file) for i in out.issues] == [
+        ("HH-MEMBERS", "E2", "19834-02_2024.xlsx")
+    ]
+    assert set(out.households["village_code"]) == {"19834-01"}
+
+
+def test_claimed_class_mismatch_and_unknown_village_are_errors(tmp_path, registry, make_workbook):
+    inbox = tmp_path / "inbox"
+    make_workbook("19834-01", folder=inbox, cells={(0, "income_kvnd"): 5000})
+    make_workbook("19834-02", folder=inbox, metadata={"village_code": "19834-77"})
+    out = run(tmp_path, registry, inbox)
+    codes = sorted((i.code, i.cell) for i in out.issues)
+    assert codes == [("HH-CLASS-MISMATCH", "U2"), ("VR-UNKNOWN-VILLAGE", "B5")]
+    assert set(out.submissions["status"]) == {"rejected"}
+
+
+def test_two_files_for_one_village_year_the_later_wins(tmp_path, registry, make_workbook):
+    inbox = tmp_path / "inbox"
+    first = make_workbook("19834-01", folder=inbox, name="first.xlsx")
+    second = make_workbook(
+        "19834-01", folder=inbox, name="second.xlsx", metadata={"total_households": 140}
+    )
+    os.utime(first, (time.time() - 120,) * 2)
+    os.utime(second, (time.time() - 60,) * 2)
+    out = run(tmp_path, registry, inbox)
+    status = dict(zip(out.submissions["file_path"], out.submissions["status"], strict=True))
+    assert status == {"first.xlsx": "superseded", "second.xlsx": "loaded"}
+    assert out.village_reports["total_households"].tolist() == [140]

@@ -1,0 +1,75 @@
+"""The README tells the truth: every command it shows exists and has help with an example."""
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+
+from giamngheo.flows.cli import outputs, query, registry, run
+from giamngheo.flows.cli.main import cli
+
+for module in (run, query, outputs, registry):
+    module.register(cli)
+
+README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+WAREHOUSE_README = (Path(__file__).parents[1] / "giamngheo" / "warehouse" / "README.md").read_text(
+    encoding="utf-8"
+)
+
+
+def commands(group: click.Group, prefix: tuple[str, ...] = ()):
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name), command
+
+
+ALL = dict(commands(cli))
+
+
+def readme_invocations() -> list[list[str]]:
+    lines = re.findall(r"^\s*(?:\$ )?giamngheo (.+)$", README, flags=re.M)
+    return [line.split() for line in lines]
+
+
+def test_readme_shows_commands():
+    assert len(readme_invocations()) >= 5
+
+
+@pytest.mark.parametrize("words", readme_invocations(), ids=" ".join)
+def test_every_readme_command_and_option_exists(words):
+    words = [w for w in words if not w.startswith("#")]
+    while words and words[0].startswith("--"):  # global options such as --home DIR
+        assert words[0] in {p.opts[0] for p in cli.params if p.opts}, words[0]
+        words = words[2:]
+    path = tuple(words[:2]) if tuple(words[:2]) in ALL else tuple(words[:1])
+    assert path in ALL, f"README names a command that does not exist: {' '.join(words)}"
+    options = {o for p in ALL[path].params for o in p.opts}
+    for word in words[len(path) :]:
+        if word.startswith("--"):
+            assert word.split("=")[0] in options, f"{' '.join(path)} has no option {word}"
+
+
+@pytest.mark.parametrize("path", list(ALL), ids=" ".join)
+def test_every_command_has_help_with_an_example(path):
+    help_text = ALL[path].help or ""
+    assert "Ví dụ (example)" in help_text and f"giamngheo {' '.join(path)}" in help_text
+
+
+def test_every_command_is_in_the_readme():
+    for path in ALL:
+        assert f"giamngheo {' '.join(path)}" in README, path
+
+
+def test_warehouse_readme_names_only_views_that_exist(tmp_path):
+    from giamngheo.warehouse.store import Warehouse
+
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+        wh.migrate()
+        views = set(wh.views())
+    named = set(re.findall(r"^### `(\w+)`", WAREHOUSE_README, flags=re.M))
+    assert named and named <= views | {"admin_units", "submissions", "households", "village_reports",
+                                       "issues", "plan_targets", "schema_migrations"}  # fmt: skip
+    assert views <= named, f"undocumented views: {views - named}"

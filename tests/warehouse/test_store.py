@@ -1,0 +1,106 @@
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from giamngheo.errors import RegistryError, WarehouseError
+from giamngheo.warehouse.registry import read_registry
+from giamngheo.warehouse.store import Batch, Warehouse, migrations
+
+VIEWS = {"households_current", "village_poverty", "commune_poverty", "district_poverty"}
+
+
+def test_migrate_is_recorded_and_idempotent(settings):
+    with Warehouse(settings.warehouse_path) as wh:
+        assert wh.migrate() == [v for v, _, _ in migrations()]
+        assert wh.migrate() == []
+        recorded = wh.query("select version from schema_migrations")["version"].tolist()
+        assert recorded == [v for v, _, _ in migrations()]
+        assert set(wh.views()) >= VIEWS
+
+
+def test_read_only_open_of_a_missing_warehouse_is_a_clear_error(tmp_path):
+    with pytest.raises(WarehouseError, match="giamngheo ingest"):
+        Warehouse(tmp_path / "none.duckdb", read_only=True)
+
+
+def submission(
+    sid: str, village: str = "19834-03", year: int = 2024, status: str = "loaded"
+) -> dict:
+    now = dt.datetime(2024, 1, 1)
+    return {"submission_id": sid, "file_name": f"{sid}.xlsx", "file_path": f"{sid}.xlsx", "sha256": sid * 4,
+            "size_bytes": 1, "kind": "households", "village_code": village, "year": year, "status": status,
+            "household_count": 1, "error_count": 0, "warning_count": 0, "received_at": now,
+            "processed_at": now, "flow_run_id": "r"}  # fmt: skip
+
+
+def household(sid: str, cls: str = "poor", village: str = "19834-03") -> dict:
+    return {"submission_id": sid, "village_code": village, "year": 2024, "household_code": "h1",
+            "head_name": "A", "ethnicity": "Kinh", "members": 4, "income_kvnd": 900.0,
+            **{f"d{i:02d}": i <= 3 for i in range(1, 13)}, "deprivation_count": 3, "has_merit": False,
+            "social_protection": False, "claimed_class": cls, "poverty_class": cls, "note": None,
+            "source_sheet": "Danh sách hộ", "source_row": 2}  # fmt: skip
+
+
+def batch(tmp_path: Path, sid: str, total: int = 115, cls: str = "poor") -> Batch:
+    parquet = tmp_path / f"{sid}.parquet"
+    pd.DataFrame([household(sid, cls)]).to_parquet(parquet)
+    reports = pd.DataFrame([{"submission_id": sid, "village_code": "19834-03", "year": 2024, "area": "rural",
+                             "total_households": total, "total_persons": 400, "prepared_by": None,
+                             "prepared_on": None, "source_sheet": "Danh sách hộ"}])  # fmt: skip
+    issues = pd.DataFrame(columns=["submission_id", "code", "severity", "file", "sheet", "cell",
+                                   "column_name", "value", "message_vi", "message_en"])  # fmt: skip
+    return Batch(pd.DataFrame([submission(sid)]), reports, issues, parquet)
+
+
+def poverty(wh: Warehouse) -> tuple:
+    return wh.con.execute(
+        "select total_households, poor_households, poor_rate_pct from village_poverty"
+    ).fetchall()[0]
+
+
+def test_a_new_version_supersedes_the_old_one_and_keeps_it(warehouse, tmp_path):
+    warehouse.load_batch(batch(tmp_path, "aaaa", total=115))
+    assert poverty(warehouse) == (115, 1, 0.87)
+    warehouse.load_batch(batch(tmp_path, "bbbb", total=100))
+    assert poverty(warehouse) == (100, 1, 1.0)
+    statuses = dict(
+        warehouse.con.execute("select submission_id, status from submissions").fetchall()
+    )
+    assert statuses == {"aaaa": "superseded", "bbbb": "loaded"}
+    assert warehouse.con.execute("select count(*) from households").fetchall()[0] == (2,)
+
+
+def test_reloading_the_same_submission_replaces_its_rows(warehouse, tmp_path):
+    warehouse.load_batch(batch(tmp_path, "aaaa"))
+    warehouse.load_batch(batch(tmp_path, "aaaa", cls="near_poor"))
+    assert warehouse.con.execute("select count(*), min(poverty_class) from households").fetchall()[
+        0
+    ] == (1, "near_poor")
+
+
+def test_a_failing_load_changes_nothing(warehouse, tmp_path):
+    warehouse.load_batch(batch(tmp_path, "aaaa"))
+    broken = batch(tmp_path, "bbbb")
+    broken.households_parquet.write_bytes(b"not parquet")
+    with pytest.raises(duckdb.Error):
+        warehouse.load_batch(broken)
+    assert warehouse.con.execute("select submission_id, status from submissions").fetchall() == [
+        ("aaaa", "loaded")
+    ]
+    assert poverty(warehouse) == (115, 1, 0.87)
+
+
+def test_registry_csv_errors_are_listed(tmp_path):
+    path = tmp_path / "units.csv"
+    path.write_text(
+        "code,level,name,parent_code,area\n46,province,T,,\n19834,commune,X,476,rural\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RegistryError, match="parent '476'"):
+        read_registry(path)
+    path.write_text("code;level\n", encoding="utf-8")
+    with pytest.raises(RegistryError, match="missing columns"):
+        read_registry(path)
