@@ -25,3 +25,7 @@ class RegistryError(GiamngheoError):
 
 class WarehouseError(GiamngheoError):
     """The warehouse cannot be opened, migrated or written."""
+
+
+class WarehouseBusy(WarehouseError):
+    """Another run holds the writer lock and did not release it in time."""

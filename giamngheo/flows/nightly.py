@@ -1,13 +1,15 @@
-"""The nightly consolidation flow: discover, read, validate, load, report.
+"""The nightly consolidation flow: discover, read, validate, load, publish, report.
 
-Orchestration only: every step is a function in `steps.py`. Reading runs in parallel on the
-task runner; validation runs once over the whole batch; loading is one transaction.
+Orchestration only: every step is a function in `steps.py` or a `Warehouse` method. Reading
+runs in parallel on the task runner; validation runs once over the whole batch; loading is
+one transaction; the whole run holds the writer lock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import uuid
 from dataclasses import asdict, dataclass, field
 
@@ -20,6 +22,7 @@ from giamngheo.errors import ConfigurationError
 from giamngheo.flows import steps
 from giamngheo.flows.reporting import report_units, write_unit_report
 from giamngheo.flows.settings import Settings
+from giamngheo.warehouse.lock import writer_lock
 from giamngheo.warehouse.store import Batch, Warehouse
 
 FLOW_NAME = "nightly-consolidation"
@@ -37,9 +40,12 @@ class RunSummary:
     skipped: int = 0
     still_writing: int = 0
     households_loaded: int = 0
+    missing: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
     rejected_files: list[dict] = field(default_factory=list)
     communes: list[dict] = field(default_factory=list)
     reports: list[str] = field(default_factory=list)
+    published: bool = False
     warehouse: str = ""
 
     @property
@@ -50,22 +56,49 @@ class RunSummary:
         return asdict(self)
 
 
+def new_run_id() -> str:
+    return dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
+
 @task(name="discover", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-def discover_files(settings: Settings, force: bool) -> tuple[steps.Discovery, pd.DataFrame]:
-    """Fingerprint the inbox against the warehouse, and read the admin registry."""
+def discover_files(
+    settings: Settings, force: bool, rerun_ids: list[str] | None, rerun_failed: bool
+) -> tuple[steps.Discovery, pd.DataFrame]:
+    """The files to process (new ones, or those asked for again) and the admin registry."""
     with Warehouse(settings.warehouse_path) as wh:
         wh.migrate()
-        known = wh.fingerprints()
         registry = wh.admin_units()
+        if rerun_ids is not None or rerun_failed:
+            chosen = _rerun_rows(wh, rerun_ids, rerun_failed)
+        else:
+            known = wh.fingerprints()
     if registry.empty:
         raise ConfigurationError(
             "Chưa nạp danh mục đơn vị hành chính: chạy 'giamngheo registry load FILE.csv'. "
             "(The admin registry is empty: run 'giamngheo registry load FILE.csv'.)"
         )
+    if rerun_ids is not None or rerun_failed:
+        return steps.rerun_candidates(chosen, settings.inbox, force=force), registry
     found = steps.discover(
         settings.inbox, known, force=force, settle_seconds=settings.settle_seconds
     )
     return found, registry
+
+
+def _rerun_rows(wh: Warehouse, ids: list[str] | None, failed: bool) -> pd.DataFrame:
+    columns = "submission_id, file_path, sha256, status"
+    if failed:
+        return wh.query(f"select {columns} from submissions where status = 'rejected'")
+    chosen = wh.query(
+        f"select {columns} from submissions where submission_id in (select unnest(?))", [ids]
+    )
+    unknown = sorted(set(ids or []) - set(chosen["submission_id"]))
+    if unknown:
+        raise ConfigurationError(
+            f"Không có mã hồ sơ (unknown submission id): {', '.join(unknown)}. "
+            "Xem 'giamngheo status' (see 'giamngheo status')."
+        )
+    return chosen
 
 
 @task(name="read-workbooks", cache_policy=NO_CACHE)
@@ -84,6 +117,8 @@ def load_batch(settings: Settings, validated: steps.Validated, run_id: str, flow
     parquet = steps.stage_households(validated.households, settings.staging, run_id)
     table = validated.submissions.assign(processed_at=dt.datetime.now(), flow_run_id=flow_run_id)
     batch = Batch(
+        run_id=run_id,
+        flow_run_id=flow_run_id,
         submissions=table,
         village_reports=validated.village_reports,
         issues=steps.issues_table(validated.issues),
@@ -91,9 +126,17 @@ def load_batch(settings: Settings, validated: steps.Validated, run_id: str, flow
     )
     with Warehouse(settings.warehouse_path) as wh:
         wh.load_batch(batch)
-    if parquet is not None:
-        parquet.unlink()
-        parquet.parent.rmdir()
+    shutil.rmtree(settings.staging / run_id, ignore_errors=True)
+
+
+@task(name="publish", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+def publish_snapshot(settings: Settings) -> bool:
+    """Publish the analyst snapshot if anything changed since the last one."""
+    with Warehouse(settings.warehouse_path) as wh:
+        if not wh.snapshot_is_stale(settings.published_path):
+            return False
+        wh.publish(settings.published_path)
+    return True
 
 
 @task(name="report", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2)
@@ -114,6 +157,15 @@ def write_reports(settings: Settings, years: list[int]) -> tuple[list[str], list
     return paths, communes.to_dict("records")
 
 
+def remove_leftovers(settings: Settings) -> None:
+    """Staging folders and unfinished snapshots of a run that was killed (we hold the lock)."""
+    if settings.staging.exists():
+        shutil.rmtree(settings.staging, ignore_errors=True)
+    if settings.published_path.parent.exists():
+        for tmp in settings.published_path.parent.glob(f".{settings.published_path.stem}-*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+
 def task_runner(kind: str, max_workers: int):
     """The task runner for parsing: a process pool by default, threads as an option."""
     if kind == "process":
@@ -128,39 +180,61 @@ def _chunks(items: list, size: int) -> list[list]:
 
 
 @flow(name=FLOW_NAME, log_prints=False, validate_parameters=False)
-def nightly_consolidation(settings: Settings, force: bool = False) -> RunSummary:
+def nightly_consolidation(
+    settings: Settings,
+    force: bool = False,
+    rerun_ids: list[str] | None = None,
+    rerun_failed: bool = False,
+) -> RunSummary:
     """Consolidate every new or corrected village workbook in the inbox into the warehouse."""
-    logger = get_run_logger()
     from prefect.runtime import flow_run
 
-    run_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
-    summary = RunSummary(run_id=run_id, warehouse=str(settings.warehouse_path))
-    found, registry = discover_files(settings, force)
-    summary.skipped = len(found.already_loaded)
-    summary.still_writing = len(found.still_writing)
-    summary.seen = len(found.candidates) + summary.skipped + summary.still_writing
+    logger = get_run_logger()
+    summary = RunSummary(run_id=new_run_id(), warehouse=str(settings.warehouse_path))
+    with writer_lock(settings.warehouse_path, settings.lock_timeout):
+        remove_leftovers(settings)
+        found, registry = discover_files(settings, force, rerun_ids, rerun_failed)
+        summary.skipped = len(found.already_loaded)
+        summary.still_writing = len(found.still_writing)
+        summary.missing, summary.changed = found.missing, found.changed
+        summary.seen = len(found.candidates) + summary.skipped + summary.still_writing
+        logger.info(
+            "Discovered %d file(s) to read, %d already loaded, %d still being written",
+            len(found.candidates), summary.skipped, summary.still_writing,
+        )  # fmt: skip
+        years: list[int] = []
+        if found.candidates:
+            _share_api_url_with_workers()
+            futures = read_workbooks.map(_chunks(found.candidates, settings.read_batch))
+            submissions = [s for chunk in futures.result() for s in chunk]
+            validated = validate_batch(found.candidates, submissions, registry)
+            load_batch(settings, validated, summary.run_id, str(flow_run.id or ""))
+            _count(summary, validated)
+            loaded = validated.submissions["status"] != steps.REJECTED
+            years = sorted({int(y) for y in validated.submissions.loc[loaded, "year"].dropna()})
+        summary.published = publish_snapshot(settings)
+        if years:
+            summary.reports, summary.communes = write_reports(settings, years)
     logger.info(
-        "Discovered %d new file(s), %d already loaded, %d still being written",
-        len(found.candidates), summary.skipped, summary.still_writing,
+        "Loaded %d, rejected %d, superseded %d; %d households",
+        summary.loaded, summary.rejected, summary.superseded, summary.households_loaded,
     )  # fmt: skip
-    if not found.candidates:
-        return summary
-    _share_api_url_with_workers()
-    futures = read_workbooks.map(_chunks(found.candidates, settings.read_batch))
-    submissions = [s for chunk in futures.result() for s in chunk]
-    validated = validate_batch(found.candidates, submissions, registry)
-    load_batch(settings, validated, run_id, str(flow_run.id or ""))
+    return summary
+
+
+def _count(summary: RunSummary, validated: steps.Validated) -> None:
     table = validated.submissions
     summary.loaded = int((table["status"] == steps.LOADED).sum())
     summary.rejected = int((table["status"] == steps.REJECTED).sum())
     summary.superseded = int((table["status"] == steps.SUPERSEDED).sum())
-    summary.households_loaded = len(validated.households)
-    first_issue = {}
+    summary.households_loaded = int(validated.households["submission_id"].isin(
+        table.loc[table["status"] == steps.LOADED, "submission_id"]).sum())  # fmt: skip
+    first_error = {}
     for issue in validated.issues:
         if issue.severity == "error":
-            first_issue.setdefault(issue.submission_id, issue)
+            first_error.setdefault(issue.submission_id, issue)
     for row in table[table["status"] == steps.REJECTED].itertuples(index=False):
-        issue = first_issue.get(row.submission_id)
+        issue = first_error.get(row.submission_id)
         summary.rejected_files.append(
             {
                 "submission_id": row.submission_id,
@@ -169,14 +243,6 @@ def nightly_consolidation(settings: Settings, force: bool = False) -> RunSummary
                 "first_issue": issue.message_vi if issue else "",
             }
         )
-    years = sorted({int(y) for y in table.loc[table["status"] == steps.LOADED, "year"].dropna()})
-    if years:
-        summary.reports, summary.communes = write_reports(settings, years)
-    logger.info(
-        "Loaded %d, rejected %d, superseded %d; %d households",
-        summary.loaded, summary.rejected, summary.superseded, summary.households_loaded,
-    )  # fmt: skip
-    return summary
 
 
 def _share_api_url_with_workers() -> None:
@@ -199,9 +265,31 @@ def _share_api_url_with_workers() -> None:
         os.environ["PREFECT_API_URL"] = str(url)
 
 
-def run_nightly(settings: Settings, force: bool = False, runner: str = "process") -> RunSummary:
+def run_nightly(
+    settings: Settings,
+    force: bool = False,
+    runner: str = "process",
+    rerun_ids: list[str] | None = None,
+    rerun_failed: bool = False,
+) -> RunSummary:
     """Run the flow with the chosen task runner (the CLI's and the schedule's entry point)."""
     configured = nightly_consolidation.with_options(
         task_runner=task_runner(runner, settings.max_workers)
     )
-    return configured(settings, force=force)
+    return configured(settings, force=force, rerun_ids=rerun_ids, rerun_failed=rerun_failed)
+
+
+def load_registry(settings: Settings, units: pd.DataFrame) -> bool:
+    """Replace the admin registry and publish, under the writer lock (no flow needed).
+
+    Returns whether the registry changed; loading the same file again writes nothing.
+    """
+    lock = writer_lock(settings.warehouse_path, settings.lock_timeout)
+    with lock, Warehouse(settings.warehouse_path) as wh:
+        wh.migrate()
+        changed = wh.replace_admin_units(units)
+        if changed:
+            wh.record_change(f"registry-{new_run_id()}")
+        if wh.snapshot_is_stale(settings.published_path):
+            wh.publish(settings.published_path)
+    return changed

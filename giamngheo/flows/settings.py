@@ -31,7 +31,8 @@ class Settings:
     Environment: GIAMNGHEO_HOME (default ./data), GIAMNGHEO_INBOX (default <home>/inbox),
     GIAMNGHEO_SETTLE_SECONDS (a file modified more recently than this is still being written
     and waits for the next run; default 2), GIAMNGHEO_MAX_WORKERS (parallel readers; default
-    the number of CPUs), GIAMNGHEO_READ_BATCH (files per parsing task; default 25).
+    the number of CPUs), GIAMNGHEO_READ_BATCH (files per parsing task; default 25),
+    GIAMNGHEO_LOCK_TIMEOUT (seconds a run waits for another run's writer lock; default 30).
     """
 
     home: Path
@@ -39,10 +40,16 @@ class Settings:
     settle_seconds: float = 2.0
     max_workers: int = os.cpu_count() or 1
     read_batch: int = 25
+    lock_timeout: float = 30.0
 
     @property
     def warehouse_path(self) -> Path:
         return self.home / "warehouse" / "giamngheo.duckdb"
+
+    @property
+    def published_path(self) -> Path:
+        """The analyst snapshot: read-only, swapped in atomically after each change."""
+        return self.home / "published" / "current.duckdb"
 
     @property
     def staging(self) -> Path:
@@ -69,6 +76,7 @@ class Settings:
                 settle_seconds=float(env.get("GIAMNGHEO_SETTLE_SECONDS", 2.0)),
                 max_workers=int(env.get("GIAMNGHEO_MAX_WORKERS", os.cpu_count() or 1)),
                 read_batch=int(env.get("GIAMNGHEO_READ_BATCH", 25)),
+                lock_timeout=float(env.get("GIAMNGHEO_LOCK_TIMEOUT", 30)),
             )
         except ValueError as exc:
             raise ConfigurationError(
@@ -78,9 +86,14 @@ class Settings:
         if "inbox" in overrides:
             overrides["inbox"] = Path(overrides["inbox"]).expanduser().absolute()
         settings = replace(settings, **overrides)
-        if settings.max_workers < 1 or settings.read_batch < 1 or settings.settle_seconds < 0:
+        if (
+            settings.max_workers < 1
+            or settings.read_batch < 1
+            or settings.settle_seconds < 0
+            or settings.lock_timeout < 0
+        ):
             raise ConfigurationError(
-                "GIAMNGHEO_MAX_WORKERS, GIAMNGHEO_READ_BATCH phải ≥ 1 và GIAMNGHEO_SETTLE_SECONDS ≥ 0 "
-                "(must be ≥ 1 and ≥ 0)."
+                "GIAMNGHEO_MAX_WORKERS, GIAMNGHEO_READ_BATCH phải ≥ 1; GIAMNGHEO_SETTLE_SECONDS, "
+                "GIAMNGHEO_LOCK_TIMEOUT phải ≥ 0 (must be ≥ 1 and ≥ 0)."
             )
         return settings

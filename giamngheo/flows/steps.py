@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from giamngheo import testpoints
 from giamngheo.expectations.runner import run_suite
 from giamngheo.transforms.checks import (
     check_claimed_class,
@@ -55,6 +56,8 @@ class Discovery:
     already_loaded: list[str] = field(default_factory=list)
     still_writing: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # rerun: file no longer in the inbox
+    changed: list[str] = field(default_factory=list)  # rerun: file edited since (a new version)
 
 
 def fingerprint(path: Path) -> str:
@@ -89,14 +92,43 @@ def discover(
             found.already_loaded.append(rel)
             continue
         seen.add(sha)
+        found.candidates.append(Candidate(path, rel, sha, stat.st_size, _mtime(stat.st_mtime)))
+    return found
+
+
+def rerun_candidates(chosen: pd.DataFrame, inbox: Path, force: bool = False) -> Discovery:
+    """Files of processed submissions to process again (`giamngheo rerun`).
+
+    `chosen` has submission_id, file_path, sha256 and status. A rejected submission is read
+    again; a loaded or superseded one only with `force`. A file that is gone, or whose bytes
+    changed since (then it is a new version, which `ingest` picks up), is passed over.
+    """
+    found = Discovery()
+    for row in chosen.sort_values("file_path").itertuples(index=False):
+        path = inbox / row.file_path
+        if not path.is_file():
+            found.missing.append(row.file_path)
+            continue
+        if fingerprint(path) != row.sha256:
+            found.changed.append(row.file_path)
+            continue
+        if row.status != REJECTED and not force:
+            found.already_loaded.append(row.file_path)
+            continue
+        stat = path.stat()
         found.candidates.append(
-            Candidate(path, rel, sha, stat.st_size, dt.datetime.fromtimestamp(stat.st_mtime))
+            Candidate(path, row.file_path, row.sha256, stat.st_size, _mtime(stat.st_mtime))
         )
     return found
 
 
+def _mtime(timestamp: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(timestamp)
+
+
 def read_files(candidates: list[Candidate]) -> list[Submission]:
     """Read a batch of files (one parallel task's share of the inbox)."""
+    testpoints.reached("read")
     return [read_submission(c.path, c.submission_id, c.rel_path) for c in candidates]
 
 
@@ -158,11 +190,11 @@ def validate(
             }
         )
     table = _supersede_within_batch(pd.DataFrame(rows))
-    loaded = set(table.loc[table["status"] == LOADED, "submission_id"])
+    accepted = set(table.loc[table["status"] != REJECTED, "submission_id"])
     return Validated(
         submissions=table,
-        village_reports=reports[reports["submission_id"].isin(loaded)].reset_index(drop=True),
-        households=households[households["submission_id"].isin(loaded)].reset_index(drop=True),
+        village_reports=reports[reports["submission_id"].isin(accepted)].reset_index(drop=True),
+        households=households[households["submission_id"].isin(accepted)].reset_index(drop=True),
         issues=issues,
     )
 
@@ -210,7 +242,11 @@ def _households(submissions: list[Submission], reports: pd.DataFrame) -> pd.Data
 
 
 def _supersede_within_batch(table: pd.DataFrame) -> pd.DataFrame:
-    """Two loadable files for one village-year in a batch: the later-received one wins."""
+    """Two loadable files for one village-year in a batch: the later-received one wins.
+
+    The superseded list keeps its rows (for audit); the warehouse applies the same rule
+    against lists loaded by earlier runs.
+    """
     table = table.copy()
     loadable = table[table["status"] == LOADED].sort_values(["received_at", "file_path"])
     dup = loadable.duplicated(["village_code", "year"], keep="last")

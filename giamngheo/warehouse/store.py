@@ -6,6 +6,8 @@ reader never sees half a load and an interrupted load leaves the previous state 
 
 from __future__ import annotations
 
+import os
+import uuid
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -13,7 +15,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from giamngheo import testpoints
 from giamngheo.errors import WarehouseError
+from giamngheo.transforms.columns import TEMPLATE_HEADERS
 
 _PACKAGE = "giamngheo.warehouse"
 
@@ -23,6 +27,10 @@ def _sql_files(folder: str) -> list[tuple[str, str]]:
     root = resources.files(_PACKAGE).joinpath(folder)
     files = sorted((p for p in root.iterdir() if p.name.endswith(".sql")), key=lambda p: p.name)
     return [(p.name.removesuffix(".sql"), p.read_text(encoding="utf-8")) for p in files]
+
+
+def _macros_sql() -> str:
+    return resources.files(_PACKAGE).joinpath("macros.sql").read_text(encoding="utf-8")
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -41,6 +49,8 @@ class Batch:
     `households_parquet` is the staged Parquet file of accepted households (or None).
     """
 
+    run_id: str
+    flow_run_id: str | None
     submissions: pd.DataFrame
     village_reports: pd.DataFrame
     issues: pd.DataFrame
@@ -61,7 +71,15 @@ class Warehouse:
                 f"(No warehouse at {self.path}: run 'giamngheo ingest' first.)"
             )
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            if read_only:
+                # Readers (analysts, officers) get a sandbox: no files, no extensions, and a
+                # configuration they cannot change back.
+                self.con = duckdb.connect(
+                    str(self.path), read_only=True, config={"enable_external_access": False}
+                )
+                self.con.execute("set lock_configuration = true")
+            else:
+                self.con = duckdb.connect(str(self.path))
         except duckdb.IOException as exc:
             raise WarehouseError(
                 f"Không mở được kho dữ liệu {self.path} (Cannot open the warehouse): {exc}"
@@ -78,8 +96,9 @@ class Warehouse:
 
     # -- schema ---------------------------------------------------------------------------
 
-    def migrate(self) -> list[int]:
-        """Apply pending migrations, each in its own transaction, then refresh the views."""
+    def migrate(self, upto: int | None = None) -> list[int]:
+        """Apply pending migrations (up to version `upto`), each in its own transaction, then
+        refresh the views. Returns the versions applied."""
         self.con.execute(
             "create table if not exists schema_migrations ("
             " version integer primary key, name varchar not null,"
@@ -88,7 +107,7 @@ class Warehouse:
         done = {v for (v,) in self.con.execute("select version from schema_migrations").fetchall()}
         applied = []
         for version, name, sql in migrations():
-            if version in done:
+            if version in done or (upto is not None and version > upto):
                 continue
             self.con.execute("begin transaction")
             try:
@@ -105,19 +124,9 @@ class Warehouse:
         return applied
 
     def refresh_views(self) -> None:
-        """(Re)create every view in views/*.sql, in an order that satisfies their dependencies."""
-        pending = _sql_files("views")
-        while pending:
-            failed = []
-            for name, sql in pending:
-                try:
-                    self.con.execute(f"create or replace view {name} as\n{sql}")
-                except duckdb.CatalogException:
-                    failed.append((name, sql))
-            if len(failed) == len(pending):
-                names = ", ".join(n for n, _ in failed)
-                raise WarehouseError(f"Views cannot be created (missing dependency): {names}")
-            pending = failed
+        """(Re)create the macros and every view in views/*.sql, dependencies first."""
+        self.con.execute(_macros_sql())
+        _ordered_views(self.con)
 
     def views(self) -> list[str]:
         """Names of the views defined in the warehouse."""
@@ -128,18 +137,26 @@ class Warehouse:
 
     # -- reference data -------------------------------------------------------------------
 
-    def replace_admin_units(self, units: pd.DataFrame) -> int:
-        """Replace the admin registry with `units` (columns code, level, name, parent_code, area)."""
-        self.con.register(
-            "new_admin_units", units[["code", "level", "name", "parent_code", "area"]]
-        )
+    def replace_admin_units(self, units: pd.DataFrame) -> bool:
+        """Replace the admin registry with `units` (code, level, name, parent_code, area).
+
+        Returns False, and writes nothing, when the registry already holds exactly these units.
+        """
+        columns = ["code", "level", "name", "parent_code", "area"]
+        new = units[columns].astype(object).where(units[columns].notna(), None)
+        current = self.admin_units()[columns].astype(object)
+        current = current.where(current.notna(), None)
+        rows = sorted(map(tuple, new.to_numpy().tolist()), key=str)
+        if rows == sorted(map(tuple, current.to_numpy().tolist()), key=str):
+            return False
+        self.con.register("new_admin_units", new)
         try:
             with self._transaction():
                 self.con.execute("delete from admin_units")
                 self.con.execute("insert into admin_units select * from new_admin_units")
         finally:
             self.con.unregister("new_admin_units")
-        return len(units)
+        return True
 
     def admin_units(self) -> pd.DataFrame:
         return self.query("select * from admin_units order by code")
@@ -153,8 +170,9 @@ class Warehouse:
     def load_batch(self, batch: Batch) -> None:
         """Write one run's results in a single transaction.
 
-        Rows of the batch's submission ids are replaced (a forced reload of the same file),
-        and every earlier loaded list of a village-year this batch loads becomes `superseded`.
+        Rows of the batch's submission ids are replaced (a rerun of the same file). Then, for
+        every village-year the batch touches, the accepted list received last is `loaded` and
+        every other accepted list `superseded` (kept, with its rows, for audit).
         """
         frames = {
             "batch_submissions": batch.submissions,
@@ -170,27 +188,69 @@ class Warehouse:
                         f"delete from {table} where submission_id in"
                         " (select submission_id from batch_submissions)"
                     )
-                self.con.execute(
-                    """
-                    update submissions set status = 'superseded'
-                    where status = 'loaded'
-                      and (village_code, year) in (
-                          select village_code, year from batch_submissions where status = 'loaded')
-                    """
-                )
                 self.con.execute("insert into submissions by name select * from batch_submissions")
                 self.con.execute(
                     "insert into village_reports by name select * from batch_village_reports"
                 )
                 self.con.execute("insert into issues by name select * from batch_issues")
+                testpoints.reached("load")
                 if batch.households_parquet is not None:
-                    self.con.execute(
-                        "insert into households by name select * from read_parquet(?)",
-                        [str(batch.households_parquet)],
-                    )
+                    self.con.execute(_INSERT_HOUSEHOLDS, [str(batch.households_parquet)])
+                self.con.execute(_RANK_VERSIONS)
+                self.con.execute(
+                    "insert into runs (run_id, flow_run_id, loaded_at, submissions, households)"
+                    " select ?, ?, current_timestamp, ?, count(*) from households"
+                    " where submission_id in (select submission_id from batch_submissions)",
+                    [batch.run_id, batch.flow_run_id, len(batch.submissions)],
+                )
         finally:
             for name in frames:
                 self.con.unregister(name)
+
+    def record_change(self, run_id: str) -> None:
+        """Record a change made outside a batch load (e.g. a new registry) for publishing."""
+        self.con.execute(
+            "insert into runs (run_id, loaded_at, submissions, households)"
+            " values (?, current_timestamp, 0, 0)",
+            [run_id],
+        )
+
+    # -- the analyst snapshot -------------------------------------------------------------
+
+    def snapshot_is_stale(self, target: Path) -> bool:
+        """True when the snapshot is missing or a change has not been published yet."""
+        pending = self.con.execute("select count(*) from runs where published_at is null")
+        return not target.exists() or pending.fetchall()[0][0] > 0
+
+    def publish(self, target: Path) -> None:
+        """Build the analyst snapshot in a new file and rename it over `target` atomically.
+
+        The snapshot holds every table but the warehouse's secrets, without household head
+        names or household codes (a salted `household_key` identifies households instead),
+        plus the macros and views. It is written in a storage format the DuckDB 1.5 CLI reads.
+        A reader holding the old file keeps reading it; the next open sees the new one.
+        """
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.stem}-{uuid.uuid4().hex[:8]}.tmp")
+        self.con.execute(
+            f"attach '{_sql_path(tmp)}' as snapshot (storage_version '{SNAPSHOT_STORAGE_VERSION}')"
+        )
+        try:
+            for table, select in _snapshot_selects().items():
+                self.con.execute(f"create table snapshot.{table} as {select}")
+        finally:
+            self.con.execute("detach snapshot")
+        with duckdb.connect(str(tmp)) as snap:
+            snap.execute(_macros_sql())
+            _ordered_views(snap)
+            snap.execute("checkpoint")
+        _fsync(tmp)
+        testpoints.reached("publish")
+        os.replace(tmp, target)
+        _fsync(target.parent)
+        self.con.execute(
+            "update runs set published_at = current_timestamp where published_at is null"
+        )
 
     def _transaction(self):
         return _Transaction(self.con)
@@ -199,6 +259,90 @@ class Warehouse:
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         return self.con.execute(sql, params or []).df()
+
+
+# The DuckDB 1.5 CLI (the newest on PyPI) refuses files in 2.x's default storage format.
+SNAPSHOT_STORAGE_VERSION = "v1.5.0"
+
+_INSERT_HOUSEHOLDS = """
+insert into households by name
+select *, substr(sha256(
+    (select value from warehouse_settings where key = 'household_key_salt')
+    || village_code || '/' || household_code), 1, 16) as household_key
+from read_parquet(?)
+"""
+
+# Per village-year touched by the batch: the accepted list received last is current.
+_RANK_VERSIONS = """
+update submissions as s set status = r.new_status
+from (
+    select
+        submission_id,
+        case when row_number() over (
+            partition by village_code, year
+            order by received_at desc, file_path desc, submission_id desc
+        ) = 1 then 'loaded' else 'superseded' end as new_status
+    from submissions
+    where status in ('loaded', 'superseded')
+      and (village_code, year) in (select village_code, year from batch_submissions)
+) as r
+where s.submission_id = r.submission_id and s.status <> r.new_status
+"""
+
+_PERSONAL_COLUMNS = (TEMPLATE_HEADERS["head_name"], TEMPLATE_HEADERS["household_code"])
+
+
+def _snapshot_selects() -> dict[str, str]:
+    """What the analyst snapshot copies from each table (no names, no household codes)."""
+    personal = ", ".join(f"'{c}'" for c in _PERSONAL_COLUMNS)
+    redact = f"column_name in ({personal}) and value is not null"
+    return {
+        "schema_migrations": "select * from schema_migrations",
+        "admin_units": "select * from admin_units",
+        "submissions": "select * from submissions",
+        "village_reports": "select * from village_reports",
+        "households": "select * exclude (head_name, household_code) from households",
+        "issues": (
+            "select * replace ("
+            f" case when {redact} then null else value end as value,"
+            f" case when {redact} then replace(message_vi, value, '…') else message_vi end"
+            " as message_vi,"
+            f" case when {redact} then replace(message_en, value, '…') else message_en end"
+            " as message_en) from issues"
+        ),
+        "plan_targets": "select * from plan_targets",
+        "runs": "select * from runs",
+    }
+
+
+def _ordered_views(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """Views in an order that creates dependencies first (tries until nothing fails)."""
+    pending, ordered = _sql_files("views"), []
+    while pending:
+        failed = []
+        for name, sql in pending:
+            try:
+                con.execute(f"create or replace view {name} as\n{sql}")
+                ordered.append((name, sql))
+            except duckdb.CatalogException:
+                failed.append((name, sql))
+        if len(failed) == len(pending):
+            names = ", ".join(n for n, _ in failed)
+            raise WarehouseError(f"Views cannot be created (missing dependency): {names}")
+        pending = failed
+    return ordered
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class _Transaction:

@@ -10,7 +10,15 @@ from giamngheo.warehouse.store import Warehouse
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 
-TABLES = ("submissions", "village_reports", "households", "issues", "admin_units", "plan_targets")
+TABLES = (
+    "submissions",
+    "village_reports",
+    "households",
+    "issues",
+    "admin_units",
+    "plan_targets",
+    "runs",
+)
 
 
 def table_checksums(wh: Warehouse) -> dict[str, list]:
@@ -111,3 +119,34 @@ def test_an_empty_registry_stops_the_run_before_touching_files(settings, dien_ho
     with pytest.raises(ConfigurationError, match="registry load"):
         run_nightly(settings, runner="thread")
     shutil.rmtree(settings.warehouse_path.parent)
+
+
+def test_rerun_of_a_fixed_rejection_loads_it(
+    settings, warehouse, dien_hoa_inbox, registry, make_workbook
+):
+    from giamngheo.flows.nightly import load_registry
+
+    without_thon_11 = registry[registry["code"] != "19834-11"]
+    warehouse.replace_admin_units(without_thon_11)
+    warehouse.close()
+    first = run_nightly(settings, runner="thread")
+    assert first.rejected == 2  # Thôn 11, 2024 and 2025: unknown village
+    load_registry(settings, registry)  # the registry is fixed
+    nothing = run_nightly(settings, runner="thread")
+    assert nothing.loaded == 0 and nothing.skipped == 22
+    again = run_nightly(settings, runner="thread", rerun_failed=True)
+    assert (again.loaded, again.rejected) == (2, 0)
+    with Warehouse(settings.published_path, read_only=True) as wh:
+        statuses = wh.query("select status, count(*) n from submissions group by all").set_index(
+            "status"
+        )["n"]
+        assert statuses.to_dict() == {"loaded": 22}
+        row = wh.query(
+            "select poor_households, total_households from commune_poverty where commune_code = '19834' and year = 2024"
+        ).iloc[0]
+        assert (row.poor_households, row.total_households) == (15, 1415)
+        loaded_id = wh.query("select submission_id from submissions limit 1").iloc[0, 0]
+    unchanged = run_nightly(settings, runner="thread", rerun_ids=[loaded_id])
+    assert (unchanged.loaded, unchanged.skipped) == (0, 1)
+    forced = run_nightly(settings, runner="thread", rerun_ids=[loaded_id], force=True)
+    assert forced.loaded == 1

@@ -75,4 +75,5 @@ def test_two_files_for_one_village_year_the_later_wins(tmp_path, registry, make_
     out = run(tmp_path, registry, inbox)
     status = dict(zip(out.submissions["file_path"], out.submissions["status"], strict=True))
     assert status == {"first.xlsx": "superseded", "second.xlsx": "loaded"}
-    assert out.village_reports["total_households"].tolist() == [140]
+    # The superseded list keeps its rows, for audit.
+    assert sorted(out.village_reports["total_households"].tolist()) == [135, 140]

@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 from pathlib import Path
 
 import duckdb
@@ -52,7 +53,14 @@ def batch(tmp_path: Path, sid: str, total: int = 115, cls: str = "poor") -> Batc
                              "prepared_on": None, "source_sheet": "Danh sách hộ"}])  # fmt: skip
     issues = pd.DataFrame(columns=["submission_id", "code", "severity", "file", "sheet", "cell",
                                    "column_name", "value", "message_vi", "message_en"])  # fmt: skip
-    return Batch(pd.DataFrame([submission(sid)]), reports, issues, parquet)
+    return Batch(
+        f"run-{sid}-{uuid.uuid4().hex[:6]}",
+        None,
+        pd.DataFrame([submission(sid)]),
+        reports,
+        issues,
+        parquet,
+    )
 
 
 def poverty(wh: Warehouse) -> tuple:
@@ -104,3 +112,103 @@ def test_registry_csv_errors_are_listed(tmp_path):
     path.write_text("code;level\n", encoding="utf-8")
     with pytest.raises(RegistryError, match="missing columns"):
         read_registry(path)
+
+
+def test_an_older_list_loaded_later_does_not_displace_the_newer_one(warehouse, tmp_path):
+    newer = batch(tmp_path, "bbbb", total=100)
+    warehouse.load_batch(newer)
+    warehouse.load_batch(batch(tmp_path, "aaaa", total=115))  # e.g. a rerun of an old file
+    statuses = dict(
+        warehouse.con.execute("select submission_id, status from submissions").fetchall()
+    )
+    assert statuses == {"aaaa": "superseded", "bbbb": "loaded"}
+    assert poverty(warehouse) == (100, 1, 1.0)
+
+
+def test_upgrading_a_warehouse_built_by_the_previous_migrations_keeps_its_data(settings, tmp_path):
+    with Warehouse(settings.warehouse_path) as wh:
+        assert wh.migrate(upto=1) == [1]
+        wh.con.execute(
+            "insert into admin_units values ('19834-03', 'village', 'Thôn 3', '19834', 'rural')"
+        )
+        row = household("old1")
+        wh.con.execute(
+            f"insert into households ({', '.join(row)}) values ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+    with Warehouse(settings.warehouse_path) as wh:
+        assert wh.migrate() == [v for v, _, _ in migrations() if v > 1]
+        key, code = wh.con.execute(
+            "select household_key, household_code from households"
+        ).fetchall()[0]
+        assert code == "h1" and len(key) == 16
+        assert wh.con.execute("select count(*) from admin_units").fetchall()[0] == (1,)
+
+
+def test_household_key_is_stable_and_does_not_reveal_the_code(warehouse, tmp_path):
+    warehouse.load_batch(batch(tmp_path, "aaaa"))
+    warehouse.load_batch(batch(tmp_path, "bbbb"))
+    keys = {r[0] for r in warehouse.con.execute("select household_key from households").fetchall()}
+    assert len(keys) == 1
+    assert "h1" not in keys.pop()
+
+
+def test_snapshot_has_no_names_or_codes_and_is_sandboxed(warehouse, tmp_path):
+    warehouse.load_batch(batch(tmp_path, "aaaa"))
+    warehouse.con.execute(
+        "insert into issues values ('aaaa', 'HH-DUP-ID', 'error', 'f.xlsx', 'S', 'B2', 'Mã hộ', 'h1',"
+        " 'Ô B2: mã hộ ''h1'' bị trùng', 'Cell B2: household code ''h1'' repeats')"
+    )
+    warehouse.record_change("r2")
+    target = tmp_path / "published" / "current.duckdb"
+    assert warehouse.snapshot_is_stale(target)
+    warehouse.publish(target)
+    assert not warehouse.snapshot_is_stale(target)
+    assert list(target.parent.iterdir()) == [target]
+    with Warehouse(target, read_only=True) as snap:
+        columns = set(snap.query("select * from households limit 0").columns)
+        assert "head_name" not in columns and "household_code" not in columns
+        assert "household_key" in columns
+        assert "warehouse_settings" not in {
+            r[0] for r in snap.con.execute("select table_name from duckdb_tables()").fetchall()
+        }
+        assert poverty(snap) == (115, 1, 0.87)
+        value, message = snap.con.execute("select value, message_vi from issues").fetchall()[0]
+        assert value is None and "h1" not in message
+        for statement in ("select * from read_text('/etc/passwd')", "copy households to '/tmp/x.csv'",
+                          "attach '/tmp/other.duckdb'", "install httpfs", "load httpfs",
+                          "set enable_external_access = true", "delete from households"):  # fmt: skip
+            with pytest.raises(duckdb.Error):
+                snap.con.execute(statement)
+
+
+def test_the_duckdb_cli_from_pypi_reads_the_snapshot(warehouse, tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    cli = shutil.which("duckdb", path=str(Path(sys.executable).parent)) or shutil.which("duckdb")
+    assert cli, "duckdb-cli is a dev dependency"
+    warehouse.load_batch(batch(tmp_path, "aaaa"))
+    target = tmp_path / "current.duckdb"
+    warehouse.publish(target)
+    out = subprocess.run(
+        [cli, "-readonly", "-csv", str(target), "-c",
+         "select total_households, poor_households, poor_rate_pct from village_poverty; "
+         "select count(*) from commune_poverty; select count(*) from district_poverty"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "115,1,0.87" in out.stdout
+
+
+def test_a_second_writer_waits_then_gives_up_with_a_message(settings):
+    from giamngheo.errors import WarehouseBusy
+    from giamngheo.warehouse.lock import writer_lock
+
+    held = writer_lock(settings.warehouse_path, timeout=1)
+    busy = pytest.raises(WarehouseBusy, match="Another run holds the warehouse lock")
+    with held, busy, writer_lock(settings.warehouse_path, timeout=0.3):
+        pass
+    with writer_lock(settings.warehouse_path, timeout=0.3):
+        pass  # released

@@ -32,7 +32,7 @@ def report(ctx: click.Context, year: int, unit: str | None, out: str | None) -> 
 
     settings = settings_from(ctx)
     out_dir = Path(out) if out else settings.reports
-    with Warehouse(settings.warehouse_path, read_only=True) as wh:
+    with Warehouse(settings.published_path, read_only=True) as wh:
         units = [unit] if unit else report_units(wh.admin_units())
         for code in units:
             path = write_unit_report(wh, code, year, out_dir)
@@ -56,7 +56,7 @@ def template(ctx: click.Context, commune: str, year: int, out: str) -> None:
     from giamngheo.workbooks.template import write_village_workbook
 
     settings = settings_from(ctx)
-    with Warehouse(settings.warehouse_path, read_only=True) as wh:
+    with Warehouse(settings.published_path, read_only=True) as wh:
         units = wh.admin_units().set_index("code")
     if commune not in units.index or units.loc[commune, "level"] != "commune":
         raise ConfigurationError(

@@ -41,7 +41,7 @@ def status(ctx: click.Context, year: int | None, as_json: bool) -> None:
     Ví dụ (example):
       giamngheo status --year 2024 --json
     """
-    with Warehouse(settings_from(ctx).warehouse_path, read_only=True) as wh:
+    with Warehouse(settings_from(ctx).published_path, read_only=True) as wh:
         frame = wh.query(STATUS_SQL, [year, year])
     if as_json:
         click.echo(json.dumps(frame_to_records(frame), ensure_ascii=False, indent=2))
@@ -60,7 +60,7 @@ def issues(ctx: click.Context, submission_id: str | None, as_json: bool) -> None
     Ví dụ (example):
       giamngheo issues 3f2a9c0d11b84e07 --json
     """
-    with Warehouse(settings_from(ctx).warehouse_path, read_only=True) as wh:
+    with Warehouse(settings_from(ctx).published_path, read_only=True) as wh:
         frame = wh.query(ISSUES_SQL, [submission_id, submission_id])
     if as_json:
         click.echo(json.dumps(frame_to_records(frame), ensure_ascii=False, indent=2))
@@ -80,13 +80,16 @@ def issues(ctx: click.Context, submission_id: str | None, as_json: bool) -> None
 )
 @click.pass_context
 def sql(ctx: click.Context, query: str, fmt: str) -> None:
-    """Truy vấn kho dữ liệu, chỉ đọc (query the warehouse, read-only).
+    """Truy vấn bản công bố của kho dữ liệu, chỉ đọc (query the analyst snapshot, read-only).
+
+    Reads published/current.duckdb: every table and view of the warehouse without household
+    names or codes. Statements that write, and file or network access, are refused.
 
     \b
     Ví dụ (example):
       giamngheo sql --format json "select * from commune_poverty where commune_code = '19834' and year = 2024"
     """
-    with Warehouse(settings_from(ctx).warehouse_path, read_only=True) as wh:
+    with Warehouse(settings_from(ctx).published_path, read_only=True) as wh:
         try:
             frame = wh.query(query)
         except duckdb.Error as exc:

@@ -25,15 +25,16 @@ def load(ctx: click.Context, file: str) -> None:
     Ví dụ (example):
       giamngheo registry load giamngheo/warehouse/reference/admin_units_phong_dien.csv
     """
+    from giamngheo.flows.nightly import load_registry
     from giamngheo.warehouse.registry import read_registry
-    from giamngheo.warehouse.store import Warehouse
 
     units = read_registry(Path(file))
-    with Warehouse(settings_from(ctx).warehouse_path) as wh:
-        wh.migrate()
-        count = wh.replace_admin_units(units)
-    levels = units["level"].value_counts().to_dict()
-    console().print(f"Đã nạp {count} đơn vị (units loaded): {levels}")
+    changed = load_registry(settings_from(ctx), units)
+    levels = ", ".join(f"{n} {level}" for level, n in units["level"].value_counts().items())
+    if changed:
+        console().print(f"Đã nạp {len(units)} đơn vị (units loaded): {levels}")
+    else:
+        console().print(f"Danh mục không đổi (registry unchanged): {len(units)} đơn vị (units)")
 
 
 def register(cli: click.Group) -> None:

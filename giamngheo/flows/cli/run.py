@@ -64,23 +64,21 @@ def demo(ctx: click.Context, runner: str) -> None:
     Ví dụ (example):
       giamngheo demo
     """
-    from giamngheo.flows.nightly import run_nightly
+    from giamngheo.flows.nightly import load_registry, run_nightly
     from giamngheo.warehouse.registry import read_registry, sample_registry_path
     from giamngheo.warehouse.store import Warehouse
     from giamngheo.workbooks.sample import write_sample_inbox
 
     settings = settings_from(ctx)
     registry = read_registry(sample_registry_path())
-    with Warehouse(settings.warehouse_path) as wh:
-        wh.migrate()
-        wh.replace_admin_units(registry)
+    load_registry(settings, registry)
     written = write_sample_inbox(settings.inbox, registry)
     out = console()
     out.print(f"Đã tạo {len(written)} tệp mẫu (sample workbooks written) in {settings.inbox}")
     # The sample files were written a moment ago: they are complete, not still being written.
     summary = run_nightly(replace(settings, settle_seconds=0), runner=runner)
     print_summary(summary, show_communes=False, show_reports=False)
-    with Warehouse(settings.warehouse_path, read_only=True) as wh:
+    with Warehouse(settings.published_path, read_only=True) as wh:
         for (year,) in wh.con.execute(
             "select distinct year from commune_poverty order by year"
         ).fetchall():
@@ -99,6 +97,7 @@ def demo(ctx: click.Context, runner: str) -> None:
     for path in reports:
         out.print(f"Báo cáo (report): {path}")
     out.print(f"Kho dữ liệu (warehouse): {settings.warehouse_path}")
+    out.print(f"Bản cho phân tích (analyst snapshot): {settings.published_path}")
     sys.exit(summary.exit_code)
 
 
@@ -135,6 +134,12 @@ def print_summary(summary, show_communes: bool = True, show_reports: bool = True
     )
     if summary.households_loaded:
         out.print(f"Hộ đã nạp (households loaded): {summary.households_loaded}")
+    for path in summary.missing:
+        out.print(f"[yellow]Không còn tệp (file gone)[/yellow] {path}")
+    for path in summary.changed:
+        out.print(
+            f"[yellow]Tệp đã sửa, là phiên bản mới: chạy ingest (file changed, run ingest)[/yellow] {path}"
+        )
     for rej in summary.rejected_files:
         out.print(
             f"[red]Từ chối (rejected)[/red] {rej['file']} [{rej['submission_id']}]: {rej['first_issue']}"
@@ -149,6 +154,63 @@ def print_summary(summary, show_communes: bool = True, show_reports: bool = True
             out.print(f"Báo cáo (report): {path}")
 
 
+@click.command()
+@click.argument("submission_ids", nargs=-1)
+@click.option(
+    "--failed",
+    is_flag=True,
+    help="Mọi hồ sơ bị từ chối còn tệp (every rejected submission whose file is still there).",
+)
+@click.option(
+    "--force", is_flag=True, help="Nạp lại cả hồ sơ đã nạp (reload loaded submissions too)."
+)
+@click.option(
+    "--runner", type=RUNNERS, default="process", show_default=True, help="Task runner for reading."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="In tóm tắt dạng JSON (machine-readable summary)."
+)
+@click.pass_context
+def rerun(
+    ctx: click.Context,
+    submission_ids: tuple[str, ...],
+    failed: bool,
+    force: bool,
+    runner: str,
+    as_json: bool,
+) -> None:
+    """Xử lý lại hồ sơ (process submissions again), e.g. after a rule was fixed.
+
+    Give submission ids (see `giamngheo status`) or --failed. The same file is read again
+    from the inbox; a file changed since is a new version, which `giamngheo ingest` loads.
+
+    \b
+    Ví dụ (example):
+      giamngheo rerun --failed
+      giamngheo rerun 3f2a9c0d11b84e07 --force
+    """
+    from giamngheo.flows.nightly import run_nightly
+
+    if bool(submission_ids) == failed:
+        raise click.UsageError(
+            "Cho mã hồ sơ hoặc --failed, không cả hai (give SUBMISSION_ID... or --failed)."
+        )
+    settings = settings_from(ctx)
+    summary = run_nightly(
+        settings,
+        force=force,
+        runner=runner,
+        rerun_ids=list(submission_ids) or None,
+        rerun_failed=failed,
+    )
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        print_summary(summary)
+    sys.exit(summary.exit_code)
+
+
 def register(cli: click.Group) -> None:
     cli.add_command(ingest)
+    cli.add_command(rerun)
     cli.add_command(demo)

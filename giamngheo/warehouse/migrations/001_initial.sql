@@ -1,9 +1,5 @@
 -- Initial schema of the giamngheo warehouse (DESIGN §6).
 
--- n ÷ d × 100 rounded half up to 2 decimals, in integer arithmetic (null when d is 0 or null).
-create macro rate_pct(n, d) as
-    case when d > 0 then ((2 * n * 10000 + d) // (2 * d)) / 100.0 end;
-
 create table admin_units (
     code        varchar primary key,   -- GSO code; villages: <commune code>-<2 digits>
     level       varchar not null,      -- province | district | commune | village
