@@ -14,7 +14,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 
 import pandas as pd
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
@@ -102,8 +102,8 @@ def _rerun_rows(wh: Warehouse, ids: list[str] | None, failed: bool) -> pd.DataFr
 
 
 @task(name="read-workbooks", cache_policy=NO_CACHE)
-def read_workbooks(candidates: list[steps.Candidate]):
-    return steps.read_files(candidates)
+def read_workbooks(candidates: list[steps.Candidate], limits):
+    return steps.read_files(candidates, limits)
 
 
 @task(name="validate", cache_policy=NO_CACHE)
@@ -123,6 +123,7 @@ def load_batch(settings: Settings, validated: steps.Validated, run_id: str, flow
         village_reports=validated.village_reports,
         issues=steps.issues_table(validated.issues),
         households_parquet=parquet,
+        plan_rows=validated.plan_rows,
     )
     with Warehouse(settings.warehouse_path) as wh:
         wh.load_batch(batch)
@@ -205,7 +206,10 @@ def nightly_consolidation(
         years: list[int] = []
         if found.candidates:
             _share_api_url_with_workers()
-            futures = read_workbooks.map(_chunks(found.candidates, settings.read_batch))
+            futures = read_workbooks.map(
+                _chunks(found.candidates, settings.read_batch),
+                limits=unmapped(settings.reader_limits),
+            )
             submissions = [s for chunk in futures.result() for s in chunk]
             validated = validate_batch(found.candidates, submissions, registry)
             load_batch(settings, validated, summary.run_id, str(flow_run.id or ""))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from giamngheo.errors import ConfigurationError
+from giamngheo.workbooks.reader import ReaderLimits
 
 # Set before Prefect or Great Expectations is imported: these machines have no internet, and a
 # user's log must not fill with failed telemetry calls.
@@ -32,7 +33,8 @@ class Settings:
     GIAMNGHEO_SETTLE_SECONDS (a file modified more recently than this is still being written
     and waits for the next run; default 2), GIAMNGHEO_MAX_WORKERS (parallel readers; default
     the number of CPUs), GIAMNGHEO_READ_BATCH (files per parsing task; default 25),
-    GIAMNGHEO_LOCK_TIMEOUT (seconds a run waits for another run's writer lock; default 30).
+    GIAMNGHEO_LOCK_TIMEOUT (seconds a run waits for another run's writer lock; default 30),
+    GIAMNGHEO_MAX_UNCOMPRESSED_MB (a workbook that unpacks to more is refused; default 200).
     """
 
     home: Path
@@ -41,10 +43,15 @@ class Settings:
     max_workers: int = os.cpu_count() or 1
     read_batch: int = 25
     lock_timeout: float = 30.0
+    max_uncompressed_mb: int = 200
 
     @property
     def warehouse_path(self) -> Path:
         return self.home / "warehouse" / "giamngheo.duckdb"
+
+    @property
+    def reader_limits(self) -> ReaderLimits:
+        return ReaderLimits(max_uncompressed_bytes=self.max_uncompressed_mb * 1_000_000)
 
     @property
     def published_path(self) -> Path:
@@ -77,6 +84,7 @@ class Settings:
                 max_workers=int(env.get("GIAMNGHEO_MAX_WORKERS", os.cpu_count() or 1)),
                 read_batch=int(env.get("GIAMNGHEO_READ_BATCH", 25)),
                 lock_timeout=float(env.get("GIAMNGHEO_LOCK_TIMEOUT", 30)),
+                max_uncompressed_mb=int(env.get("GIAMNGHEO_MAX_UNCOMPRESSED_MB", 200)),
             )
         except ValueError as exc:
             raise ConfigurationError(
@@ -91,6 +99,7 @@ class Settings:
             or settings.read_batch < 1
             or settings.settle_seconds < 0
             or settings.lock_timeout < 0
+            or settings.max_uncompressed_mb < 1
         ):
             raise ConfigurationError(
                 "GIAMNGHEO_MAX_WORKERS, GIAMNGHEO_READ_BATCH phải ≥ 1; GIAMNGHEO_SETTLE_SECONDS, "

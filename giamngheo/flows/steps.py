@@ -22,8 +22,18 @@ from giamngheo.transforms.checks import (
     check_village_reports,
 )
 from giamngheo.transforms.classify import classify
-from giamngheo.transforms.issues import ERROR, WARNING, Issue, Source, issues_frame, locate
-from giamngheo.workbooks.reader import HOUSEHOLDS, Submission, empty_households, read_submission
+from giamngheo.transforms.issues import (
+    ERROR,
+    WARNING,
+    Finding,
+    Issue,
+    Source,
+    issues_frame,
+    locate,
+)
+from giamngheo.transforms.registry import resolve_commune, resolve_village
+from giamngheo.workbooks.reader import DEFAULT_LIMITS, ReaderLimits, read_submission
+from giamngheo.workbooks.submission import HOUSEHOLDS, PLAN, Submission, empty_households
 
 EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -126,10 +136,12 @@ def _mtime(timestamp: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(timestamp)
 
 
-def read_files(candidates: list[Candidate]) -> list[Submission]:
+def read_files(
+    candidates: list[Candidate], limits: ReaderLimits = DEFAULT_LIMITS
+) -> list[Submission]:
     """Read a batch of files (one parallel task's share of the inbox)."""
     testpoints.reached("read")
-    return [read_submission(c.path, c.submission_id, c.rel_path) for c in candidates]
+    return [read_submission(c.path, c.submission_id, c.rel_path, limits) for c in candidates]
 
 
 @dataclass
@@ -140,6 +152,7 @@ class Validated:
     village_reports: pd.DataFrame
     households: pd.DataFrame
     issues: list[Issue]
+    plan_rows: pd.DataFrame
 
 
 def validate(
@@ -155,7 +168,9 @@ def validate(
     readable = [s for s in submissions if s.kind == HOUSEHOLDS]
     reports = _village_reports(readable, registry)
     households = _households(readable, reports)
+    plans, plan_findings = _plan_rows([s for s in submissions if s.kind == PLAN], registry)
     findings = [
+        *plan_findings,
         *check_village_reports(reports, registry),
         *check_listed_within_total(households, reports),
         *check_claimed_class(households),
@@ -168,10 +183,14 @@ def validate(
         [i.submission_id for i in issues if i.severity == ERROR]
     ).value_counts()
     listed = households.groupby("submission_id").size()
+    village_of = dict(zip(reports["submission_id"], reports["village_code"], strict=True))
+    commune_of = registry.set_index("code")["parent_code"]
+    plan_commune = dict(zip(plans["submission_id"], plans["commune_code"], strict=True))
     rows = []
     for sub in submissions:
         cand = by_id[sub.submission_id]
         meta = sub.metadata
+        village = village_of.get(sub.submission_id)
         rows.append(
             {
                 "submission_id": sub.submission_id,
@@ -180,7 +199,10 @@ def validate(
                 "sha256": cand.sha256,
                 "size_bytes": cand.size_bytes,
                 "kind": sub.kind,
-                "village_code": meta.get("village_code"),
+                "village_code": village,
+                "commune_code": commune_of.get(village)
+                if village
+                else plan_commune.get(sub.submission_id),
                 "year": meta.get("year"),
                 "status": REJECTED if sub.submission_id in errors else LOADED,
                 "household_count": int(listed.get(sub.submission_id, 0)),
@@ -196,6 +218,7 @@ def validate(
         village_reports=reports[reports["submission_id"].isin(accepted)].reset_index(drop=True),
         households=households[households["submission_id"].isin(accepted)].reset_index(drop=True),
         issues=issues,
+        plan_rows=plans[plans["submission_id"].isin(accepted)].reset_index(drop=True),
     )
 
 
@@ -204,7 +227,17 @@ def _village_reports(submissions: list[Submission], registry: pd.DataFrame) -> p
     rows = []
     for s in submissions:
         meta = s.metadata
-        village = meta.get("village_code")
+        village = resolve_village(
+            registry,
+            meta.get("village_code"),
+            meta.get("village_name"),
+            meta.get("commune_code"),
+            meta.get("commune_name"),
+        )
+        if village and not meta.get("village_code"):
+            s.metadata_cells.setdefault(
+                "village_code", s.metadata_cells.get("village_name", (None, None))
+            )
         area = meta.get("area") or (area_of.get(village) if village else None)
         rows.append(
             {
@@ -229,6 +262,43 @@ def _village_reports(submissions: list[Submission], registry: pd.DataFrame) -> p
     ).astype(
         {c: "string" for c in columns if c not in ("year", "total_households", "total_persons")}
     )
+
+
+def _plan_rows(
+    plans: list[Submission], registry: pd.DataFrame
+) -> tuple[pd.DataFrame, list[Finding]]:
+    """Plan tables with their commune and villages resolved against the registry."""
+    frames, findings = [], []
+    for sub in plans:
+        meta = sub.metadata
+        commune = resolve_commune(registry, meta.get("commune_code"), meta.get("commune_name"))
+        if commune is None:
+            findings.append(Finding("PLAN-UNKNOWN-COMMUNE", sub.submission_id, "commune_name",
+                                    value=meta.get("commune_name") or "?"))  # fmt: skip
+        if meta.get("year") is None:
+            findings.append(Finding("PLAN-NO-YEAR", sub.submission_id, "year"))
+        frame = sub.plan.copy()
+        frame["village_code"] = [
+            None
+            if total or commune is None
+            else resolve_village(registry, None, name, commune, None)
+            for name, total in zip(frame["unit_name"], frame["is_total"], strict=True)
+        ]
+        for row in frame[~frame["is_total"] & frame["village_code"].isna()].itertuples(index=False):
+            if commune is not None:
+                findings.append(Finding("PLAN-UNKNOWN-VILLAGE", sub.submission_id, "unit_name",
+                                        row=int(row.source_row), value=row.unit_name))  # fmt: skip
+        frames.append(
+            frame.assign(
+                submission_id=sub.submission_id, commune_code=commune, year=meta.get("year")
+            )
+        )
+    columns = ["submission_id", "commune_code", "year", "village_code", "unit_name", "poor_households",
+               "poor_rate_pct", "target_households", "target_rate_pct", "is_total", "source_row"]  # fmt: skip
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns}), findings
+    out = pd.concat(frames, ignore_index=True)[columns]
+    return out.astype({"year": "Int64", "source_row": "Int64", "is_total": "boolean"}), findings
 
 
 def _households(submissions: list[Submission], reports: pd.DataFrame) -> pd.DataFrame:
@@ -264,7 +334,7 @@ def stage_households(households: pd.DataFrame, staging: Path, run_id: str) -> Pa
         "submission_id", "village_code", "year", "household_code", "head_name", "ethnicity",
         "members", "income_kvnd", *[f"d{i:02d}" for i in range(1, 13)], "deprivation_count",
         "has_merit", "social_protection", "claimed_class", "poverty_class", "note",
-        "source_sheet", "source_row",
+        "source_sheet", "source_row", "extra",
     ]  # fmt: skip
     path = staging / run_id / "households.parquet"
     path.parent.mkdir(parents=True, exist_ok=True)

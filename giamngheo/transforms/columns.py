@@ -69,6 +69,7 @@ HOUSEHOLD_DTYPES: dict[str, str] = {f: d for f, _, d in HOUSEHOLD_FIELDS} | {
     "submission_id": "string",
     "source_sheet": "string",
     "source_row": "Int64",
+    "extra": "string",  # JSON {header: value} of columns outside the template
 }
 TEMPLATE_HEADERS: dict[str, str] = {f: h for f, h, _ in HOUSEHOLD_FIELDS}
 REQUIRED_FIELDS: tuple[str, ...] = (

@@ -34,6 +34,38 @@ CATALOGUE: dict[str, Message] = {
         "Không đọc được tệp '{value}': {detail_vi}. Hãy lưu lại bằng Excel (.xlsx) rồi gửi lại.",
         "Cannot read file '{value}': {detail_en}.",
     ),
+    "FILE-EMPTY": Message(
+        ERROR,
+        "Tệp '{value}' rỗng (0 byte). Hãy lưu lại bảng tính rồi gửi lại.",
+        "File '{value}' is empty (0 bytes).",
+    ),
+    "FILE-PASSWORD": Message(
+        ERROR,
+        "Tệp '{value}' có đặt mật khẩu nên không đọc được. Hãy bỏ mật khẩu rồi gửi lại.",
+        "File '{value}' is password-protected.",
+    ),
+    "FILE-TOO-LARGE": Message(
+        ERROR,
+        "Tệp '{value}' quá lớn: {detail_vi}. Hãy kiểm tra lại tệp.",
+        "File '{value}' is too large: {detail_en}.",
+    ),
+    "FILE-NOT-SPREADSHEET": Message(
+        ERROR,
+        "Tệp '{value}' không phải bảng tính mà là {detail_vi}. Hãy gửi tệp Excel danh sách hộ.",
+        "File '{value}' is not a spreadsheet but {detail_en}.",
+    ),
+    "FILE-EXTRA-COLUMN": Message(
+        WARNING,
+        "Cột '{value}' không thuộc mẫu; dữ liệu của cột được giữ lại nhưng không dùng để tính.",
+        "Column '{value}' is not part of the template; its values are kept aside.",
+    ),
+    "HH-INCOME-UNIT": Message(
+        WARNING,
+        "Ô {cell}: tiêu đề ghi thu nhập theo {stated}, nhưng các giá trị (trung vị {median}) giống "
+        "đơn vị {likely}. Kiểm tra lại đơn vị của cột thu nhập.",
+        "Cell {cell}: the header states income in {stated} but the values (median {median}) look "
+        "like {likely}.",
+    ),
     "FILE-NO-TABLE": Message(
         ERROR,
         "Không tìm thấy bảng danh sách hộ (cần các cột Mã hộ, Họ và tên chủ hộ, Số nhân khẩu…).",
@@ -74,6 +106,22 @@ CATALOGUE: dict[str, Message] = {
         ERROR,
         "Danh sách có {value} hộ, nhiều hơn tổng số hộ dân cư của thôn ({total}).",
         "The list has {value} households, more than the village's total ({total}).",
+    ),
+    # Commune plan tables
+    "PLAN-UNKNOWN-COMMUNE": Message(
+        ERROR,
+        "Không xác định được xã của kế hoạch ('{value}'). Ghi rõ 'UBND xã …' ở đầu biểu.",
+        "Cannot tell which commune the plan is for ('{value}').",
+    ),
+    "PLAN-UNKNOWN-VILLAGE": Message(
+        ERROR,
+        "Ô {cell}: đơn vị '{value}' không có trong danh mục thôn của xã.",
+        "Cell {cell}: unit '{value}' is not a village of the commune in the registry.",
+    ),
+    "PLAN-NO-YEAR": Message(
+        ERROR,
+        "Không xác định được năm của kế hoạch: ghi 'Hộ nghèo năm …' ở tiêu đề cột.",
+        "Cannot tell the plan's year.",
     ),
     # Household cells
     "HH-ID-MISSING": Message(

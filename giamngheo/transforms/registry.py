@@ -6,6 +6,8 @@ import re
 
 import pandas as pd
 
+from giamngheo.transforms.columns import fold
+
 REGISTRY_COLUMNS = ("code", "level", "name", "parent_code", "area")
 LEVELS = ("province", "district", "commune", "village")
 _PARENT_LEVEL = {"district": "province", "commune": "district", "village": "commune"}
@@ -58,3 +60,48 @@ def registry_problems(units: pd.DataFrame) -> list[str]:
         if row.level in ("commune", "village") and row.area not in ("rural", "urban"):
             problems.append(f"{where}: area must be rural or urban")
     return problems
+
+
+def resolve_commune(
+    units: pd.DataFrame, commune_code: str | None, commune_name: str | None
+) -> str | None:
+    """A commune's registry code from its code, or from its name ("Xã Điền Hòa", "dien hoa")."""
+    communes = units[units["level"] == "commune"]
+    if commune_code:
+        return commune_code if commune_code in set(communes["code"]) else None
+    if not commune_name:
+        return None
+    hits = communes[communes["name"].map(_unit_key) == _unit_key(commune_name)]
+    return hits["code"].iloc[0] if len(hits) == 1 else None
+
+
+def resolve_village(
+    units: pd.DataFrame,
+    village_code: str | None,
+    village_name: str | None,
+    commune_code: str | None,
+    commune_name: str | None,
+) -> str | None:
+    """A village's registry code from its code, or from its name within its commune.
+
+    Names are compared folded (no diacritics, case or punctuation), so "THON 3" in "Xa Dien
+    Hoa" finds Thôn 3 of Điền Hòa. Returns None when nothing, or more than one village, fits.
+    """
+    if village_code:
+        return village_code
+    if not village_name:
+        return None
+    commune = resolve_commune(units, commune_code, commune_name)
+    if commune is None:
+        return None
+    villages = units[(units["level"] == "village") & (units["parent_code"] == commune)]
+    hits = villages[villages["name"].map(fold) == fold(village_name)]
+    return hits["code"].iloc[0] if len(hits) == 1 else None
+
+
+_UNIT_PREFIXES = re.compile(r"^(xa|phuong|thi tran|huyen|thi xa|thanh pho|quan|tinh) ")
+
+
+def _unit_key(name: str) -> str:
+    """A unit name without its "Xã"/"Phường"/"Thị trấn" prefix, folded."""
+    return _UNIT_PREFIXES.sub("", fold(name))

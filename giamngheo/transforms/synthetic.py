@@ -28,6 +28,14 @@ DIEN_HOA_TOTALS = (135, 118, 115, 127, 136, 144, 159, 129, 130, 129, 93)
 DIEN_HOA_POOR_2024 = (3, 1, 3, 1, 2, 2, 1, 0, 0, 0, 2)
 # Households each village set out to lift out of poverty in 2024 (the plan's "Chỉ tiêu").
 DIEN_HOA_TARGETS_2024 = (1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1)
+# The plan's table as printed, rates included (Thôn 7's 0,62, Thôn 11's 1,07 and the total's
+# 3,99 target rate are the plan's own arithmetic, which the pipeline checks).
+DIEN_HOA_PLAN_2024 = {
+    "poor_rate_pct": (2.22, 0.85, 2.61, 0.79, 1.47, 1.39, 0.63, 0, 0, 0, 2.15),
+    "target_rate_pct": (0.74, None, 0.87, None, None, 0.69, 0.62, None, None, None, 1.07),
+    "total": {"poor_households": 15, "poor_rate_pct": 1.06, "target_households": 5,
+              "target_rate_pct": 3.99},
+}  # fmt: skip
 
 _FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô")
 _MIDDLE = ("Văn", "Thị", "Đăng", "Hữu", "Minh", "Thanh", "Quang", "Ngọc", "Đức", "Xuân")

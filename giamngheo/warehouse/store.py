@@ -55,6 +55,7 @@ class Batch:
     village_reports: pd.DataFrame
     issues: pd.DataFrame
     households_parquet: Path | None
+    plan_rows: pd.DataFrame | None = None
 
 
 class Warehouse:
@@ -178,12 +179,19 @@ class Warehouse:
             "batch_submissions": batch.submissions,
             "batch_village_reports": batch.village_reports,
             "batch_issues": batch.issues,
+            "batch_plan_rows": batch.plan_rows if batch.plan_rows is not None else _NO_PLAN_ROWS,
         }
         for name, frame in frames.items():
             self.con.register(name, frame)
         try:
             with self._transaction():
-                for table in ("households", "village_reports", "issues", "submissions"):
+                for table in (
+                    "households",
+                    "village_reports",
+                    "issues",
+                    "plan_rows",
+                    "submissions",
+                ):
                     self.con.execute(
                         f"delete from {table} where submission_id in"
                         " (select submission_id from batch_submissions)"
@@ -193,10 +201,13 @@ class Warehouse:
                     "insert into village_reports by name select * from batch_village_reports"
                 )
                 self.con.execute("insert into issues by name select * from batch_issues")
+                self.con.execute("insert into plan_rows by name select * from batch_plan_rows")
                 testpoints.reached("load")
                 if batch.households_parquet is not None:
                     self.con.execute(_INSERT_HOUSEHOLDS, [str(batch.households_parquet)])
                 self.con.execute(_RANK_VERSIONS)
+                self.con.execute(_DELETE_PLAN_TARGETS)
+                self.con.execute(_INSERT_PLAN_TARGETS)
                 self.con.execute(
                     "insert into runs (run_id, flow_run_id, loaded_at, submissions, households)"
                     " select ?, ?, current_timestamp, ?, count(*) from households"
@@ -272,22 +283,63 @@ select *, substr(sha256(
 from read_parquet(?)
 """
 
-# Per village-year touched by the batch: the accepted list received last is current.
+# Per village-year (household lists) or commune-year (plan tables) touched by the batch: the
+# accepted file received last is current.
 _RANK_VERSIONS = """
 update submissions as s set status = r.new_status
 from (
     select
         submission_id,
         case when row_number() over (
-            partition by village_code, year
+            partition by kind, unit_code, year
             order by received_at desc, file_path desc, submission_id desc
         ) = 1 then 'loaded' else 'superseded' end as new_status
-    from submissions
-    where status in ('loaded', 'superseded')
-      and (village_code, year) in (select village_code, year from batch_submissions)
+    from (
+        select *, coalesce(village_code, commune_code) as unit_code
+        from submissions
+        where status in ('loaded', 'superseded')
+    ) as accepted
+    semi join (
+        select distinct kind, coalesce(village_code, commune_code) as unit_code, year
+        from batch_submissions
+    ) as touched using (kind, unit_code, year)
 ) as r
 where s.submission_id = r.submission_id and s.status <> r.new_status
 """
+
+# A commune's own plan table sets its targets (it takes precedence over the planner's).
+_DELETE_PLAN_TARGETS = """
+delete from plan_targets as t
+where exists (
+    select 1 from batch_submissions as b
+    where b.kind = 'plan' and b.commune_code = t.commune_code and b.year = t.year)
+"""
+_INSERT_PLAN_TARGETS = """
+insert into plan_targets (commune_code, village_code, year, target_households, source)
+select p.commune_code, p.village_code, p.year, coalesce(p.target_households, 0)::integer, s.file_path
+from plan_rows as p
+join submissions as s using (submission_id)
+where s.status = 'loaded' and not p.is_total and p.village_code is not null
+  and exists (
+      select 1 from batch_submissions as b
+      where b.kind = 'plan' and b.commune_code = p.commune_code and b.year = p.year)
+"""
+
+_NO_PLAN_ROWS = pd.DataFrame(
+    {
+        "submission_id": pd.Series(dtype="string"),
+        "commune_code": pd.Series(dtype="string"),
+        "year": pd.Series(dtype="Int64"),
+        "village_code": pd.Series(dtype="string"),
+        "unit_name": pd.Series(dtype="string"),
+        "poor_households": pd.Series(dtype="Float64"),
+        "poor_rate_pct": pd.Series(dtype="Float64"),
+        "target_households": pd.Series(dtype="Float64"),
+        "target_rate_pct": pd.Series(dtype="Float64"),
+        "is_total": pd.Series(dtype="boolean"),
+        "source_row": pd.Series(dtype="Int64"),
+    }
+)
 
 _PERSONAL_COLUMNS = (TEMPLATE_HEADERS["head_name"], TEMPLATE_HEADERS["household_code"])
 
@@ -311,6 +363,7 @@ def _snapshot_selects() -> dict[str, str]:
             " as message_en) from issues"
         ),
         "plan_targets": "select * from plan_targets",
+        "plan_rows": "select * from plan_rows",
         "runs": "select * from runs",
     }
 

@@ -12,10 +12,11 @@ Grid = list[list[object]]
 class UnreadableWorkbook(Exception):
     """The file cannot be opened as a spreadsheet (corrupt, encrypted, not a workbook)."""
 
-    def __init__(self, detail_vi: str, detail_en: str):
+    def __init__(self, detail_vi: str, detail_en: str, code: str = "FILE-UNREADABLE"):
         super().__init__(detail_en)
         self.detail_vi = detail_vi
         self.detail_en = detail_en
+        self.code = code
 
 
 def load_grids(path: Path) -> dict[str, Grid]:

@@ -6,6 +6,8 @@ the file, sheet and Excel cell, and the rest of the batch goes on.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,12 +27,18 @@ from giamngheo.transforms.columns import (
     match_header,
     match_metadata_label,
 )
-from giamngheo.transforms.issues import Issue, make_issue
+from giamngheo.transforms.issues import make_issue
 from giamngheo.transforms.standards import covered_years
+from giamngheo.workbooks.fonts import fix_legacy_text
+from giamngheo.workbooks.formats import CSV, HTML, sniff
 from giamngheo.workbooks.grid import Grid, UnreadableWorkbook, cell_ref, column_letter, load_grids
-
-HOUSEHOLDS = "households"
-UNREADABLE = "unreadable"
+from giamngheo.workbooks.plan import read_plan
+from giamngheo.workbooks.submission import (
+    HOUSEHOLDS,
+    UNREADABLE,
+    Submission,
+)
+from giamngheo.workbooks.texttables import read_csv_grid, read_html_grids
 
 # How far down a sheet the header row may sit, and how many fields make a header.
 HEADER_SEARCH_ROWS = 40
@@ -46,42 +54,71 @@ class TableLocation:
     first_data_row: int
     columns: dict[str, int]
     income_factor: int = 1
+    extra: dict[int, str] = field(default_factory=dict)  # column → header, outside the template
 
 
-@dataclass
-class Submission:
-    """One file as read: metadata, canonical households and everything found wrong."""
+@dataclass(frozen=True)
+class ReaderLimits:
+    """Resource limits a file must stay within (settings: GIAMNGHEO_MAX_*)."""
 
-    submission_id: str
-    file: str
-    kind: str
-    metadata: dict[str, object] = field(default_factory=dict)
-    metadata_cells: dict[str, tuple[str, str]] = field(default_factory=dict)
-    households: pd.DataFrame = field(default_factory=lambda: empty_households())
-    sheet: str | None = None
-    columns: dict[str, str] = field(default_factory=dict)
-    issues: list[Issue] = field(default_factory=list)
-    total_rows: list[int] = field(default_factory=list)
+    max_uncompressed_bytes: int = 200_000_000
 
 
-def empty_households() -> pd.DataFrame:
-    """A canonical household frame with no rows."""
-    cols = ["submission_id", "source_sheet", "source_row", *HOUSEHOLD_COLUMNS]
-    return pd.DataFrame({c: pd.Series(dtype=HOUSEHOLD_DTYPES[c]) for c in cols})
+DEFAULT_LIMITS = ReaderLimits()
 
 
-def read_submission(path: Path, submission_id: str, file_name: str | None = None) -> Submission:
-    """Read a village workbook. Never raises for bad content: problems become Issues."""
-    name = file_name or path.name
+def load_any(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> tuple[str, dict[str, Grid]]:
+    """Cell grids of any supported file, whatever its extension, legacy fonts converted.
+
+    Raises `Refused` with an Issue code when the file cannot or must not be read.
+    """
+    sniffed = sniff(path, limits.max_uncompressed_bytes)
+    if sniffed.refusal:
+        raise Refused(sniffed.refusal, sniffed.detail_vi, sniffed.detail_en)
+    if sniffed.format == HTML:
+        return HTML, read_html_grids(path)
+    if sniffed.format == CSV:
+        return CSV, read_csv_grid(path)
     try:
         grids = load_grids(path)
     except UnreadableWorkbook as exc:
-        return _unreadable(submission_id, name, exc.detail_vi, exc.detail_en)
+        raise Refused(exc.code, exc.detail_vi, exc.detail_en) from exc
+    fix_legacy_text(path, sniffed.format, grids)
+    return sniffed.format, grids
+
+
+class Refused(Exception):
+    """A file the reader will not read, with the Issue code that says why."""
+
+    def __init__(self, code: str, detail_vi: str, detail_en: str):
+        super().__init__(detail_en)
+        self.code, self.detail_vi, self.detail_en = code, detail_vi, detail_en
+
+
+def read_submission(
+    path: Path,
+    submission_id: str,
+    file_name: str | None = None,
+    limits: ReaderLimits = DEFAULT_LIMITS,
+) -> Submission:
+    """Read a village household list or a commune plan table. Never raises for bad content."""
+    name = file_name or path.name
+    try:
+        _, grids = load_any(path, limits)
+    except Refused as exc:
+        return _unreadable(submission_id, name, exc.code, exc.detail_vi, exc.detail_en)
     except Exception as exc:  # noqa: BLE001 - a reader crash must not stop the batch
-        return _unreadable(submission_id, name, "lỗi khi đọc tệp", f"reader failure: {exc!r}")
-    sub = Submission(submission_id=submission_id, file=name, kind=HOUSEHOLDS)
+        return _unreadable(
+            submission_id, name, "FILE-UNREADABLE", "lỗi khi đọc tệp", f"reader failure: {exc!r}"
+        )
     location = locate_household_table(grids)
+    if location is None:
+        plan = read_plan(grids, submission_id, name)
+        if plan is not None:
+            return plan
+    sub = Submission(submission_id=submission_id, file=name, kind=HOUSEHOLDS)
     _read_metadata(grids, sub, stop_at=location)
+    _read_title_block(grids, sub, location)
     if location is None:
         sub.issues.append(make_issue("FILE-NO-TABLE", submission_id=submission_id, file=name))
         return sub
@@ -89,9 +126,11 @@ def read_submission(path: Path, submission_id: str, file_name: str | None = None
     return sub
 
 
-def _unreadable(submission_id: str, name: str, detail_vi: str, detail_en: str) -> Submission:
+def _unreadable(
+    submission_id: str, name: str, code: str, detail_vi: str, detail_en: str
+) -> Submission:
     issue = make_issue(
-        "FILE-UNREADABLE",
+        code,
         submission_id=submission_id,
         file=name,
         value=name,
@@ -125,8 +164,27 @@ def locate_household_table(grids: dict[str, Grid]) -> TableLocation | None:
                 if "income_kvnd" in columns:
                     income_header = _header_text(grid, r, first_data, columns["income_kvnd"])
                     factor = income_unit_factor(income_header)
-                best = TableLocation(sheet, r, first_data, columns, factor)
+                extra = _extra_columns(grid, r, first_data, columns)
+                best = TableLocation(sheet, r, first_data, columns, factor, extra)
     return best
+
+
+def _extra_columns(
+    grid: Grid, header: int, first_data: int, columns: dict[str, int]
+) -> dict[int, str]:
+    """Header cells naming no canonical field: kept aside and reported, never dropped."""
+    used = set(columns.values())
+    width = max(len(grid[r]) for r in range(header, first_data))
+    extra: dict[int, str] = {}
+    for c in range(width):
+        if c in used:
+            continue
+        text = " ".join(
+            nz.clean_text(grid[r][c]) or "" for r in range(header, first_data) if c < len(grid[r])
+        ).strip()
+        if text:
+            extra[c] = text
+    return extra
 
 
 def _match_row(row: list[object], taken: dict[str, int]) -> dict[str, int]:
@@ -161,6 +219,46 @@ def _read_metadata(grids: dict[str, Grid], sub: Submission, stop_at: TableLocati
                     if not nz.is_blank(row[vc]):
                         _set_metadata(sub, field_name, row[vc], sheet, cell_ref(r, vc))
                         break
+
+
+_TITLE_VILLAGE = re.compile(
+    r"\b(thon|to dan pho|ban|xom|ap|khoi|to) ([a-z0-9]+(?: [a-z0-9]+)*?)"
+    r"(?= xa\b| phuong\b| thi tran\b| huyen\b| nam\b|$)"
+)
+_TITLE_COMMUNE = re.compile(
+    r"\b(xa|phuong|thi tran) ([a-z0-9]+(?: [a-z0-9]+)*?)(?= huyen\b| thi xa\b| tinh\b| nam\b|$)"
+)
+_TITLE_YEAR = re.compile(r"\bnam (20\d\d)\b")
+# "Ủy ban nhân dân" holds "bản" (a hamlet) and is never a place name.
+_AUTHORITY = re.compile(r"\b(uy ban nhan dan|ubnd|hoi dong nhan dan|cong hoa xa hoi chu nghia)\b")
+
+
+def _read_title_block(grids: dict[str, Grid], sub: Submission, loc: TableLocation | None) -> None:
+    """Village, commune and year from title lines ("Thôn 3 – xã Điền Hòa … năm 2024").
+
+    Only fills what labelled metadata left open; names are kept folded and resolved against
+    the registry later.
+    """
+    wanted = {"village_name": _TITLE_VILLAGE, "commune_name": _TITLE_COMMUNE, "year": _TITLE_YEAR}
+    if all(sub.metadata.get(k) is not None for k in wanted):
+        return
+    for sheet, grid in grids.items():
+        last = loc.header_row if loc and loc.sheet == sheet else min(len(grid), 15)
+        for r, row in enumerate(grid[:last]):
+            for c, value in enumerate(row):
+                if not isinstance(value, str) or match_metadata_label(value):
+                    continue
+                key = _AUTHORITY.sub(" ", fold(value)).strip()
+                for name, pattern in wanted.items():
+                    if sub.metadata.get(name) is not None:
+                        continue
+                    for part in re.split(r" (?=xa |phuong |thi tran |nam )", key):
+                        found = pattern.search(part)
+                        if found:
+                            text = found.group(0)
+                            sub.metadata[name] = int(found.group(1)) if name == "year" else text
+                            sub.metadata_cells[name] = (sheet, cell_ref(r, c))
+                            break
 
 
 _METADATA_PARSERS: dict[str, Callable[[object], object]] = {
@@ -248,7 +346,20 @@ def _read_households(grid: Grid, loc: TableLocation, sub: Submission) -> None:
         )
     if missing:
         return
+    for c, header in loc.extra.items():
+        sub.issues.append(
+            make_issue(
+                "FILE-EXTRA-COLUMN",
+                submission_id=sub.submission_id,
+                file=sub.file,
+                sheet=loc.sheet,
+                cell=cell_ref(loc.header_row, c),
+                column=header,
+                value=header,
+            )
+        )
     values: dict[str, list[object]] = {f: [] for f in HOUSEHOLD_COLUMNS}
+    extras: list[str | None] = []
     rows: list[int] = []
     key_cols = [loc.columns[f] for f in ("household_code", "head_name", "members", "income_kvnd")]
     for r in range(loc.first_data_row, len(grid)):
@@ -265,13 +376,54 @@ def _read_households(grid: Grid, loc: TableLocation, sub: Submission) -> None:
             c = loc.columns.get(name)
             raw = row[c] if c is not None and c < len(row) else None
             values[name].append(_parse_cell(sub, loc, name, raw, r, c))
-    frame = pd.DataFrame(values)
-    if "income_kvnd" in frame and loc.income_factor != 1:
-        frame["income_kvnd"] = pd.to_numeric(frame["income_kvnd"]) / loc.income_factor
-    frame.insert(0, "source_row", rows)
-    frame.insert(0, "source_sheet", loc.sheet)
-    frame.insert(0, "submission_id", sub.submission_id)
-    sub.households = frame.astype(HOUSEHOLD_DTYPES)
+        kept = {h: nz.clean_text(row[c]) for c, h in loc.extra.items() if c < len(row)}
+        kept = {h: v for h, v in kept.items() if v is not None}
+        extras.append(json.dumps(kept, ensure_ascii=False) if kept else None)
+    if loc.income_factor != 1:
+        values["income_kvnd"] = [
+            None if v is None else v / loc.income_factor for v in values["income_kvnd"]
+        ]
+    columns = {
+        "submission_id": [sub.submission_id] * len(rows),
+        "source_sheet": [loc.sheet] * len(rows),
+        "source_row": rows,
+        **values,
+        "extra": extras,
+    }
+    sub.households = pd.DataFrame(
+        {name: pd.array(data, dtype=HOUSEHOLD_DTYPES[name]) for name, data in columns.items()}
+    )
+    _check_income_unit(sub, loc)
+
+
+# A median income per person per month above this many nghìn đồng (20 million đồng) is
+# implausible, and below this many (20 nghìn đồng) too: the unit is then likely the other one.
+_PLAUSIBLE_MEDIAN_KVND = (20, 20_000)
+
+
+def _check_income_unit(sub: Submission, loc: TableLocation) -> None:
+    income = sub.households["income_kvnd"].dropna()
+    if len(income) < 3:
+        return
+    median = float(income.median())
+    low, high = _PLAUSIBLE_MEDIAN_KVND
+    stated, likely = ("nghìn đồng", "đồng") if loc.income_factor == 1 else ("đồng", "nghìn đồng")
+    if (loc.income_factor == 1 and median > high) or (loc.income_factor != 1 and median < low):
+        shown = median * loc.income_factor
+        sub.issues.append(
+            make_issue(
+                "HH-INCOME-UNIT",
+                submission_id=sub.submission_id,
+                file=sub.file,
+                sheet=loc.sheet,
+                cell=cell_ref(loc.header_row, loc.columns["income_kvnd"]),
+                column=TEMPLATE_HEADERS["income_kvnd"],
+                value=f"{shown:,.0f}",
+                stated=stated,
+                likely=likely,
+                median=f"{shown:,.0f}".replace(",", "."),
+            )
+        )
 
 
 def _parse_cell(sub: Submission, loc: TableLocation, name: str, raw: object, r: int, c) -> object:

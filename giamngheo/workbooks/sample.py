@@ -6,8 +6,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from giamngheo.transforms.synthetic import VillageList, sample_lists
-from giamngheo.workbooks.template import write_village_workbook
+from giamngheo.transforms.synthetic import (
+    DIEN_HOA,
+    DIEN_HOA_PLAN_2024,
+    DIEN_HOA_POOR_2024,
+    DIEN_HOA_TARGETS_2024,
+    VillageList,
+    sample_lists,
+)
+from giamngheo.workbooks.template import write_plan_workbook, write_village_workbook
 
 
 def sample_file_name(village: VillageList) -> str:
@@ -31,4 +38,31 @@ def write_sample_inbox(
             continue
         write_village_workbook(path, village.metadata, village.households)
         written.append(path)
+    plan = inbox / DIEN_HOA / f"ke_hoach_{DIEN_HOA}_2024.xlsx"
+    if 2024 in years and DIEN_HOA in set(registry["code"]) and not plan.exists():
+        written.append(_write_dien_hoa_plan(plan))
     return written
+
+
+def _write_dien_hoa_plan(path: Path) -> Path:
+    """Điền Hòa's plan for 2024 (Kế hoạch 05/KH-UBND), figures exactly as printed."""
+    rows = [
+        {
+            "unit_name": f"Thôn {i}",
+            "poor_households": poor,
+            "poor_rate_pct": rate,
+            "target_households": target or None,
+            "target_rate_pct": target_rate,
+        }
+        for i, (poor, rate, target, target_rate) in enumerate(
+            zip(
+                DIEN_HOA_POOR_2024,
+                DIEN_HOA_PLAN_2024["poor_rate_pct"],
+                DIEN_HOA_TARGETS_2024,
+                DIEN_HOA_PLAN_2024["target_rate_pct"],
+                strict=True,
+            ),
+            start=1,
+        )
+    ]
+    return write_plan_workbook(path, "Xã Điền Hòa", 2024, rows, DIEN_HOA_PLAN_2024["total"])

@@ -117,3 +117,43 @@ def _write_rows(ws, households: pd.DataFrame) -> None:
                 write_text(ws, r, c, value)
             else:
                 write_value(ws, r, c, value)
+
+
+def write_plan_workbook(
+    path: Path, commune_name: str, year: int, rows: list[dict], total: dict
+) -> Path:
+    """A commune plan table in the seed's layout: title block, two-row header, Tổng cộng row.
+
+    `rows` hold unit_name, poor_households, poor_rate_pct, target_households, target_rate_pct
+    (None leaves a cell empty); `total` the same figures for the Tổng cộng row.
+    """
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"Kế hoạch {year}"
+    write_text(ws, 1, 1, f"UBND {commune_name.upper()}").font = Font(bold=True)
+    write_text(ws, 1, 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").font = Font(bold=True)
+    write_text(ws, 2, 5, "Độc lập - Tự do - Hạnh phúc")
+    write_text(ws, 4, 1, "KẾ HOẠCH").font = Font(bold=True)
+    write_text(ws, 5, 1, f"Thực hiện chương trình mục tiêu quốc gia giảm nghèo năm {year}")
+    write_text(ws, 7, 1, f"Chỉ tiêu giảm hộ nghèo năm {year}, cụ thể các thôn như sau:")
+    top = 9
+    for col, label in ((1, "Stt"), (2, "Đơn vị")):
+        write_text(ws, top, col, label).font = Font(bold=True)
+        ws.merge_cells(start_row=top, start_column=col, end_row=top + 1, end_column=col)
+    for col, label in ((3, f"Hộ nghèo năm {year}"), (5, f"Chỉ tiêu giảm nghèo năm {year}")):
+        write_text(ws, top, col, label).font = Font(bold=True)
+        ws.merge_cells(start_row=top, start_column=col, end_row=top, end_column=col + 1)
+        write_text(ws, top + 1, col, "Hộ")
+        write_text(ws, top + 1, col + 1, "Tỷ lệ %")
+    figures = ("poor_households", "poor_rate_pct", "target_households", "target_rate_pct")
+    r = top + 2
+    for seq, row in enumerate([*rows, {**total, "unit_name": "Tổng cộng"}], start=1):
+        if row["unit_name"] != "Tổng cộng":
+            write_value(ws, r, 1, seq)
+        write_text(ws, r, 2, row["unit_name"])
+        for col, name in enumerate(figures, start=3):
+            write_value(ws, r, col, row.get(name), "0.00" if name.endswith("_pct") else None)
+        r += 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path

@@ -112,7 +112,7 @@ def test_demo_in_a_subprocess_is_quiet_and_a_second_run_changes_nothing(tmp_path
     assert (
         second.returncode == 0
         and "0 nạp (loaded)" in second.stdout
-        and "266 đã nạp trước" in second.stdout
+        and "267 đã nạp trước" in second.stdout
     )
     figures = [line for line in first.stdout.splitlines() if line.startswith("│ 198")]
     assert figures == [line for line in second.stdout.splitlines() if line.startswith("│ 198")]

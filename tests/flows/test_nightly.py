@@ -1,6 +1,7 @@
 """The nightly flow end to end, under one temporary Prefect API for the session."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -150,3 +151,48 @@ def test_rerun_of_a_fixed_rejection_loads_it(
     assert (unchanged.loaded, unchanged.skipped) == (0, 1)
     forced = run_nightly(settings, runner="thread", rerun_ids=[loaded_id], force=True)
     assert forced.loaded == 1
+
+
+def test_refused_files_never_stop_the_others_and_a_plan_sets_targets(
+    settings, warehouse, dien_hoa_inbox, make_workbook
+):
+    import zipfile
+
+    warehouse.close()
+    odd = dien_hoa_inbox / "odd"
+    odd.mkdir()
+    (odd / "empty.xlsx").write_bytes(b"")
+    (odd / "notes.pdf.xls").write_bytes(b"%PDF-1.4 not a list")
+    good = make_workbook("19834-01", 2024, folder=odd)
+    (odd / "truncated.xlsx").write_bytes(good.read_bytes()[:3000])
+    good.unlink()
+    with zipfile.ZipFile(odd / "bomb.xlsx", "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * 300_000_000)
+    (odd / "~$19834-01_2024.xlsx").write_bytes(b"lock")
+    shutil.copy(
+        Path(__file__).parents[1] / "data" / "ke_hoach_dien_hoa_2024.xlsx", odd / "ke_hoach.xlsx"
+    )
+    summary = run_nightly(settings, runner="thread")
+    assert (summary.loaded, summary.rejected) == (23, 4)
+    rejected = {r["file"]: r["first_issue"] for r in summary.rejected_files}
+    assert set(rejected) == {
+        "odd/empty.xlsx",
+        "odd/notes.pdf.xls",
+        "odd/truncated.xlsx",
+        "odd/bomb.xlsx",
+    }
+    with Warehouse(settings.published_path, read_only=True) as wh:
+        codes = dict(wh.con.execute("select file, code from issues").fetchall())
+        assert codes == {"odd/empty.xlsx": "FILE-EMPTY", "odd/notes.pdf.xls": "FILE-NOT-SPREADSHEET",
+                         "odd/truncated.xlsx": "FILE-UNREADABLE", "odd/bomb.xlsx": "FILE-TOO-LARGE"}  # fmt: skip
+        targets = wh.query(
+            "select village_code, target_households from plan_targets where year = 2024 order by 1"
+        )
+        assert targets["target_households"].tolist() == [1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1]
+        plan = wh.query(
+            "select kind, commune_code, year, status from submissions where kind = 'plan'"
+        )
+        assert plan.to_dict("records") == [
+            {"kind": "plan", "commune_code": "19834", "year": 2024, "status": "loaded"}
+        ]

@@ -32,7 +32,7 @@ def submission(
 ) -> dict:
     now = dt.datetime(2024, 1, 1)
     return {"submission_id": sid, "file_name": f"{sid}.xlsx", "file_path": f"{sid}.xlsx", "sha256": sid * 4,
-            "size_bytes": 1, "kind": "households", "village_code": village, "year": year, "status": status,
+            "size_bytes": 1, "kind": "households", "village_code": village, "commune_code": village[:5], "year": year, "status": status,
             "household_count": 1, "error_count": 0, "warning_count": 0, "received_at": now,
             "processed_at": now, "flow_run_id": "r"}  # fmt: skip
 

@@ -55,14 +55,14 @@ def test_zero_byte_file_is_unreadable(tmp_path):
     path.write_bytes(b"")
     sub = read_submission(path, "s1")
     assert sub.kind == "unreadable"
-    assert [i.code for i in sub.issues] == ["FILE-UNREADABLE"]
+    assert [i.code for i in sub.issues] == ["FILE-EMPTY"]
     assert "empty.xlsx" in sub.issues[0].message_vi
 
 
 def test_text_file_with_a_spreadsheet_name_is_unreadable(tmp_path):
     path = tmp_path / "list.xlsx"
     path.write_text("this is not a workbook")
-    assert [i.code for i in read_submission(path, "s1").issues] == ["FILE-UNREADABLE"]
+    assert [i.code for i in read_submission(path, "s1").issues] == ["FILE-NO-TABLE"]
 
 
 def test_workbook_without_a_household_table(tmp_path):

@@ -1,0 +1,129 @@
+"""Tables that arrive as text: HTML pages and CSV/TSV files saved with a spreadsheet's name.
+
+Both become the same cell grids as a workbook, one grid per HTML table ("Bảng 1", …) or one
+for a CSV file, with merged HTML cells (colspan/rowspan) filled at their top-left cell only,
+as a spreadsheet stores them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from html.parser import HTMLParser
+from pathlib import Path
+
+from giamngheo.workbooks.grid import Grid
+
+
+def decode_text(data: bytes) -> str:
+    """Bytes of a text table as str: UTF-16 (with BOM), UTF-8, else Windows-1258."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    for encoding in ("utf-8-sig", "cp1258"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def read_csv_grid(path: Path) -> dict[str, Grid]:
+    """A CSV or TSV file (delimiter , ; or tab, sniffed) as one grid of strings."""
+    text = decode_text(path.read_bytes())
+    delimiter = _delimiter(text[:50_000])
+    rows = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return {path.stem[:31] or "Sheet1": rows}
+
+
+def _delimiter(sample: str) -> str:
+    """The delimiter that splits most lines into the same, widest number of fields.
+
+    Vietnamese CSV files use "," as the decimal mark, so counting commas is not enough.
+    """
+    lines = sample.splitlines()[:200]
+    best, best_score = ",", (-1, -1)
+    for candidate in ("\t", ";", ","):
+        widths = [len(row) for row in csv.reader(lines, delimiter=candidate) if row]
+        if not widths:
+            continue
+        common = max(set(widths), key=widths.count)
+        score = (widths.count(common) if common > 1 else 0, common)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def read_html_grids(path: Path) -> dict[str, Grid]:
+    """Every <table> of an HTML file as a grid."""
+    parser = _TableParser()
+    parser.feed(decode_text(path.read_bytes()))
+    parser.close()
+    return {f"Bảng {i}": grid for i, grid in enumerate(parser.tables, start=1) if grid}
+
+
+class _TableParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[Grid] = []
+        self._stack: list[dict] = []
+
+    @property
+    def _table(self) -> dict | None:
+        return self._stack[-1] if self._stack else None
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        attrs = dict(attrs)
+        if tag == "table":
+            self._stack.append({"rows": [], "row": None, "cell": None, "spans": {}})
+        elif (t := self._table) is None:
+            return
+        elif tag == "tr":
+            t["row"] = []
+            t["rows"].append(t["row"])
+        elif tag in ("td", "th"):
+            if t["row"] is None:
+                t["row"] = []
+                t["rows"].append(t["row"])
+            r = len(t["rows"]) - 1
+            c = len(t["row"])
+            while (r, c) in t["spans"]:
+                t["row"].append("")
+                c += 1
+            colspan = _span(attrs.get("colspan"))
+            rowspan = _span(attrs.get("rowspan"))
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    if dr or dc:
+                        t["spans"][(r + dr, c + dc)] = True
+            t["cell"] = []
+            t["row"].append("")
+            t["pending_colspan"] = colspan
+        elif tag == "br" and t["cell"] is not None:
+            t["cell"].append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        t = self._table
+        if t is None:
+            return
+        if tag in ("td", "th") and t["cell"] is not None:
+            t["row"][-1] = "".join(t["cell"]).strip()
+            t["row"].extend([""] * (t.get("pending_colspan", 1) - 1))
+            t["cell"] = None
+        elif tag == "tr":
+            t["row"] = None
+        elif tag == "table":
+            self._stack.pop()
+            width = max((len(r) for r in t["rows"]), default=0)
+            self.tables.append([row + [""] * (width - len(row)) for row in t["rows"]])
+
+    def handle_data(self, data: str) -> None:
+        t = self._table
+        if t is not None and t["cell"] is not None:
+            t["cell"].append(data)
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 1000))
+    except ValueError:
+        return 1

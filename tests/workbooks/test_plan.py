@@ -1,0 +1,44 @@
+from pathlib import Path
+
+import pandas as pd
+
+from giamngheo.workbooks.reader import read_submission
+
+SEED_PLAN = Path(__file__).parents[1] / "data" / "ke_hoach_dien_hoa_2024.xlsx"
+
+
+def test_the_seed_plan_table_reads_into_eleven_villages_and_a_totals_row():
+    sub = read_submission(SEED_PLAN, "p1")
+    assert (sub.kind, sub.issues) == ("plan", [])
+    assert sub.metadata == {"year": 2024, "commune_name": "xa dien hoa"}
+    plan = sub.plan
+    body, total = plan[~plan["is_total"]], plan[plan["is_total"]].iloc[0]
+    assert body["unit_name"].tolist() == [f"Thôn {i}" for i in range(1, 12)]
+    assert body["poor_households"].tolist() == [3, 1, 3, 1, 2, 2, 1, 0, 0, 0, 2]
+    assert body["poor_rate_pct"].tolist() == [
+        2.22,
+        0.85,
+        2.61,
+        0.79,
+        1.47,
+        1.39,
+        0.63,
+        0,
+        0,
+        0,
+        2.15,
+    ]
+    targets = body["target_households"].tolist()
+    assert [0 if pd.isna(t) else t for t in targets] == [1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1]
+    assert body["source_row"].tolist() == list(range(12, 23))
+    assert (total["poor_households"], total["poor_rate_pct"]) == (15, 1.06)
+    assert (total["target_households"], total["target_rate_pct"]) == (5, 3.99)
+
+
+def test_a_plan_table_resolves_against_the_registry(registry):
+    from giamngheo.transforms.registry import resolve_commune, resolve_village
+
+    assert resolve_commune(registry, None, "xa dien hoa") == "19834"
+    assert resolve_commune(registry, None, "Xã Điền Hòa") == "19834"
+    assert resolve_village(registry, None, "Thôn 11", "19834", None) == "19834-11"
+    assert resolve_village(registry, None, "Thôn 99", "19834", None) is None
