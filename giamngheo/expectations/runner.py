@@ -1,8 +1,9 @@
-"""Run a Great Expectations suite stored as JSON over a whole batch, and return Findings.
+"""Run Great Expectations suites stored as JSON over a whole batch, and return Findings.
 
-The suite runs once per batch on the combined frame (never once per file), with
+Each suite runs once per batch on the combined frame (never once per file), with
 `result_format` COMPLETE and the lineage columns as the unexpected index, so every failing
-row comes back with its submission and Excel row. Great Expectations is imported lazily: the
+row comes back with its submission (and Excel row). One ephemeral GX context serves a batch;
+its Data Docs site can be built into a folder. Great Expectations is imported lazily: the
 import alone costs seconds, and a run with nothing to validate should not pay it.
 """
 
@@ -11,14 +12,16 @@ from __future__ import annotations
 import json
 import logging
 import os
+from functools import cache
 from importlib import resources
+from pathlib import Path
 
 import pandas as pd
 
 from giamngheo.transforms.issues import ERROR, WARNING, Finding
 
-INDEX_COLUMNS = ["submission_id", "source_row"]
 _SEVERITY = {"critical": ERROR, "warning": WARNING, "info": WARNING}
+DOCS_SITE = "giamngheo"
 
 
 def load_suite(name: str) -> dict:
@@ -27,26 +30,109 @@ def load_suite(name: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+@cache
+def domain_rules() -> dict:
+    """The domain rules' severities and thresholds (suites/domain_rules.json)."""
+    return load_suite("domain_rules")
+
+
+def domain_severity(code: str) -> str | None:
+    """The severity the rules file gives a domain rule's code, if it lists it."""
+    rule = domain_rules()["rules"].get(code)
+    return rule["severity"] if rule else None
+
+
 def suite_columns(suite: dict) -> list[str]:
     """Columns a suite looks at, so callers can pass only those."""
     cols: list[str] = []
     for exp in suite["expectations"]:
         kwargs = exp["kwargs"]
-        for col in [kwargs.get("column"), *kwargs.get("column_list", [])]:
+        names = [kwargs.get("column"), kwargs.get("column_A"), kwargs.get("column_B")]
+        for col in [*names, *kwargs.get("column_list", [])]:
             if col and col not in cols:
                 cols.append(col)
     return cols
 
 
-def run_suite(name: str, frame: pd.DataFrame) -> list[Finding]:
-    """Validate `frame` (with `INDEX_COLUMNS`) against suite `name`; one Finding per bad row."""
-    if frame.empty:
-        return []
-    suite_json = load_suite(name)
-    columns = list(dict.fromkeys(INDEX_COLUMNS + suite_columns(suite_json)))
-    data = _plain_dtypes(frame[columns])
-    result = _validate(name, suite_json, data)
-    findings: list[Finding] = []
+class SuiteRunner:
+    """One GX context for one batch: run suites, count the runs, build the Data Docs."""
+
+    def __init__(self, docs_dir: Path | None = None):
+        self.docs_dir = docs_dir
+        self.runs = 0
+        self._context = None
+
+    def run(self, name: str, frame: pd.DataFrame, index_columns: list[str]) -> list[Finding]:
+        """Validate `frame` against suite `name`; one Finding per unexpected row."""
+        if frame.empty:
+            return []
+        suite_json = load_suite(name)
+        columns = list(dict.fromkeys(index_columns + suite_columns(suite_json)))
+        data = _plain_dtypes(frame[columns], index_columns)
+        result = self._validate(name, suite_json, data, index_columns)
+        self.runs += 1
+        return list(_findings(result, index_columns))
+
+    def build_docs(self) -> Path | None:
+        """Write the Data Docs of every run so far into `docs_dir`; returns its index page."""
+        if self._context is None or self.docs_dir is None:
+            return None
+        self._context.build_data_docs(site_names=[DOCS_SITE])
+        index = self.docs_dir / "index.html"
+        return index if index.exists() else None
+
+    @property
+    def context(self):
+        if self._context is None:
+            self._context = _new_context(self.docs_dir)
+        return self._context
+
+    def _validate(self, name: str, suite_json: dict, data: pd.DataFrame, index_columns: list[str]):
+        import great_expectations as gx
+
+        context = self.context
+        suite = context.suites.add(gx.ExpectationSuite(**suite_json))
+        asset = context.data_sources.add_pandas(f"{name}_batch").add_dataframe_asset(name)
+        batch = asset.add_batch_definition_whole_dataframe("whole_batch")
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(name=name, data=batch, suite=suite)
+        )
+        return definition.run(
+            batch_parameters={"dataframe": data},
+            result_format={
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": index_columns,
+            },
+        )
+
+
+def _new_context(docs_dir: Path | None):
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    # GX pins this module's logger at INFO ("Created temporary directory …" on every context).
+    for logger in ("great_expectations", "great_expectations.data_context.types.base"):
+        logging.getLogger(logger).setLevel(logging.WARNING)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    if docs_dir is not None:
+        docs_dir.mkdir(parents=True, exist_ok=True)
+        context.add_data_docs_site(
+            site_name=DOCS_SITE,
+            site_config={
+                "class_name": "SiteBuilder",
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(docs_dir),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+    return context
+
+
+def _findings(result, index_columns: list[str]):
     for res in result.results:
         if res.success:
             continue
@@ -55,52 +141,34 @@ def run_suite(name: str, frame: pd.DataFrame) -> list[Finding]:
         severity = _SEVERITY.get(str(getattr(config.severity, "value", config.severity)), ERROR)
         field = meta.get("field") or config.kwargs.get("column")
         for hit in res.result.get("unexpected_index_list") or []:
-            findings.append(
-                Finding(
-                    code=meta["code"],
-                    submission_id=str(hit["submission_id"]),
-                    field=field,
-                    row=int(hit["source_row"]),
-                    value=_shown(hit.get(field)),
-                    severity=severity,
-                )
+            row = hit.get("source_row") if "source_row" in index_columns else None
+            yield Finding(
+                code=meta["code"],
+                submission_id=str(hit["submission_id"]),
+                field=field,
+                row=None if row is None else int(row),
+                value=_shown(hit.get(field)),
+                severity=severity,
             )
-    return findings
 
 
-def _validate(name: str, suite_json: dict, data: pd.DataFrame):
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    # GX pins this module's logger at INFO ("Created temporary directory …" on every context).
-    for name in ("great_expectations", "great_expectations.data_context.types.base"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    suite = context.suites.add(gx.ExpectationSuite(**suite_json))
-    asset = context.data_sources.add_pandas(f"{name}_batch").add_dataframe_asset(name)
-    batch = asset.add_batch_definition_whole_dataframe("whole_batch")
-    definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name=f"{name}_validation", data=batch, suite=suite)
-    )
-    return definition.run(
-        batch_parameters={"dataframe": data},
-        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": INDEX_COLUMNS},
-    )
+def run_suite(
+    name: str, frame: pd.DataFrame, index_columns: list[str] | None = None
+) -> list[Finding]:
+    """Validate one frame against one suite in a context of its own (see `SuiteRunner`)."""
+    return SuiteRunner().run(name, frame, index_columns or ["submission_id", "source_row"])
 
 
-def _plain_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
+def _plain_dtypes(frame: pd.DataFrame, index_columns: list[str]) -> pd.DataFrame:
     """Nullable pandas dtypes as plain numpy/object ones, which GX's pandas engine expects."""
     out = pd.DataFrame(index=frame.index)
     for col in frame.columns:
         s = frame[col]
         if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
-            out[col] = s.astype("float64") if s.isna().any() else s.to_numpy(dtype="float64")
+            out[col] = s.astype("float64")
         else:
             out[col] = s.astype(object).where(s.notna(), None)
-    if "source_row" in out:
+    if "source_row" in index_columns:
         out["source_row"] = frame["source_row"].astype("int64")
     return out
 

@@ -22,6 +22,7 @@ from giamngheo.errors import ConfigurationError
 from giamngheo.flows import steps
 from giamngheo.flows.reporting import report_units, write_unit_report
 from giamngheo.flows.settings import Settings
+from giamngheo.flows.validation import Reference, Validated, validate
 from giamngheo.warehouse.lock import writer_lock
 from giamngheo.warehouse.store import Batch, Warehouse
 
@@ -47,6 +48,7 @@ class RunSummary:
     reports: list[str] = field(default_factory=list)
     published: bool = False
     warehouse: str = ""
+    data_docs: str = ""
 
     @property
     def exit_code(self) -> int:
@@ -107,12 +109,23 @@ def read_workbooks(candidates: list[steps.Candidate], limits):
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate_batch(candidates, submissions, registry) -> steps.Validated:
-    return steps.validate(candidates, submissions, registry)
+def validate_batch(settings: Settings, run_id: str, candidates, submissions, registry) -> Validated:
+    """All rules over the whole batch, against what the warehouse already holds."""
+    frames = [s.households for s in submissions if len(s.households)]
+    villages = sorted({s.metadata.get("village_code") for s in submissions} - {None})
+    years = {s.submission_id: s.metadata.get("year") for s in submissions}
+    reference = Reference(registry)
+    with Warehouse(settings.warehouse_path) as wh:
+        reference.history = wh.village_history(villages)
+        if frames:
+            codes = pd.concat(frames, ignore_index=True)
+            codes["year"] = codes["submission_id"].map(years)
+            reference.known_codes = wh.codes_in_use(codes.dropna(subset=["year", "household_code"]))
+    return validate(candidates, submissions, reference, docs_dir=settings.data_docs / run_id)
 
 
 @task(name="load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
-def load_batch(settings: Settings, validated: steps.Validated, run_id: str, flow_run_id: str):
+def load_batch(settings: Settings, validated: Validated, run_id: str, flow_run_id: str):
     """Stage accepted households as Parquet and write everything in one transaction."""
     parquet = steps.stage_households(validated.households, settings.staging, run_id)
     table = validated.submissions.assign(processed_at=dt.datetime.now(), flow_run_id=flow_run_id)
@@ -128,6 +141,19 @@ def load_batch(settings: Settings, validated: steps.Validated, run_id: str, flow
     with Warehouse(settings.warehouse_path) as wh:
         wh.load_batch(batch)
     shutil.rmtree(settings.staging / run_id, ignore_errors=True)
+
+
+@task(name="quarantine", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+def quarantine_rejected(settings: Settings, validated: Validated, candidates) -> dict[str, str]:
+    """Original, issues.csv and feedback workbook of every rejected submission."""
+    folders = steps.quarantine(
+        validated.submissions,
+        validated.issues,
+        candidates,
+        settings.quarantine,
+        settings.reader_limits,
+    )
+    return {sid: str(path) for sid, path in folders.items()}
 
 
 @task(name="publish", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
@@ -211,9 +237,13 @@ def nightly_consolidation(
                 limits=unmapped(settings.reader_limits),
             )
             submissions = [s for chunk in futures.result() for s in chunk]
-            validated = validate_batch(found.candidates, submissions, registry)
+            validated = validate_batch(
+                settings, summary.run_id, found.candidates, submissions, registry
+            )
             load_batch(settings, validated, summary.run_id, str(flow_run.id or ""))
-            _count(summary, validated)
+            folders = quarantine_rejected(settings, validated, found.candidates)
+            _count(summary, validated, folders)
+            summary.data_docs = str(validated.data_docs or "")
             loaded = validated.submissions["status"] != steps.REJECTED
             years = sorted({int(y) for y in validated.submissions.loc[loaded, "year"].dropna()})
         summary.published = publish_snapshot(settings)
@@ -226,7 +256,7 @@ def nightly_consolidation(
     return summary
 
 
-def _count(summary: RunSummary, validated: steps.Validated) -> None:
+def _count(summary: RunSummary, validated: Validated, folders: dict[str, str]) -> None:
     table = validated.submissions
     summary.loaded = int((table["status"] == steps.LOADED).sum())
     summary.rejected = int((table["status"] == steps.REJECTED).sum())
@@ -245,6 +275,7 @@ def _count(summary: RunSummary, validated: steps.Validated) -> None:
                 "file": row.file_path,
                 "errors": int(row.error_count),
                 "first_issue": issue.message_vi if issue else "",
+                "quarantine": folders.get(row.submission_id, ""),
             }
         )
 

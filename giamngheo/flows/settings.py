@@ -67,6 +67,11 @@ class Settings:
         return self.home / "reports"
 
     @property
+    def data_docs(self) -> Path:
+        """Great Expectations Data Docs, one site per run."""
+        return self.home / "data_docs"
+
+    @property
     def quarantine(self) -> Path:
         return self.home / "quarantine"
 

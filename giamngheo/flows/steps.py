@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,25 +17,13 @@ from pathlib import Path
 import pandas as pd
 
 from giamngheo import testpoints
-from giamngheo.expectations.runner import run_suite
-from giamngheo.transforms.checks import (
-    check_claimed_class,
-    check_listed_within_total,
-    check_village_reports,
-)
-from giamngheo.transforms.classify import classify
 from giamngheo.transforms.issues import (
-    ERROR,
-    WARNING,
-    Finding,
     Issue,
-    Source,
     issues_frame,
-    locate,
 )
-from giamngheo.transforms.registry import resolve_commune, resolve_village
+from giamngheo.workbooks.feedback import write_feedback, write_issues_csv
 from giamngheo.workbooks.reader import DEFAULT_LIMITS, ReaderLimits, read_submission
-from giamngheo.workbooks.submission import HOUSEHOLDS, PLAN, Submission, empty_households
+from giamngheo.workbooks.submission import Submission
 
 EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -144,186 +134,6 @@ def read_files(
     return [read_submission(c.path, c.submission_id, c.rel_path, limits) for c in candidates]
 
 
-@dataclass
-class Validated:
-    """A batch after validation: per-submission status, the rows to load and every issue."""
-
-    submissions: pd.DataFrame
-    village_reports: pd.DataFrame
-    households: pd.DataFrame
-    issues: list[Issue]
-    plan_rows: pd.DataFrame
-
-
-def validate(
-    candidates: list[Candidate], submissions: list[Submission], registry: pd.DataFrame
-) -> Validated:
-    """Run every rule over the whole batch at once and decide each submission's status."""
-    by_id = {c.submission_id: c for c in candidates}
-    issues: list[Issue] = [i for s in submissions for i in s.issues]
-    sources = {
-        s.submission_id: Source(s.submission_id, s.file, s.sheet, s.columns, s.metadata_cells)
-        for s in submissions
-    }
-    readable = [s for s in submissions if s.kind == HOUSEHOLDS]
-    reports = _village_reports(readable, registry)
-    households = _households(readable, reports)
-    plans, plan_findings = _plan_rows([s for s in submissions if s.kind == PLAN], registry)
-    findings = [
-        *plan_findings,
-        *check_village_reports(reports, registry),
-        *check_listed_within_total(households, reports),
-        *check_claimed_class(households),
-        *run_suite("households", households),
-    ]
-    issues += [locate(f, sources[f.submission_id]) for f in findings]
-    errors = {i.submission_id for i in issues if i.severity == ERROR}
-    warnings = pd.Series([i.submission_id for i in issues if i.severity == WARNING]).value_counts()
-    error_counts = pd.Series(
-        [i.submission_id for i in issues if i.severity == ERROR]
-    ).value_counts()
-    listed = households.groupby("submission_id").size()
-    village_of = dict(zip(reports["submission_id"], reports["village_code"], strict=True))
-    commune_of = registry.set_index("code")["parent_code"]
-    plan_commune = dict(zip(plans["submission_id"], plans["commune_code"], strict=True))
-    rows = []
-    for sub in submissions:
-        cand = by_id[sub.submission_id]
-        meta = sub.metadata
-        village = village_of.get(sub.submission_id)
-        rows.append(
-            {
-                "submission_id": sub.submission_id,
-                "file_name": cand.path.name,
-                "file_path": cand.rel_path,
-                "sha256": cand.sha256,
-                "size_bytes": cand.size_bytes,
-                "kind": sub.kind,
-                "village_code": village,
-                "commune_code": commune_of.get(village)
-                if village
-                else plan_commune.get(sub.submission_id),
-                "year": meta.get("year"),
-                "status": REJECTED if sub.submission_id in errors else LOADED,
-                "household_count": int(listed.get(sub.submission_id, 0)),
-                "error_count": int(error_counts.get(sub.submission_id, 0)),
-                "warning_count": int(warnings.get(sub.submission_id, 0)),
-                "received_at": cand.modified,
-            }
-        )
-    table = _supersede_within_batch(pd.DataFrame(rows))
-    accepted = set(table.loc[table["status"] != REJECTED, "submission_id"])
-    return Validated(
-        submissions=table,
-        village_reports=reports[reports["submission_id"].isin(accepted)].reset_index(drop=True),
-        households=households[households["submission_id"].isin(accepted)].reset_index(drop=True),
-        issues=issues,
-        plan_rows=plans[plans["submission_id"].isin(accepted)].reset_index(drop=True),
-    )
-
-
-def _village_reports(submissions: list[Submission], registry: pd.DataFrame) -> pd.DataFrame:
-    area_of = registry.set_index("code")["area"]
-    rows = []
-    for s in submissions:
-        meta = s.metadata
-        village = resolve_village(
-            registry,
-            meta.get("village_code"),
-            meta.get("village_name"),
-            meta.get("commune_code"),
-            meta.get("commune_name"),
-        )
-        if village and not meta.get("village_code"):
-            s.metadata_cells.setdefault(
-                "village_code", s.metadata_cells.get("village_name", (None, None))
-            )
-        area = meta.get("area") or (area_of.get(village) if village else None)
-        rows.append(
-            {
-                "submission_id": s.submission_id,
-                "village_code": village,
-                "year": meta.get("year"),
-                "area": area,
-                "total_households": meta.get("total_households"),
-                "total_persons": meta.get("total_persons"),
-                "prepared_by": meta.get("prepared_by"),
-                "prepared_on": None
-                if meta.get("prepared_on") is None
-                else str(meta["prepared_on"]),
-                "source_sheet": s.sheet,
-            }
-        )
-    columns = ["submission_id", "village_code", "year", "area", "total_households",
-               "total_persons", "prepared_by", "prepared_on", "source_sheet"]  # fmt: skip
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.astype(
-        {"year": "Int64", "total_households": "Int64", "total_persons": "Int64"}
-    ).astype(
-        {c: "string" for c in columns if c not in ("year", "total_households", "total_persons")}
-    )
-
-
-def _plan_rows(
-    plans: list[Submission], registry: pd.DataFrame
-) -> tuple[pd.DataFrame, list[Finding]]:
-    """Plan tables with their commune and villages resolved against the registry."""
-    frames, findings = [], []
-    for sub in plans:
-        meta = sub.metadata
-        commune = resolve_commune(registry, meta.get("commune_code"), meta.get("commune_name"))
-        if commune is None:
-            findings.append(Finding("PLAN-UNKNOWN-COMMUNE", sub.submission_id, "commune_name",
-                                    value=meta.get("commune_name") or "?"))  # fmt: skip
-        if meta.get("year") is None:
-            findings.append(Finding("PLAN-NO-YEAR", sub.submission_id, "year"))
-        frame = sub.plan.copy()
-        frame["village_code"] = [
-            None
-            if total or commune is None
-            else resolve_village(registry, None, name, commune, None)
-            for name, total in zip(frame["unit_name"], frame["is_total"], strict=True)
-        ]
-        for row in frame[~frame["is_total"] & frame["village_code"].isna()].itertuples(index=False):
-            if commune is not None:
-                findings.append(Finding("PLAN-UNKNOWN-VILLAGE", sub.submission_id, "unit_name",
-                                        row=int(row.source_row), value=row.unit_name))  # fmt: skip
-        frames.append(
-            frame.assign(
-                submission_id=sub.submission_id, commune_code=commune, year=meta.get("year")
-            )
-        )
-    columns = ["submission_id", "commune_code", "year", "village_code", "unit_name", "poor_households",
-               "poor_rate_pct", "target_households", "target_rate_pct", "is_total", "source_row"]  # fmt: skip
-    if not frames:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns}), findings
-    out = pd.concat(frames, ignore_index=True)[columns]
-    return out.astype({"year": "Int64", "source_row": "Int64", "is_total": "boolean"}), findings
-
-
-def _households(submissions: list[Submission], reports: pd.DataFrame) -> pd.DataFrame:
-    frames = [s.households for s in submissions if not s.households.empty]
-    if not frames:
-        frames = [empty_households()]
-    combined = pd.concat(frames, ignore_index=True)
-    keyed = reports[["submission_id", "village_code", "year", "area"]]
-    combined = combined.merge(keyed, on="submission_id", how="left")
-    return classify(combined)
-
-
-def _supersede_within_batch(table: pd.DataFrame) -> pd.DataFrame:
-    """Two loadable files for one village-year in a batch: the later-received one wins.
-
-    The superseded list keeps its rows (for audit); the warehouse applies the same rule
-    against lists loaded by earlier runs.
-    """
-    table = table.copy()
-    loadable = table[table["status"] == LOADED].sort_values(["received_at", "file_path"])
-    dup = loadable.duplicated(["village_code", "year"], keep="last")
-    table.loc[dup[dup].index, "status"] = SUPERSEDED
-    return table
-
-
 def stage_households(households: pd.DataFrame, staging: Path, run_id: str) -> Path | None:
     """Write the accepted households to Parquet, in the warehouse's column layout."""
     if households.empty:
@@ -345,3 +155,36 @@ def stage_households(households: pd.DataFrame, staging: Path, run_id: str) -> Pa
 def issues_table(issues: list[Issue]) -> pd.DataFrame:
     """Issues in the warehouse's column layout."""
     return issues_frame(issues).rename(columns={"column": "column_name"})
+
+
+def quarantine(
+    submissions: pd.DataFrame,
+    issues: list[Issue],
+    candidates: list[Candidate],
+    root: Path,
+    limits: ReaderLimits = DEFAULT_LIMITS,
+) -> dict[str, Path]:
+    """Put every rejected submission in ``<root>/<submission_id>/``: the original file,
+    issues.csv and the feedback workbook. A submission that now loads leaves quarantine.
+
+    Paths come from submission ids (hex digits) only, never from file or sheet names.
+    """
+    by_id = {c.submission_id: c for c in candidates}
+    by_submission: dict[str, list[Issue]] = {}
+    for issue in issues:
+        by_submission.setdefault(issue.submission_id, []).append(issue)
+    folders: dict[str, Path] = {}
+    for row in submissions.itertuples(index=False):
+        folder = root / row.submission_id
+        if row.status != REJECTED:
+            shutil.rmtree(folder, ignore_errors=True)
+            continue
+        candidate = by_id[row.submission_id]
+        found = by_submission.get(row.submission_id, [])
+        folder.mkdir(parents=True, exist_ok=True)
+        suffix = re.sub(r"[^A-Za-z0-9.]", "", candidate.path.suffix)[:8]
+        shutil.copy2(candidate.path, folder / f"original{suffix}")
+        write_issues_csv(found, folder / "issues.csv")
+        write_feedback(candidate.path, found, folder / "phan_hoi.xlsx", limits)
+        folders[row.submission_id] = folder
+    return folders

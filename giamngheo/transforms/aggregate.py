@@ -60,15 +60,19 @@ def add_rates(summary: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def village_summary(households: pd.DataFrame, villages: pd.DataFrame) -> pd.DataFrame:
-    """One row per village and year: household and person counts by class, and their rates.
+def village_summary(
+    households: pd.DataFrame,
+    villages: pd.DataFrame,
+    keys: tuple[str, ...] = ("village_code", "year"),
+) -> pd.DataFrame:
+    """One row per village list: household and person counts by class, and their rates.
 
-    `households`: the current households, with `village_code`, `year`, `poverty_class` and
-    `members`. `villages`: one row per village list with `village_code`, `year`,
-    `total_households` and `total_persons` (may be missing); other columns are kept.
-    Villages whose list has no household are still there, with zero counts.
+    `households`: the current households, with the `keys` (village_code and year by default,
+    or submission_id), `poverty_class` and `members`. `villages`: one row per village list
+    with the keys, `total_households` and `total_persons` (may be missing); other columns are
+    kept. Villages whose list has no household are still there, with zero counts.
     """
-    keys = ["village_code", "year"]
+    keys = list(keys)
     listed = households[households["poverty_class"].isin(_CLASS_PREFIX)]
     grouped = listed.groupby(keys + ["poverty_class"], observed=True).agg(
         households=("poverty_class", "size"), persons=("members", "sum")

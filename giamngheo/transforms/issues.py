@@ -102,6 +102,33 @@ CATALOGUE: dict[str, Message] = {
         "Tổng số hộ dân cư '{value}' phải là số nguyên dương.",
         "Total households '{value}' is not a positive whole number.",
     ),
+    "VR-TOTAL-RANGE": Message(
+        ERROR,
+        "Ô {cell}: tổng số hộ dân cư '{value}' nằm ngoài khoảng hợp lý (1 đến 20.000 hộ).",
+        "Cell {cell}: total households '{value}' is outside 1-20,000.",
+    ),
+    "VR-PERSONS-RANGE": Message(
+        ERROR,
+        "Ô {cell}: tổng số nhân khẩu '{value}' nằm ngoài khoảng hợp lý (1 đến 100.000 người).",
+        "Cell {cell}: total persons '{value}' is outside 1-100,000.",
+    ),
+    "VR-PERSONS-BELOW-HOUSEHOLDS": Message(
+        WARNING,
+        "Ô {cell}: tổng số nhân khẩu '{value}' ít hơn tổng số hộ dân cư. Kiểm tra lại hai số này.",
+        "Cell {cell}: total persons '{value}' is below total households.",
+    ),
+    "VR-OUTLIER-RATE": Message(
+        WARNING,
+        "Tỷ lệ hộ nghèo {value}% thay đổi {delta} điểm so với danh sách năm {previous_year} "
+        "({previous}%). Kiểm tra lại nếu không có lý do.",
+        "Poor rate {value}% moved {delta} points from {previous_year} ({previous}%).",
+    ),
+    "VR-OUTLIER-TOTAL": Message(
+        WARNING,
+        "Ô {cell}: tổng số hộ dân cư {value} thay đổi {change}% so với năm {previous_year} "
+        "({previous} hộ). Kiểm tra lại số liệu.",
+        "Cell {cell}: total households {value} changed {change}% from {previous_year} ({previous}).",
+    ),
     "VR-TOO-MANY": Message(
         ERROR,
         "Danh sách có {value} hộ, nhiều hơn tổng số hộ dân cư của thôn ({total}).",
@@ -117,6 +144,50 @@ CATALOGUE: dict[str, Message] = {
         ERROR,
         "Ô {cell}: đơn vị '{value}' không có trong danh mục thôn của xã.",
         "Cell {cell}: unit '{value}' is not a village of the commune in the registry.",
+    ),
+    "PLAN-COUNT-RANGE": Message(
+        WARNING,
+        "Ô {cell}: số hộ '{value}' không hợp lệ (phải từ 0 đến 20.000).",
+        "Cell {cell}: household count '{value}' is outside 0-20,000.",
+    ),
+    "PLAN-RATE-RANGE": Message(
+        WARNING,
+        "Ô {cell}: tỷ lệ '{value}' không thể vượt 100% (số hộ nghèo lớn hơn tổng số hộ).",
+        "Cell {cell}: rate '{value}' exceeds 100%.",
+    ),
+    "PLAN-TARGET-ABOVE-POOR": Message(
+        WARNING,
+        "Ô {cell}: chỉ tiêu giảm {value} hộ nhiều hơn số hộ nghèo của đơn vị.",
+        "Cell {cell}: target {value} exceeds the unit's poor households.",
+    ),
+    "PLAN-RATE": Message(
+        WARNING,
+        "Ô {cell}: tỷ lệ ghi {value} nhưng {households} ÷ {total} hộ × 100 = {expected}. Sửa thành {expected}.",
+        "Cell {cell}: rate {value} but {households} / {total} households x 100 = {expected}.",
+    ),
+    "PLAN-TOTAL-COUNT": Message(
+        WARNING,
+        "Ô {cell}: dòng Tổng cộng ghi {value} nhưng cộng các dòng được {expected}.",
+        "Cell {cell}: the totals row says {value} but its rows add up to {expected}.",
+    ),
+    "PLAN-TOTAL-RATE": Message(
+        WARNING,
+        "Ô {cell}: tỷ lệ Tổng cộng ghi {value} nhưng phải tính từ tổng số: {households} ÷ {total} hộ × 100 "
+        "= {expected} (không cộng tỷ lệ các dòng).",
+        "Cell {cell}: the totals rate is {value}; from the totals it is {households} / {total} x 100 "
+        "= {expected} (rates are never summed).",
+    ),
+    "PLAN-POOR-MISMATCH": Message(
+        WARNING,
+        "Ô {cell}: kế hoạch ghi {value} hộ nghèo nhưng danh sách hộ của thôn năm {year} có {expected} hộ.",
+        "Cell {cell}: the plan says {value} poor households; the village list of {year} has {expected}.",
+    ),
+    "PLAN-GOAL-NOT-MET": Message(
+        WARNING,
+        "Kế hoạch đặt mục tiêu dưới {goal}% hộ nghèo, nhưng nếu đạt mọi chỉ tiêu thì còn {remaining} "
+        "hộ nghèo trên {total} hộ = {value}%. Cần giảm thêm ít nhất {missing} hộ.",
+        "The plan aims below {goal}% poor, but meeting every target leaves {remaining} of {total} "
+        "households = {value}%; at least {missing} more must leave poverty.",
     ),
     "PLAN-NO-YEAR": Message(
         ERROR,
@@ -170,6 +241,18 @@ CATALOGUE: dict[str, Message] = {
         "{deprivations} chỉ số thiếu hụt là hộ '{expected}'.",
         "Cell {cell}: class '{value}' contradicts the standard: income {income} thousand VND "
         "and {deprivations} deprivations give '{expected}'.",
+    ),
+    "HH-TOTAL-ROW": Message(
+        ERROR,
+        "Ô {cell}: dòng Tổng cộng ghi {value} nhưng cộng các hộ được {expected}. Sửa dòng Tổng cộng "
+        "hoặc các dòng hộ.",
+        "Cell {cell}: the totals row says {value} but the households add up to {expected}.",
+    ),
+    "HH-ID-OTHER-VILLAGE": Message(
+        WARNING,
+        "Ô {cell}: mã hộ '{value}' đã có trong danh sách năm {year} của {other}. Kiểm tra hộ có bị "
+        "ghi ở hai nơi không.",
+        "Cell {cell}: household code '{value}' is also on the {year} list of {other}.",
     ),
     "HH-FORMULA-ERROR": Message(
         ERROR,

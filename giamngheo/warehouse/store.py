@@ -268,6 +268,26 @@ class Warehouse:
 
     # -- reads ----------------------------------------------------------------------------
 
+    def village_history(self, villages: list[str]) -> pd.DataFrame:
+        """Accepted summaries (every year) of these villages, for year-over-year checks."""
+        return self.query(
+            "select village_code, year, total_households, poor_households, poor_rate_pct"
+            " from village_poverty where village_code in (select unnest(?))",
+            [villages],
+        )
+
+    def codes_in_use(self, codes: pd.DataFrame) -> pd.DataFrame:
+        """Current lists' rows (village_code, year, household_code) sharing a year and code
+        with `codes` (columns year, household_code): the candidates for a duplicate elsewhere."""
+        self.con.register("batch_codes", codes[["year", "household_code"]].drop_duplicates())
+        try:
+            return self.query(
+                "select h.village_code, h.year, h.household_code from households_current as h"
+                " semi join batch_codes as b using (year, household_code)"
+            )
+        finally:
+            self.con.unregister("batch_codes")
+
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         return self.con.execute(sql, params or []).df()
 

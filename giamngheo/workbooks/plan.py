@@ -25,6 +25,8 @@ _COMMUNE = re.compile(
     r"\b(?:ubnd |uy ban nhan dan )?(xa|phuong|thi tran) ([a-z0-9 ]+?)(?: huyen\b| thi xa\b| tinh\b| nam\b|$)"
 )
 _TOTAL = ("tong cong", "cong", "tong so", "tong")
+# "… giảm còn dưới 1% hộ nghèo", "dưới 1,5 %": the goal a plan states (folded text).
+_GOAL = re.compile(r"duoi (\d+)(?: (\d+))? ?%")
 _SEARCH_ROWS = 60
 
 
@@ -92,6 +94,10 @@ def _commune_from_title(rows: Grid, sub: Submission, sheet: str) -> None:
             year = _YEAR.search(key)
             if year and sub.metadata.get("year") is None:
                 sub.metadata["year"] = int(year.group(1))
+            goal = _GOAL.search(key)
+            if goal and "goal_rate_pct" not in sub.metadata:
+                sub.metadata["goal_rate_pct"] = float(f"{goal.group(1)}.{goal.group(2) or 0}")
+                sub.metadata_cells["goal_rate_pct"] = (sheet, cell_ref(r, c))
 
 
 def _rows(grid: Grid, start: int, cols: dict[str, int]) -> pd.DataFrame:

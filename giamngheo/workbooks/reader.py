@@ -367,7 +367,7 @@ def _read_households(grid: Grid, loc: TableLocation, sub: Submission) -> None:
         if all(nz.is_blank(row[c]) if c < len(row) else True for c in loc.columns.values()):
             continue
         if _is_total_row(row, loc):
-            sub.total_rows.append(r + 1)
+            sub.totals.append(_total_row(row, r, loc))
             continue
         if _is_numbering_row(row, key_cols):
             continue
@@ -456,6 +456,37 @@ def _cell_issue(sub: Submission, loc: TableLocation, code: str, name: str, raw, 
             value=nz.clean_text(raw) or "",
         )
     )
+
+
+_SUMMED_FIELDS = (
+    "seq",
+    "household_code",
+    "members",
+    *INDICATOR_COLUMNS,
+    "has_merit",
+    "social_protection",
+)
+
+
+def _total_row(row: list[object], r: int, loc: TableLocation) -> dict:
+    """The numbers a totals row states, by field (names and labels are skipped)."""
+    stated: dict = {"source_row": r + 1}
+    for name in _SUMMED_FIELDS:
+        c = loc.columns.get(name)
+        if (
+            c is None
+            or c >= len(row)
+            or isinstance(row[c], str)
+            and not row[c].strip()[:1].isdigit()
+        ):
+            continue
+        try:
+            number = nz.parse_number(row[c])
+        except nz.CellError:
+            continue
+        if number is not None:
+            stated[name] = number
+    return stated
 
 
 def _is_total_row(row: list[object], loc: TableLocation) -> bool:

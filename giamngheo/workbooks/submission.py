@@ -27,7 +27,7 @@ class Submission:
     sheet: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
-    total_rows: list[int] = field(default_factory=list)
+    totals: list[dict] = field(default_factory=list)  # totals rows: {"source_row", field: number}
     plan: pd.DataFrame | None = None  # kind "plan": one row per unit, then the totals row
 
 

@@ -183,9 +183,22 @@ def test_refused_files_never_stop_the_others_and_a_plan_sets_targets(
         "odd/bomb.xlsx",
     }
     with Warehouse(settings.published_path, read_only=True) as wh:
-        codes = dict(wh.con.execute("select file, code from issues").fetchall())
+        codes = dict(
+            wh.con.execute("select file, code from issues where severity = 'error'").fetchall()
+        )
         assert codes == {"odd/empty.xlsx": "FILE-EMPTY", "odd/notes.pdf.xls": "FILE-NOT-SPREADSHEET",
                          "odd/truncated.xlsx": "FILE-UNREADABLE", "odd/bomb.xlsx": "FILE-TOO-LARGE"}  # fmt: skip
+        plan_issues = wh.query(
+            "select code, cell, message_vi from issues where file = 'odd/ke_hoach.xlsx' order by cell"
+        )
+        # The seed's own arithmetic: 1 ÷ 159 and 1 ÷ 93 round to 0,63 and 1,08, and the total
+        # target rate is 5 ÷ 1.415, not the sum of the rows' rates.
+        assert plan_issues[["code", "cell"]].to_numpy().tolist() == [
+            ["PLAN-RATE", "F18"],
+            ["PLAN-RATE", "F22"],
+            ["PLAN-TOTAL-RATE", "F23"],
+        ]
+        assert "5 ÷ 1.415 hộ × 100 = 0,35" in plan_issues["message_vi"].iloc[2]
         targets = wh.query(
             "select village_code, target_households from plan_targets where year = 2024 order by 1"
         )

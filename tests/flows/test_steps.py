@@ -1,7 +1,7 @@
 import os
 import time
 
-from giamngheo.flows import steps
+from giamngheo.flows import steps, validation
 
 
 def test_discover_skips_lock_files_unfinished_files_and_known_fingerprints(tmp_path, make_workbook):
@@ -38,7 +38,7 @@ def test_identical_bytes_under_two_names_are_one_submission(tmp_path, make_workb
 def run(tmp_path, registry, paths):
     found = steps.discover(tmp_path / "inbox", known=set(), settle_seconds=0)
     subs = steps.read_files(found.candidates)
-    return steps.validate(found.candidates, subs, registry)
+    return validation.validate(found.candidates, subs, validation.Reference(registry))
 
 
 def test_validate_rejects_only_the_broken_submission(tmp_path, registry, make_workbook):

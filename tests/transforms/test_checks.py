@@ -51,7 +51,7 @@ def test_more_households_listed_than_the_village_has():
 
 
 def classified(**overrides) -> pd.DataFrame:
-    row = {"submission_id": "s1", "source_row": 7, "claimed_class": "poor", "computed_class": "poor",
+    row = {"submission_id": "s1", "source_row": 7, "year": 2024, "claimed_class": "poor", "computed_class": "poor",
            "income_kvnd": 1000.0, "deprivation_count": 4}  # fmt: skip
     return pd.DataFrame([{**row, **overrides}])
 

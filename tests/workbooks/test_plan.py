@@ -10,7 +10,7 @@ SEED_PLAN = Path(__file__).parents[1] / "data" / "ke_hoach_dien_hoa_2024.xlsx"
 def test_the_seed_plan_table_reads_into_eleven_villages_and_a_totals_row():
     sub = read_submission(SEED_PLAN, "p1")
     assert (sub.kind, sub.issues) == ("plan", [])
-    assert sub.metadata == {"year": 2024, "commune_name": "xa dien hoa"}
+    assert sub.metadata == {"year": 2024, "commune_name": "xa dien hoa", "goal_rate_pct": 1.0}
     plan = sub.plan
     body, total = plan[~plan["is_total"]], plan[plan["is_total"]].iloc[0]
     assert body["unit_name"].tolist() == [f"Thôn {i}" for i in range(1, 12)]

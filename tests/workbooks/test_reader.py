@@ -99,7 +99,7 @@ def test_blank_rows_and_a_total_row_are_not_households(make_workbook):
     wb.save(path)
     sub = read_submission(path, "s1")
     assert sub.issues == [] and len(sub.households) == n - 1
-    assert sub.total_rows == [n + 3]
+    assert sub.totals == [{"source_row": n + 3, "members": 99}]
 
 
 def test_income_in_dong_is_converted(make_workbook):

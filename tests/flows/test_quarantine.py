@@ -1,0 +1,116 @@
+"""Rejected submissions go to quarantine with their original, issues.csv and a feedback workbook."""
+
+import csv
+import shutil
+import subprocess
+
+import pytest
+from openpyxl import load_workbook
+
+from giamngheo.flows import steps
+from giamngheo.flows.nightly import load_registry, run_nightly
+from giamngheo.flows.validation import Reference, validate
+from giamngheo.transforms.synthetic import sample_lists
+from giamngheo.workbooks.template import write_village_workbook
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+# file index → (what is broken, the cells the feedback must mark)
+BROKEN = {
+    3: ({(0, "members"): 45}, {}, ["E2"]),
+    11: ({(1, "income_kvnd"): "1,5tr"}, {}, ["F3"]),
+    19: ({(0, "members"): 0, (2, "d01"): "?"}, {}, ["E2", "G4"]),
+    27: ({}, {"village_code": "19999-01"}, ["B5"]),
+    42: ({}, {"total_households": 2}, ["B9"]),
+}
+
+
+@pytest.mark.slow
+def test_fifty_files_five_broken_load_45_and_quarantine_5(settings, registry):
+    lists = [v for v in sample_lists(registry, years=(2024,), seed=11)][:50]
+    for i, v in enumerate(lists):
+        households = v.households.copy().astype(object)
+        cells, meta, _ = BROKEN.get(i, ({}, {}, []))
+        for (row, column), value in cells.items():
+            households.at[row, column] = value
+        m = {**v.metadata, **meta}
+        write_village_workbook(
+            settings.inbox / f"{i:02d}_{v.metadata['village_code']}.xlsx", m, households
+        )
+    load_registry(settings, registry)
+    summary = run_nightly(settings, runner="process")
+    assert (summary.loaded, summary.rejected) == (45, 5)
+    assert len(list(settings.quarantine.iterdir())) == 5
+    for rejected in summary.rejected_files:
+        index = int(rejected["file"][:2])
+        folder = settings.quarantine / rejected["submission_id"]
+        assert rejected["quarantine"] == str(folder)
+        assert sorted(p.name for p in folder.iterdir()) == [
+            "issues.csv",
+            "original.xlsx",
+            "phan_hoi.xlsx",
+        ]
+        assert (folder / "original.xlsx").read_bytes() == (
+            settings.inbox / rejected["file"]
+        ).read_bytes()
+        with (folder / "issues.csv").open(encoding="utf-8-sig") as fh:
+            rows = list(csv.DictReader(fh))
+        expected_cells = BROKEN[index][2]
+        assert sorted(r["cell"] for r in rows) == sorted(expected_cells)
+        wb = load_workbook(folder / "phan_hoi.xlsx")
+        assert wb.sheetnames[0] == "Lỗi"
+        sheet = rows[0]["sheet"]
+        for ref in expected_cells:
+            cell = wb[sheet][ref]
+            assert cell.comment is not None and cell.comment.text.startswith("[")
+            assert cell.fill.fgColor.rgb.endswith("FFC7CE")
+        links = [c.hyperlink.location if c.hyperlink.location else c.hyperlink.target
+                 for c in wb["Lỗi"]["E"][1:] if c.hyperlink]  # fmt: skip
+        assert len(links) == len(expected_cells)
+    assert summary.data_docs.endswith("index.html")
+
+
+@pytest.mark.skipif(
+    not (shutil.which("soffice") or shutil.which("libreoffice")), reason="needs LibreOffice"
+)
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_feedback_for_xls_and_ods_inputs(fmt, tmp_path, registry, make_workbook):
+    source = make_workbook("19834-03", folder=tmp_path / "src", cells={(0, "members"): 45})
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", fmt,
+                    "--outdir", str(tmp_path / "inbox"), str(source)], check=True, capture_output=True, timeout=300)  # fmt: skip
+    found = steps.discover(tmp_path / "inbox", known=set(), settle_seconds=0)
+    validated = validate(found.candidates, steps.read_files(found.candidates), Reference(registry))
+    folders = steps.quarantine(
+        validated.submissions, validated.issues, found.candidates, tmp_path / "q"
+    )
+    [folder] = folders.values()
+    assert (folder / f"original.{fmt}").exists()
+    wb = load_workbook(folder / "phan_hoi.xlsx")
+    assert wb["Danh sách hộ"]["E2"].comment.text.startswith("[HH-MEMBERS] Ô E2")
+    assert wb["Danh sách hộ"]["E2"].value == 45
+
+
+def test_an_unreadable_file_gets_a_feedback_with_the_list_only(tmp_path, registry):
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "empty.xlsx").write_bytes(b"")
+    found = steps.discover(tmp_path / "inbox", known=set(), settle_seconds=0)
+    validated = validate(found.candidates, steps.read_files(found.candidates), Reference(registry))
+    [folder] = steps.quarantine(
+        validated.submissions, validated.issues, found.candidates, tmp_path / "q"
+    ).values()
+    wb = load_workbook(folder / "phan_hoi.xlsx")
+    assert wb["Lỗi"]["C2"].value == "FILE-EMPTY"
+
+
+def test_issues_csv_never_evaluates_a_formula(tmp_path):
+    from giamngheo.transforms.issues import make_issue
+    from giamngheo.workbooks.feedback import write_issues_csv
+
+    issue = make_issue(
+        "HH-NAME-MISSING", submission_id="s", file="=cmd|' /C calc'!A0", cell="C2", value="+84 123"
+    )
+    write_issues_csv([issue], tmp_path / "issues.csv")
+    with (tmp_path / "issues.csv").open(encoding="utf-8-sig") as fh:
+        row = list(csv.DictReader(fh))[0]
+    assert row["file"].startswith("'=") and row["value"] == "'+84 123"
