@@ -29,3 +29,9 @@ class WarehouseError(GiamngheoError):
 
 class WarehouseBusy(WarehouseError):
     """Another run holds the writer lock and did not release it in time."""
+
+
+class PlanExists(GiamngheoError):
+    """The commune's own plan table sets these targets; the planner does not overwrite them."""
+
+    exit_code = 2

@@ -6,10 +6,10 @@ from pathlib import Path
 import click
 import pytest
 
-from giamngheo.flows.cli import outputs, query, registry, run
+from giamngheo.flows.cli import outputs, plan, query, registry, run
 from giamngheo.flows.cli.main import cli
 
-for module in (run, query, outputs, registry):
+for module in (run, query, outputs, plan, registry):
     module.register(cli)
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")

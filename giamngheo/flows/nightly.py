@@ -328,3 +328,13 @@ def load_registry(settings: Settings, units: pd.DataFrame) -> bool:
         if wh.snapshot_is_stale(settings.published_path):
             wh.publish(settings.published_path)
     return changed
+
+
+def write_planned_targets(settings: Settings, commune: str, year: int, table: pd.DataFrame) -> None:
+    """Store the planner's targets for a commune and year, unless its own plan table set them."""
+    lock = writer_lock(settings.warehouse_path, settings.lock_timeout)
+    with lock, Warehouse(settings.warehouse_path) as wh:
+        wh.migrate()
+        wh.replace_planned_targets(commune, year, table[["village_code", "target_households"]])
+        wh.record_change(f"plan-{new_run_id()}")
+        wh.publish(settings.published_path)

@@ -7,9 +7,17 @@ from pathlib import Path
 import pandas as pd
 
 from giamngheo.errors import ConfigurationError
-from giamngheo.transforms.reports import commune_plan_table, summary_table
+from giamngheo.transforms.aggregate import rate_pct
+from giamngheo.transforms.reports import (
+    commune_plan_table,
+    deprivation_table,
+    dynamics_table,
+    summary_table,
+    targets_table,
+)
+from giamngheo.transforms.vietnamese import vi_int, vi_pct
 from giamngheo.warehouse.store import Warehouse
-from giamngheo.workbooks.report import write_report
+from giamngheo.workbooks.report import CommuneSheet, ReportData, write_report
 
 
 def report_units(units: pd.DataFrame) -> list[str]:
@@ -19,7 +27,7 @@ def report_units(units: pd.DataFrame) -> list[str]:
 
 
 def write_unit_report(wh: Warehouse, unit_code: str, year: int, out_dir: Path) -> Path:
-    """The report workbook of one parent unit and year; returns its path."""
+    """The report workbook (and CSV files) of one parent unit and year; returns its path."""
     units = wh.admin_units()
     known = units.set_index("code")
     if unit_code not in known.index:
@@ -28,13 +36,70 @@ def write_unit_report(wh: Warehouse, unit_code: str, year: int, out_dir: Path) -
         )
     villages = wh.query("select * from village_poverty where year = ?", [year])
     targets = wh.query("select village_code, year, target_households from plan_targets")
-    summary = summary_table(villages, units, unit_code, year)
+    dynamics = wh.query("select * from household_dynamics where year = ?", [year])
+    deprivation = wh.query("select * from deprivation_by_indicator where year = ?", [year])
+    progress = wh.query("select * from target_progress where year = ?", [year])
     communes = units[(units["level"] == "commune") & (units["parent_code"] == unit_code)]
-    tables = [
-        (c.code, c.name, commune_plan_table(villages, units, targets, c.code, year))
-        for c in communes.sort_values("code").itertuples(index=False)
-    ]
-    path = out_dir / f"bao_cao_{unit_code}_{year}.xlsx"
-    return write_report(
-        path, parent_name=known.loc[unit_code, "name"], year=year, summary=summary, communes=tables
+    goals = _goals(wh, year)
+    sheets = []
+    for c in communes.sort_values("code").itertuples(index=False):
+        table = commune_plan_table(villages, units, targets, c.code, year)
+        sheets.append(CommuneSheet(c.code, c.name, table, _goal_line(table, goals.get(c.code))))
+    data = ReportData(
+        parent_name=known.loc[unit_code, "name"],
+        year=year,
+        summary=summary_table(villages, units, unit_code, year),
+        communes=sheets,
+        dynamics_poor=dynamics_table(dynamics, units, unit_code, year, "poor"),
+        dynamics_near_poor=dynamics_table(dynamics, units, unit_code, year, "near_poor"),
+        deprivation=deprivation_table(deprivation, units, unit_code, year, "poor"),
+        targets=targets_table(progress, units, unit_code, year),
+        quality=_quality(wh, unit_code, year),
+        sources=wh.query(_SOURCES, [unit_code, year]),
+    )
+    return write_report(out_dir / f"bao_cao_{unit_code}_{year}.xlsx", data)
+
+
+_SOURCES = """
+select s.file_path, s.kind, s.village_code, s.commune_code, s.status, s.household_count,
+       s.processed_at, s.sha256
+from submissions as s
+join admin_units as c on c.code = s.commune_code
+where c.parent_code = ? and s.year = ?
+order by s.commune_code, s.village_code, s.file_path
+"""
+
+
+def _quality(wh: Warehouse, unit_code: str, year: int) -> pd.DataFrame:
+    return wh.query(
+        "select q.*, coalesce(w.warnings, 0) as warnings from submission_completeness as q"
+        " left join (select commune_code, year, sum(warning_count) as warnings from submissions"
+        "            where status = 'loaded' group by all) as w using (commune_code, year)"
+        " where q.district_code = ? and q.year = ? order by q.commune_code",
+        [unit_code, year],
+    )
+
+
+def _goals(wh: Warehouse, year: int) -> dict[str, float]:
+    rows = wh.query(
+        "select commune_code, goal_rate_pct from submissions"
+        " where kind = 'plan' and status = 'loaded' and year = ? and goal_rate_pct is not null",
+        [year],
+    )
+    return dict(zip(rows["commune_code"], rows["goal_rate_pct"], strict=True))
+
+
+def _goal_line(table: pd.DataFrame, goal: float | None) -> str:
+    """ "Mục tiêu … dưới 1,00 %: nếu đạt các chỉ tiêu còn 10 hộ / 1.415 = 0,71 % — đạt"."""
+    total = table.iloc[-1]
+    if goal is None or pd.isna(total["total_households"]) or pd.isna(total["target_households"]):
+        return ""
+    households = int(total["total_households"])
+    remaining = int(total["poor_households"]) - int(total["target_households"])
+    rate = rate_pct(remaining, households)
+    met = remaining * 100 < goal * households
+    verdict = "đạt mục tiêu" if met else "CHƯA đạt mục tiêu"
+    return (
+        f"Mục tiêu: giảm còn dưới {vi_pct(goal)} % hộ nghèo. Nếu đạt các chỉ tiêu, còn {remaining} "
+        f"hộ nghèo trên {vi_int(households)} hộ = {vi_pct(rate)} %: {verdict}."
     )

@@ -155,6 +155,7 @@ def _status_table(submissions, by_id, issues, households, reports, plans, regist
                 "village_code": village,
                 "commune_code": commune,
                 "year": sub.metadata.get("year"),
+                "goal_rate_pct": sub.metadata.get("goal_rate_pct"),
                 "status": REJECTED if sub.submission_id in errors.index else LOADED,
                 "household_count": int(listed.get(sub.submission_id, 0)),
                 "error_count": int(errors.get(sub.submission_id, 0)),

@@ -11,6 +11,7 @@ from giamngheo.transforms.aggregate import rate_pct
 from giamngheo.transforms.columns import AVERAGE, CLASS_LABELS, METADATA_FIELDS, NOT_POOR
 from giamngheo.transforms.issues import Finding
 from giamngheo.transforms.standards import STANDARDS, covered_years
+from giamngheo.transforms.vietnamese import vi_int, vi_pct
 
 
 def check_village_reports(
@@ -94,7 +95,7 @@ def check_claimed_class(
             row=int(row.source_row),
             value=CLASS_LABELS.get(row.claimed_class, row.claimed_class),
             details=(
-                ("income", f"{row.income_kvnd:,.0f}".replace(",", ".")),
+                ("income", vi_int(round(row.income_kvnd))),
                 ("deprivations", int(row.deprivation_count)),
                 (
                     "expected",
@@ -200,10 +201,10 @@ def check_year_over_year(
                     "VR-OUTLIER-RATE",
                     row.submission_id,
                     None,
-                    value=_pct(row.poor_rate_pct),
+                    value=vi_pct(row.poor_rate_pct),
                     details=(
-                        ("delta", _pct(delta)),
-                        ("previous", _pct(prev["poor_rate_pct"])),
+                        ("delta", vi_pct(delta)),
+                        ("previous", vi_pct(prev["poor_rate_pct"])),
                         ("previous_year", int(prev["year"])),
                     ),  # fmt: skip
                 )
@@ -218,7 +219,7 @@ def check_year_over_year(
                     "total_households",
                     value=int(row.total_households),
                     details=(
-                        ("change", _pct(change)),
+                        ("change", vi_pct(change)),
                         ("previous", int(before)),
                         ("previous_year", int(prev["year"])),
                     ),  # fmt: skip
@@ -290,11 +291,11 @@ def _rate_finding(sid: str, row, count: str, rate: str, total: int) -> list[Find
             sid,
             rate,
             row=int(row.source_row),
-            value=_pct(stated),
+            value=vi_pct(stated),
             details=(
                 ("households", int(households)),
-                ("total", _thousands(total)),
-                ("expected", _pct(expected)),
+                ("total", vi_int(total)),
+                ("expected", vi_pct(expected)),
             ),  # fmt: skip
         )
     ]
@@ -331,11 +332,11 @@ def _total_findings(
                         sid,
                         rate,
                         row=int(total.source_row),
-                        value=_pct(stated_rate),
+                        value=vi_pct(stated_rate),
                         details=(
                             ("households", summed),
-                            ("total", _thousands(total_households)),
-                            ("expected", _pct(expected)),
+                            ("total", vi_int(total_households)),
+                            ("expected", vi_pct(expected)),
                         ),  # fmt: skip
                     )
                 )
@@ -358,24 +359,15 @@ def _goal_finding(
             "PLAN-GOAL-NOT-MET",
             sid,
             "goal_rate_pct",
-            value=_pct(rate_pct(remaining, total_households)),
+            value=vi_pct(rate_pct(remaining, total_households)),
             details=(
-                ("goal", _pct(goal)),
+                ("goal", vi_pct(goal)),
                 ("remaining", remaining),
-                ("total", _thousands(total_households)),
+                ("total", vi_int(total_households)),
                 ("missing", missing),
             ),  # fmt: skip
         )
     ]
-
-
-def _pct(value) -> str:
-    """A rate written the Vietnamese way: 1,06."""
-    return f"{float(value):.2f}".replace(".", ",")
-
-
-def _thousands(value: int) -> str:
-    return f"{int(value):,}".replace(",", ".")
 
 
 def _number(value) -> int | float:

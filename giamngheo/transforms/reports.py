@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from giamngheo.transforms.aggregate import COUNT_COLUMNS, add_rates, rate_pct, rollup
+from giamngheo.transforms.aggregate import rate_pct, rollup
 
 # Columns of "Tổng hợp kết quả rà soát" (DESIGN §7), after TT and Phường/Xã.
 SUMMARY_COLUMNS: tuple[str, ...] = (
@@ -133,4 +133,90 @@ def _village_order(codes: pd.Series) -> pd.Series:
     return codes.str.rsplit("-", n=1).str[-1].astype(int)
 
 
-__all__ = ["SUMMARY_COLUMNS", "COUNT_COLUMNS", "add_rates", "commune_plan_table", "summary_table"]
+def numbered_rollup(
+    villages: pd.DataFrame, units: pd.DataFrame, parent_code: str, counts: list[str]
+) -> pd.DataFrame:
+    """Counts of villages summed per commune of `parent_code`, the parent's total first.
+
+    Returns tt ("1", "1.1", …), unit_code, unit_name, is_total and the count columns; every
+    commune of the parent is listed, with zeros when it has no rows.
+    """
+    communes = units[(units["level"] == "commune") & (units["parent_code"] == parent_code)]
+    communes = communes.sort_values("code")
+    commune_of = units.set_index("code")["parent_code"]
+    frame = villages.assign(commune_code=villages["village_code"].map(commune_of))
+    frame = frame[frame["commune_code"].isin(communes["code"])]
+    sums = frame.groupby("commune_code")[counts].sum()
+    body = communes[["code", "name"]].rename(columns={"code": "unit_code", "name": "unit_name"})
+    body = body.merge(sums, left_on="unit_code", right_index=True, how="left")
+    body[counts] = body[counts].fillna(0).astype("int64")
+    body.insert(0, "tt", [f"1.{i}" for i in range(1, len(body) + 1)])
+    body["is_total"] = False
+    name = units.set_index("code").loc[parent_code, "name"]
+    head = {"tt": "1", "unit_code": parent_code, "unit_name": name, "is_total": True}
+    head |= {c: int(body[c].sum()) for c in counts}
+    return pd.concat([pd.DataFrame([head]), body], ignore_index=True)[
+        ["tt", "unit_code", "unit_name", "is_total", *counts]
+    ]
+
+
+# Official columns 2–8 of "Tổng hợp diễn biến" for each status (see views/household_dynamics.sql).
+DYNAMICS_COLUMNS: dict[str, tuple[str, ...]] = {
+    "poor": ("out_improved_to_near_poor", "out_above_near_poor", "out_other", "in_from_near_poor",
+             "in_returning", "in_new", "in_other"),
+    "near_poor": ("out_above_near_poor", "out_to_poor", "out_other", "in_from_poor",
+                  "in_returning", "in_new", "in_other"),
+}  # fmt: skip
+
+
+def dynamics_table(
+    dynamics: pd.DataFrame, units: pd.DataFrame, parent_code: str, year: int, status: str
+) -> pd.DataFrame:
+    """Tổng hợp diễn biến: per unit two rows (Hộ, Nhân khẩu), columns 1–9 of the form."""
+    columns = ["start", *DYNAMICS_COLUMNS[status], "end"]
+    rows = dynamics[(dynamics["year"] == year) & (dynamics["status"] == status)]
+    parts = []
+    for measure, label in (("households", "Hộ"), ("persons", "Nhân khẩu")):
+        table = numbered_rollup(rows[rows["measure"] == measure], units, parent_code, columns)
+        parts.append(table.assign(measure=label, order=range(len(table))))
+    out = (
+        pd.concat(parts)
+        .sort_values(["order", "measure"], key=_measure_order)
+        .reset_index(drop=True)
+    )
+    out.columns = [*out.columns[:4], *[f"c{i}" for i in range(1, 10)], "measure", "order"]
+    return out.drop(columns=["order"])
+
+
+def _measure_order(values: pd.Series) -> pd.Series:
+    return values.map({"Hộ": 0, "Nhân khẩu": 1}) if values.name == "measure" else values
+
+
+def deprivation_table(
+    deprivations: pd.DataFrame, units: pd.DataFrame, parent_code: str, year: int, status: str
+) -> pd.DataFrame:
+    """Phân tích các chỉ số thiếu hụt: households, all deprivations, indicators 1–12 (counts),
+    and the same as % of the status's households (columns ending in _pct)."""
+    indicators = [f"d{i:02d}" for i in range(1, 13)]
+    rows = deprivations[(deprivations["year"] == year) & (deprivations["status"] == status)]
+    table = numbered_rollup(rows, units, parent_code, ["households", "deprivations", *indicators])
+    for col in indicators:
+        table[f"{col}_pct"] = rate_pct(table[col], table["households"])
+    return table
+
+
+def targets_table(
+    progress: pd.DataFrame, units: pd.DataFrame, parent_code: str, year: int
+) -> pd.DataFrame:
+    """Chỉ tiêu & thực hiện: targets against exits per commune (exits known once Y + 1 is in)."""
+    rows = progress[progress["year"] == year]
+    known = rows.dropna(subset=["actual_exits"])
+    table = numbered_rollup(rows, units, parent_code, ["target_households", "poor_households"])
+    exits = numbered_rollup(known, units, parent_code, ["actual_exits"])
+    table["actual_exits"] = exits["actual_exits"].where(
+        table["unit_code"].isin(set(known["commune_code"]) | {parent_code})
+    )
+    table["met"] = (table["actual_exits"] >= table["target_households"]).where(
+        table["actual_exits"].notna()
+    )
+    return table

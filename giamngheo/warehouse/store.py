@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from giamngheo import testpoints
-from giamngheo.errors import WarehouseError
+from giamngheo.errors import PlanExists, WarehouseError
 from giamngheo.transforms.columns import TEMPLATE_HEADERS
 
 _PACKAGE = "giamngheo.warehouse"
@@ -121,7 +121,8 @@ class Warehouse:
                 self.con.execute("rollback")
                 raise
             applied.append(version)
-        self.refresh_views()
+        if upto is None or upto >= max(v for v, _, _ in migrations()):
+            self.refresh_views()  # views are written against the newest schema
         return applied
 
     def refresh_views(self) -> None:
@@ -226,6 +227,33 @@ class Warehouse:
             [run_id],
         )
 
+    def replace_planned_targets(self, commune: str, year: int, targets: pd.DataFrame) -> None:
+        """The planner's targets for a commune-year; refused where a plan table set them."""
+        own = self.con.execute(
+            "select distinct source from plan_targets"
+            " where commune_code = ? and year = ? and source <> 'planner'",
+            [commune, year],
+        ).fetchall()
+        if own:
+            raise PlanExists(
+                f"Xã {commune} đã có kế hoạch năm {year} ({own[0][0]}); chỉ tiêu của kế hoạch được "
+                f"ưu tiên. (The commune's own plan table sets its {year} targets.)"
+            )
+        self.con.register(
+            "planned", targets.assign(commune_code=commune, year=year, source="planner")
+        )
+        try:
+            with self._transaction():
+                self.con.execute(
+                    "delete from plan_targets where commune_code = ? and year = ?", [commune, year]
+                )
+                self.con.execute(
+                    "insert into plan_targets by name select commune_code, village_code, year,"
+                    " target_households::integer as target_households, source from planned"
+                )
+        finally:
+            self.con.unregister("planned")
+
     # -- the analyst snapshot -------------------------------------------------------------
 
     def snapshot_is_stale(self, target: Path) -> bool:
@@ -299,7 +327,7 @@ _INSERT_HOUSEHOLDS = """
 insert into households by name
 select *, substr(sha256(
     (select value from warehouse_settings where key = 'household_key_salt')
-    || village_code || '/' || household_code), 1, 16) as household_key
+    || household_code), 1, 16) as household_key
 from read_parquet(?)
 """
 

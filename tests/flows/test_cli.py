@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from giamngheo.flows.cli import outputs, query, registry, run
+from giamngheo.flows.cli import outputs, plan, query, registry, run
 from giamngheo.flows.cli.main import cli
 from giamngheo.warehouse.registry import sample_registry_path
 
-for module in (run, query, outputs, registry):
+for module in (run, query, outputs, plan, registry):
     module.register(cli)
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")

@@ -2,7 +2,7 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from giamngheo.transforms.reports import commune_plan_table, summary_table
-from giamngheo.workbooks.report import write_report
+from giamngheo.workbooks.report import CommuneSheet, ReportData, write_report
 from tests.transforms.test_reports import dien_hoa_villages
 
 
@@ -11,13 +11,13 @@ def test_report_sheets_hold_numbers_and_the_seed_figures(tmp_path, registry):
     targets = pd.DataFrame({"village_code": ["19834-01"], "year": [2024], "target_households": [1]})
     table = commune_plan_table(villages, registry, targets, "19834", 2024)
     table.loc[0, "unit_name"] = '=HYPERLINK("http://x")'
-    path = write_report(
-        tmp_path / "r.xlsx",
+    data = ReportData(
         parent_name="Huyện Phong Điền",
         year=2024,
         summary=summary_table(villages, registry, "476", 2024),
-        communes=[("19834", "Xã Điền Hòa", table)],
+        communes=[CommuneSheet("19834", "Xã Điền Hòa", table)],
     )
+    path = write_report(tmp_path / "r.xlsx", data)
     wb = load_workbook(path)
     assert wb.sheetnames == ["Tổng hợp", "Xã Điền Hòa"]
     ws = wb["Xã Điền Hòa"]

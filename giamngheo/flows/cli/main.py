@@ -70,8 +70,8 @@ def settings_from(ctx: click.Context, **overrides: object) -> Settings:
 
 
 def main() -> None:
-    from giamngheo.flows.cli import outputs, query, registry, run
+    from giamngheo.flows.cli import outputs, plan, query, registry, run
 
-    for module in (run, query, outputs, registry):
+    for module in (run, query, outputs, plan, registry):
         module.register(cli)
     cli(prog_name="giamngheo")

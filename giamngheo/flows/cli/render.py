@@ -10,6 +10,8 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from giamngheo.transforms.vietnamese import vi_pct
+
 
 def console() -> Console:
     """Rich console; a fixed 140-column width when the output is not a terminal (logs, pipes)."""
@@ -47,4 +49,4 @@ def vi_rate(value: object) -> str:
     """A rate as officers write it: 1,06."""
     if value is None or pd.isna(value):
         return ""
-    return f"{float(value):.2f}".replace(".", ",")
+    return vi_pct(float(value))

@@ -16,9 +16,9 @@ create table warehouse_settings (
 );
 insert into warehouse_settings values ('household_key_salt', gen_random_uuid()::varchar);
 
--- household_key identifies a household across years without revealing its code: the first 16
--- hex digits of sha256(salt || village_code || '/' || household_code).
+-- household_key follows a household (its stable Mã hộ) across years and villages without
+-- revealing the code: the first 16 hex digits of sha256(salt || household_code).
 alter table households add column household_key varchar;
 update households set household_key = substr(sha256(
     (select value from warehouse_settings where key = 'household_key_salt')
-    || village_code || '/' || household_code), 1, 16);
+    || household_code), 1, 16);
