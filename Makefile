@@ -6,7 +6,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: demo test lint install install-dev clean
+.PHONY: demo test lint bench bench-quick install install-dev clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: set PYTHON=/path/to/python3.11"; exit 2; }
@@ -30,9 +30,16 @@ demo: install
 test: install-dev
 	$(BIN)/python -m pytest
 
+# The ingest benchmark (benchmarks/run.py): N = 2,000 villages; appends to benchmarks/RESULTS.md.
+bench: install-dev
+	PYTHONPATH=. $(BIN)/python -m benchmarks.run --villages 2000
+
+bench-quick: install-dev
+	PYTHONPATH=. $(BIN)/python -m benchmarks.run --villages 50 --no-results
+
 lint: install-dev
 	$(BIN)/ruff check giamngheo tests
 	$(BIN)/ruff format --check giamngheo tests
 
 clean:
-	rm -rf $(VENV) data .pytest_cache
+	rm -rf $(VENV) data .pytest_cache benchmarks/.cache

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 import pandas as pd
@@ -23,6 +24,7 @@ from giamngheo.flows import steps
 from giamngheo.flows.reporting import report_units, write_unit_report
 from giamngheo.flows.settings import Settings
 from giamngheo.flows.validation import Reference, Validated, validate
+from giamngheo.transforms.columns import TEMPLATE_HEADERS
 from giamngheo.warehouse.lock import writer_lock
 from giamngheo.warehouse.store import Batch, Warehouse
 
@@ -193,27 +195,76 @@ def remove_leftovers(settings: Settings) -> None:
             tmp.unlink(missing_ok=True)
 
 
-def task_runner(kind: str, max_workers: int):
-    """The task runner for parsing: a process pool by default, threads as an option."""
+RUNNERS = ("process", "thread", "dask")
+
+
+def task_runner(kind: str, max_workers: int, dask_address: str | None = None):
+    """The task runner for parsing: a process pool by default, threads, or a Dask cluster
+    (`dask_address`, or a local cluster of `max_workers` processes when none is given)."""
     if kind == "process":
         return ProcessPoolTaskRunner(max_workers=max_workers)
     if kind == "thread":
         return ThreadPoolTaskRunner(max_workers=max_workers)
-    raise ConfigurationError(f"Unknown runner '{kind}' (process | thread).")
+    if kind == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(
+            cluster_kwargs={
+                "n_workers": max_workers,
+                "threads_per_worker": 1,
+                "dashboard_address": None,
+            }
+        )
+    raise ConfigurationError(f"Unknown runner '{kind}' ({' | '.join(RUNNERS)}).")
 
 
 def _chunks(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-@flow(name=FLOW_NAME, log_prints=False, validate_parameters=False)
+# Set by the CLI when its output is a terminal: called with (files read, files in all).
+progress_callback: Callable[[int, int], None] | None = None
+
+
+def _gather(futures, chunks: list[list], total: int) -> list:
+    """Results of the parallel reads in inbox order, reporting progress as chunks finish."""
+    from prefect.futures import as_completed
+
+    index = {id(f): i for i, f in enumerate(futures)}
+    results: dict[int, list] = {}
+    done = 0
+    for future in as_completed(futures):
+        i = index[id(future)]
+        results[i] = future.result()
+        done += len(chunks[i])
+        if progress_callback is not None:
+            progress_callback(done, total)
+    return [s for i in range(len(chunks)) for s in results[i]]
+
+
+@flow(name=FLOW_NAME, log_prints=False)
 def nightly_consolidation(
-    settings: Settings,
+    settings: dict | None = None,
     force: bool = False,
     rerun_ids: list[str] | None = None,
     rerun_failed: bool = False,
+) -> dict:
+    """Consolidate every new or corrected village workbook in the inbox into the warehouse.
+
+    `settings` holds `Settings.to_parameters()` values (JSON, so a scheduled deployment can
+    carry them); what it leaves out comes from GIAMNGHEO_* variables.
+    """
+    summary = consolidate(Settings.from_parameters(settings), force, rerun_ids, rerun_failed)
+    publish_artifacts(summary)
+    return summary.to_dict()
+
+
+def consolidate(
+    settings: Settings, force: bool, rerun_ids: list[str] | None, rerun_failed: bool
 ) -> RunSummary:
-    """Consolidate every new or corrected village workbook in the inbox into the warehouse."""
+    """The body of the flow: discover, read, validate, load, quarantine, publish, report."""
     from prefect.runtime import flow_run
 
     logger = get_run_logger()
@@ -249,7 +300,8 @@ def nightly_consolidation(
         summary.published = publish_snapshot(settings)
         if years:
             summary.reports, summary.communes = write_reports(settings, years)
-    logger.info(
+    log = logger.warning if summary.rejected else logger.info
+    log(
         "Loaded %d, rejected %d, superseded %d; %d households",
         summary.loaded, summary.rejected, summary.superseded, summary.households_loaded,
     )  # fmt: skip
@@ -269,6 +321,8 @@ def _count(summary: RunSummary, validated: Validated, folders: dict[str, str]) -
             first_error.setdefault(issue.submission_id, issue)
     for row in table[table["status"] == steps.REJECTED].itertuples(index=False):
         issue = first_error.get(row.submission_id)
+        if issue and issue.column == TEMPLATE_HEADERS["head_name"]:
+            issue = None  # never copy a household head's name into logs and artifacts
         summary.rejected_files.append(
             {
                 "submission_id": row.submission_id,
@@ -306,12 +360,67 @@ def run_nightly(
     runner: str = "process",
     rerun_ids: list[str] | None = None,
     rerun_failed: bool = False,
+    dask_address: str | None = None,
 ) -> RunSummary:
-    """Run the flow with the chosen task runner (the CLI's and the schedule's entry point)."""
+    """Run the flow once with the chosen task runner (the CLI's entry point)."""
     configured = nightly_consolidation.with_options(
-        task_runner=task_runner(runner, settings.max_workers)
+        task_runner=task_runner(runner, settings.max_workers, dask_address)
     )
-    return configured(settings, force=force, rerun_ids=rerun_ids, rerun_failed=rerun_failed)
+    result = configured(
+        settings.to_parameters(), force=force, rerun_ids=rerun_ids, rerun_failed=rerun_failed
+    )
+    return RunSummary(**result)
+
+
+def publish_artifacts(summary: RunSummary) -> None:
+    """A markdown summary and a table of rejected submissions, in the Prefect UI."""
+    from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+    create_markdown_artifact(
+        key="nightly-summary", markdown=summary_markdown(summary), description="Tóm tắt lần nạp"
+    )
+    if summary.rejected_files:
+        create_table_artifact(
+            key="rejected-submissions",
+            table=[
+                {
+                    "file": r["file"],
+                    "submission_id": r["submission_id"],
+                    "errors": r["errors"],
+                    "first_issue": r["first_issue"],
+                }
+                for r in summary.rejected_files
+            ],  # fmt: skip
+            description="Hồ sơ bị từ chối (rejected submissions)",
+        )
+
+
+def summary_markdown(summary: RunSummary) -> str:
+    lines = [
+        f"# Nightly consolidation {summary.run_id}",
+        "",
+        "| files | seen | loaded | rejected | superseded | already loaded | still being written |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        f"| | {summary.seen} | {summary.loaded} | {summary.rejected} | {summary.superseded} "
+        f"| {summary.skipped} | {summary.still_writing} |",
+        "",
+        f"Households loaded: {summary.households_loaded}",
+    ]
+    if summary.communes:
+        lines += ["", "| commune | year | villages | households | poor | poor % | near-poor | near-poor % |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+        for c in summary.communes:
+            lines.append(
+                f"| {c['commune_code']} {c['commune_name']} | {c['year']} | {c['village_count']} "
+                f"| {c['total_households']} | {c['poor_households']} | {c['poor_rate_pct']} "
+                f"| {c['near_poor_households']} | {c['near_poor_rate_pct']} |"
+            )
+    if summary.rejected_files:
+        lines += [
+            "",
+            f"{len(summary.rejected_files)} rejected submission(s): see the table artifact.",
+        ]
+    return "\n".join(lines)
 
 
 def load_registry(settings: Settings, units: pd.DataFrame) -> bool:

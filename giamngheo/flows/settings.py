@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from giamngheo.errors import ConfigurationError
@@ -74,6 +74,16 @@ class Settings:
     @property
     def quarantine(self) -> Path:
         return self.home / "quarantine"
+
+    def to_parameters(self) -> dict:
+        """The settings as JSON values: how a flow run (or a deployment) receives them."""
+        return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_parameters(cls, parameters: dict | None) -> Settings:
+        """Settings from `to_parameters` output; missing keys come from the environment."""
+        parameters = dict(parameters or {})
+        return cls.load(parameters.pop("home", None), **parameters)
 
     @classmethod
     def load(cls, home: str | os.PathLike | None = None, **overrides: object) -> Settings:

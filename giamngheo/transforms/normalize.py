@@ -34,7 +34,7 @@ def is_blank(value: object) -> bool:
 
 def is_formula_error(value: object) -> bool:
     """True when the cell holds an Excel error value such as #DIV/0!."""
-    return isinstance(value, str) and value.strip().upper() in FORMULA_ERRORS
+    return isinstance(value, str) and "#" in value and value.strip().upper() in FORMULA_ERRORS
 
 
 def clean_text(value: object) -> str | None:
@@ -111,6 +111,8 @@ _MARK_FALSE = frozenset({"0", "khong", "-", "no", "false"})
 
 def parse_mark(value: object) -> bool:
     """An indicator mark: x / X / 1 / có / ✓ / v mean True; blank, 0, không mean False."""
+    if value == "x" or value == "X":
+        return True
     if is_blank(value):
         return False
     if isinstance(value, bool):

@@ -53,8 +53,21 @@ class VillageList:
     households: pd.DataFrame = field(repr=False)
 
 
+@dataclass(frozen=True)
+class Profile:
+    """How big villages are and how many of their households are listed, by class."""
+
+    total_households: tuple[int, int] = (80, 260)
+    poor_share: float = 0.025
+    near_poor_share: float = 0.04
+    average_share: float = 0.03
+
+
 def sample_lists(
-    registry: pd.DataFrame, years: tuple[int, ...] = (2024, 2025), seed: int = 2024
+    registry: pd.DataFrame,
+    years: tuple[int, ...] = (2024, 2025),
+    seed: int = 2024,
+    profile: Profile = Profile(),
 ) -> list[VillageList]:
     """Lists for every village of `registry` and every year, evolving year to year.
 
@@ -68,7 +81,7 @@ def sample_lists(
         commune = units.loc[v.parent_code]
         district_code = commune["parent_code"]
         province_code = units.loc[district_code, "parent_code"]
-        state = _initial_state(rng, v.code, v.parent_code)
+        state = _initial_state(rng, v.code, v.parent_code, profile)
         for i, year in enumerate(years):
             if i:
                 state = _evolve(rng, state, year)
@@ -99,16 +112,18 @@ class _State:
     members: dict[int, int]
 
 
-def _initial_state(rng: np.random.Generator, village_code: str, commune_code: str) -> _State:
+def _initial_state(
+    rng: np.random.Generator, village_code: str, commune_code: str, profile: Profile
+) -> _State:
     number = int(village_code.rsplit("-", 1)[1])
     if commune_code == DIEN_HOA and number <= len(DIEN_HOA_TOTALS):
         total = DIEN_HOA_TOTALS[number - 1]
         poor = DIEN_HOA_POOR_2024[number - 1]
     else:
-        total = int(rng.integers(80, 260))
-        poor = int(rng.binomial(total, 0.025))
-    near_poor = int(rng.binomial(total, 0.04))
-    average = int(rng.binomial(total, 0.03))
+        total = int(rng.integers(*profile.total_households))
+        poor = int(rng.binomial(total, profile.poor_share))
+    near_poor = int(rng.binomial(total, profile.near_poor_share))
+    average = int(rng.binomial(total, profile.average_share))
     numbers = rng.permutation(np.arange(1, total + 1))
     classes: dict[int, str] = {}
     cursor = 0

@@ -150,6 +150,13 @@ def locate_household_table(grids: dict[str, Grid]) -> TableLocation | None:
     best: TableLocation | None = None
     for sheet, grid in grids.items():
         for r, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+            if (
+                best
+                and best.sheet == sheet
+                and r >= best.first_data_row
+                and len(best.columns) >= 10
+            ):
+                break  # below this sheet's header: household rows, not headers
             columns = _match_row(row, taken={})
             if len(columns) < MIN_HEADER_FIELDS:
                 continue
@@ -492,7 +499,7 @@ def _total_row(row: list[object], r: int, loc: TableLocation) -> dict:
 def _is_total_row(row: list[object], loc: TableLocation) -> bool:
     for name in ("seq", "household_code", "head_name"):
         c = loc.columns.get(name)
-        if c is not None and c < len(row) and isinstance(row[c], str):
+        if c is not None and c < len(row) and isinstance(row[c], str) and row[c][:1] in "TtCc":
             key = fold(row[c])
             if key in ("cong", "tong", "tong cong", "tong so", "cong thon") or key.startswith(
                 "tong cong"

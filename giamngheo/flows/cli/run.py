@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from dataclasses import replace
 
 import click
@@ -11,7 +12,7 @@ import click
 from giamngheo.flows.cli.main import settings_from
 from giamngheo.flows.cli.render import console, print_frame, vi_rate
 
-RUNNERS = click.Choice(["process", "thread"])
+RUNNERS = click.Choice(["process", "thread", "dask"])
 
 
 @click.command()
@@ -25,10 +26,20 @@ RUNNERS = click.Choice(["process", "thread"])
     "--runner", type=RUNNERS, default="process", show_default=True, help="Task runner for reading."
 )
 @click.option(
+    "--dask-address", help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --runner dask)."
+)
+@click.option(
     "--json", "as_json", is_flag=True, help="In tóm tắt dạng JSON (machine-readable summary)."
 )
 @click.pass_context
-def ingest(ctx: click.Context, inbox: str | None, force: bool, runner: str, as_json: bool) -> None:
+def ingest(
+    ctx: click.Context,
+    inbox: str | None,
+    force: bool,
+    runner: str,
+    dask_address: str | None,
+    as_json: bool,
+) -> None:
     """Nạp các tệp mới hoặc đã sửa trong inbox (load new or corrected workbooks).
 
     Runs the nightly flow once: discover, read, validate, load, report. Exit code 0 when
@@ -41,7 +52,8 @@ def ingest(ctx: click.Context, inbox: str | None, force: bool, runner: str, as_j
     from giamngheo.flows.nightly import run_nightly
 
     settings = settings_from(ctx, inbox=inbox)
-    summary = run_nightly(settings, force=force, runner=runner)
+    with progress_bar():
+        summary = run_nightly(settings, force=force, runner=runner, dask_address=dask_address)
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2, default=str))
     else:
@@ -76,7 +88,8 @@ def demo(ctx: click.Context, runner: str) -> None:
     out = console()
     out.print(f"Đã tạo {len(written)} tệp mẫu (sample workbooks written) in {settings.inbox}")
     # The sample files were written a moment ago: they are complete, not still being written.
-    summary = run_nightly(replace(settings, settle_seconds=0), runner=runner)
+    with progress_bar():
+        summary = run_nightly(replace(settings, settle_seconds=0), runner=runner)
     print_summary(summary, show_communes=False, show_reports=False)
     with Warehouse(settings.published_path, read_only=True) as wh:
         for (year,) in wh.con.execute(
@@ -123,6 +136,30 @@ def _vi_rates(frame):
         if col.startswith("Tỷ lệ"):
             frame[col] = frame[col].map(vi_rate)
     return frame
+
+
+@contextmanager
+def progress_bar():
+    """A rich progress bar of files read, on a terminal only (never in logs or pipes)."""
+    from giamngheo.flows import nightly
+
+    if not sys.stdout.isatty():
+        yield
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress("Đọc tệp (reading)", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  transient=True) as bar:  # fmt: skip
+        task = bar.add_task("read", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        nightly.progress_callback = update
+        try:
+            yield
+        finally:
+            nightly.progress_callback = None
 
 
 def print_summary(summary, show_communes: bool = True, show_reports: bool = True) -> None:
@@ -196,13 +233,14 @@ def rerun(
             "Cho mã hồ sơ hoặc --failed, không cả hai (give SUBMISSION_ID... or --failed)."
         )
     settings = settings_from(ctx)
-    summary = run_nightly(
-        settings,
-        force=force,
-        runner=runner,
-        rerun_ids=list(submission_ids) or None,
-        rerun_failed=failed,
-    )
+    with progress_bar():
+        summary = run_nightly(
+            settings,
+            force=force,
+            runner=runner,
+            rerun_ids=list(submission_ids) or None,
+            rerun_failed=failed,
+        )
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2, default=str))
     else:
@@ -210,7 +248,40 @@ def rerun(
     sys.exit(summary.exit_code)
 
 
+@click.command()
+@click.option("--cron", default="0 1 * * *", show_default=True, help="Lịch chạy (cron schedule).")
+@click.option(
+    "--timezone", default="Asia/Ho_Chi_Minh", show_default=True, help="Múi giờ của lịch (timezone)."
+)
+@click.option(
+    "--runner", type=RUNNERS, default="process", show_default=True, help="Task runner for reading."
+)
+@click.option("--dask-address", help="Dask scheduler address (with --runner dask).")
+@click.pass_context
+def serve(
+    ctx: click.Context, cron: str, timezone: str, runner: str, dask_address: str | None
+) -> None:
+    """Chạy theo lịch hằng đêm trên máy chủ Prefect (serve the nightly deployment).
+
+    Needs a running `prefect server start` and PREFECT_API_URL pointing at it. Registers the
+    deployment "nightly-consolidation/nightly" with its cron schedule and runs its flow runs
+    until stopped (Ctrl+C).
+
+    \b
+    Ví dụ (example):
+      giamngheo serve --cron "0 1 * * *" --timezone Asia/Ho_Chi_Minh
+    """
+    from giamngheo.flows.serve import serve as serve_deployment
+
+    settings = settings_from(ctx)
+    console().print(
+        f"Phục vụ lịch '{cron}' ({timezone}) cho {settings.home}. Ctrl+C để dừng (to stop)."
+    )
+    serve_deployment(settings, cron, timezone, runner, dask_address)
+
+
 def register(cli: click.Group) -> None:
     cli.add_command(ingest)
     cli.add_command(rerun)
     cli.add_command(demo)
+    cli.add_command(serve)

@@ -1,0 +1,203 @@
+"""`make bench`: the ingest benchmark, side by side in one run.
+
+1. floor: python-calamine reading every cell of every file (2 processes, like ingest);
+2. naive baseline: per file pandas.read_excel + the same GX suite + a DuckDB insert;
+3. `giamngheo ingest` cold (empty warehouse); 4. again, nothing changed; 5. after 1 % of the
+files changed. Each stage runs as a child process whose tree's peak RSS is sampled. Prints
+one table and appends it, with the machine's description, to benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from benchmarks.generate import PROFILE, inbox, registry_csv, write_file
+from giamngheo.transforms.synthetic import sample_lists
+
+ROOT = Path(__file__).parents[1]
+RESULTS = Path(__file__).parent / "RESULTS.md"
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Stage:
+    name: str
+    seconds: float
+    peak_rss_mb: float
+    households: int | None = None
+    output: str = ""
+
+
+def measure(name: str, command: list[str], env: dict | None = None) -> Stage:
+    """Run a command; wall time and the peak summed RSS of its process tree."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **(env or {})}, cwd=ROOT)  # fmt: skip
+    parent = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            rss = parent.memory_info().rss + sum(
+                c.memory_info().rss for c in parent.children(recursive=True) if c.is_running()
+            )
+            peak = max(peak, rss)
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    if proc.returncode not in (0, 3):
+        raise SystemExit(f"{name} failed ({proc.returncode}):\n{err[-3000:]}")
+    return Stage(name, seconds, peak / 1e6, output=out)
+
+
+def ingest(home: Path, inbox_dir: Path, name: str) -> Stage:
+    stage = measure(name, [str(BIN / "giamngheo"), "--home", str(home), "ingest", "--inbox", str(inbox_dir),
+                           "--json"], env={"GIAMNGHEO_SETTLE_SECONDS": "0"})  # fmt: skip
+    summary = json.loads(stage.output)
+    stage.households = summary["households_loaded"]
+    return stage
+
+
+def change_one_percent(inbox_dir: Path, villages: int) -> int:
+    """Rewrite 1 % of the files as corrected versions (new bytes, same villages)."""
+    from benchmarks.generate import registry
+
+    lists = sample_lists(registry(villages), years=(2024,), seed=99, profile=PROFILE)
+    step = 100
+    changed = 0
+    for index in range(0, len(lists), step):
+        village = lists[index]
+        meta = village.metadata
+        write_file(inbox_dir / meta["commune_code"] / f"{meta['village_code']}_{meta['year']}_v2.xlsx", index,
+                   village)  # fmt: skip
+        changed += 1
+    return changed
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        model = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                     if line.startswith("model name"))  # fmt: skip
+    except (OSError, StopIteration):
+        model = cpu
+    return (f"{os.cpu_count()} CPUs ({model}), {psutil.virtual_memory().total / 2**30:.0f} GiB RAM, "
+            f"Python {platform.python_version()}, {platform.system()} {platform.release()}")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--villages", type=int, default=2000)
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip the naive baseline (large N)"
+    )
+    parser.add_argument("--no-results", action="store_true", help="do not append to RESULTS.md")
+    args = parser.parse_args()
+
+    source = inbox(args.villages)
+    work = Path(tempfile.mkdtemp(prefix="giamngheo-bench-"))
+    try:
+        stages = run_stages(args, source, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    table = render(args.villages, stages)
+    print(table)
+    if not args.no_results:
+        with RESULTS.open("a", encoding="utf-8") as fh:
+            fh.write(
+                f"\n## {dt.date.today().isoformat()}: N = {args.villages:,} villages\n\n{machine()}\n\n{table}\n"
+            )
+
+
+def run_stages(args, source: Path, work: Path) -> dict[str, Stage]:
+    stages: dict[str, Stage] = {}
+    env = {"PYTHONPATH": str(ROOT)}
+    stages["floor"] = measure(
+        "floor", [sys.executable, "-m", "benchmarks.floor", str(source), "2"], env
+    )
+    if not args.no_baseline:
+        stages["baseline"] = measure(
+            "naive baseline",
+            [sys.executable, "-m", "benchmarks.baseline", str(source), str(work / "base.duckdb")],
+            env,
+        )
+        stages["baseline"].households = int(stages["baseline"].output.split()[2])
+    home = work / "home"
+    subprocess.run([str(BIN / "giamngheo"), "--home", str(home), "registry", "load", str(registry_csv(args.villages))],
+                   check=True, capture_output=True)  # fmt: skip
+    empty = work / "empty-inbox"
+    empty.mkdir()
+    stages["startup"] = ingest(home, empty, "start-up (empty inbox)")
+    inbox_copy = work / "inbox"
+    shutil.copytree(source, inbox_copy)
+    stages["cold"] = ingest(home, inbox_copy, "ingest, cold")
+    stages["again"] = ingest(home, inbox_copy, "ingest, nothing changed")
+    change_one_percent(inbox_copy, args.villages)
+    stages["changed"] = ingest(home, inbox_copy, "ingest, 1 % changed")
+    stages["analyst"] = analyst_queries(home)
+    return stages
+
+
+def analyst_queries(home: Path) -> Stage:
+    """commune_poverty and district_poverty on the published snapshot (read-only)."""
+    import duckdb
+
+    con = duckdb.connect(str(home / "published" / "current.duckdb"), read_only=True)
+    timings = []
+    for view in ("commune_poverty", "district_poverty"):
+        start = time.perf_counter()
+        con.execute(f"select * from {view}").fetchall()
+        timings.append(f"{view} {time.perf_counter() - start:.3f} s")
+    con.close()
+    return Stage("analyst views", 0.0, 0.0, output="; ".join(timings))
+
+
+def render(villages: int, stages: dict[str, Stage]) -> str:
+    floor = stages["floor"].seconds
+    base = stages.get("baseline")
+    startup = stages["startup"].seconds
+    cold = stages["cold"]
+    lines = [
+        "| stage | wall s | households/s | peak RSS MB | × floor | × baseline |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for key in ("floor", "baseline", "startup", "cold", "again", "changed"):
+        s = stages.get(key)
+        if s is None:
+            continue
+        hh = s.households if s.households is not None else cold.households
+        rate = f"{hh / s.seconds:,.0f}" if hh and key not in ("startup", "again") else ""
+        vs_base = f"{s.seconds / base.seconds:.3f}" if base else ""
+        lines.append(
+            f"| {s.name} | {s.seconds:.1f} | {rate} | {s.peak_rss_mb:,.0f} | {s.seconds / floor:.2f} | {vs_base} |"
+        )
+    net = cold.seconds - min(startup, 10.0)
+    lines += [
+        "",
+        f"- households loaded: {cold.households:,}"
+        + (f" (baseline: {base.households:,})" if base else ""),
+        f"- cold ingest minus start-up ({min(startup, 10.0):.1f} s): {net:.1f} s = {net / floor:.2f} × floor"
+        + (f"; baseline ÷ cold = {base.seconds / cold.seconds:.1f} ×" if base else ""),
+        f"- nothing changed: {stages['again'].seconds / cold.seconds:.1%} of cold; "
+        f"1 % changed: {stages['changed'].seconds / cold.seconds:.1%} of cold",
+        f"- analyst views on the snapshot: {stages['analyst'].output}",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

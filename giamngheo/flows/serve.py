@@ -1,0 +1,62 @@
+"""Serving the nightly deployment on a real Prefect server (schedules need one)."""
+
+from __future__ import annotations
+
+import os
+
+from giamngheo.errors import ConfigurationError
+from giamngheo.flows.nightly import FLOW_NAME, nightly_consolidation, task_runner
+from giamngheo.flows.settings import Settings
+
+DEPLOYMENT_NAME = "nightly"
+
+NO_SERVER = (
+    "Không kết nối được máy chủ Prefect{where}. Lịch chạy hằng đêm cần một máy chủ Prefect đang "
+    "chạy: mở một cửa sổ khác, chạy 'prefect server start', rồi đặt "
+    "PREFECT_API_URL=http://127.0.0.1:4200/api và chạy lại 'giamngheo serve'.\n"
+    "(No Prefect server{where}. Schedules need a running server: start one with "
+    "'prefect server start', set PREFECT_API_URL=http://127.0.0.1:4200/api and run "
+    "'giamngheo serve' again.)"
+)
+
+
+def check_server() -> str:
+    """The API URL of a running Prefect server, or a ConfigurationError saying what to do."""
+    url = os.environ.get("PREFECT_API_URL")
+    if not url:
+        raise ConfigurationError(NO_SERVER.format(where=" (PREFECT_API_URL is not set)"))
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        problem = client.api_healthcheck()
+    if problem is not None:
+        raise ConfigurationError(NO_SERVER.format(where=f" at {url}"))
+    return url
+
+
+def deployment(settings: Settings, cron: str, timezone: str, runner: str, dask_address: str | None):
+    """The nightly flow, its schedule and its parameters, ready to serve."""
+    from prefect.schedules import Cron
+
+    flow = nightly_consolidation.with_options(
+        task_runner=task_runner(runner, settings.max_workers, dask_address)
+    )
+    return flow, {
+        "name": DEPLOYMENT_NAME,
+        "schedules": [Cron(cron, timezone=timezone)],
+        "parameters": {"settings": settings.to_parameters()},
+        "description": "Tổng hợp danh sách hộ nghèo, cận nghèo hằng đêm (nightly consolidation)",
+        "tags": ["giamngheo"],
+    }
+
+
+def serve(
+    settings: Settings, cron: str, timezone: str, runner: str, dask_address: str | None
+) -> None:
+    """Register the deployment with its cron schedule and run its flow runs until stopped."""
+    check_server()
+    flow, options = deployment(settings, cron, timezone, runner, dask_address)
+    flow.serve(**options, print_starting_message=False)
+
+
+__all__ = ["DEPLOYMENT_NAME", "FLOW_NAME", "check_server", "deployment", "serve"]
