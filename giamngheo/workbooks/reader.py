@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -365,27 +366,32 @@ def _read_households(grid: Grid, loc: TableLocation, sub: Submission) -> None:
                 value=header,
             )
         )
-    values: dict[str, list[object]] = {f: [] for f in HOUSEHOLD_COLUMNS}
     extras: list[str | None] = []
-    rows: list[int] = []
+    data_rows: list[int] = []
     key_cols = [loc.columns[f] for f in ("household_code", "head_name", "members", "income_kvnd")]
+    used = list(loc.columns.values())
     for r in range(loc.first_data_row, len(grid)):
         row = grid[r]
-        if all(nz.is_blank(row[c]) if c < len(row) else True for c in loc.columns.values()):
+        if all(nz.is_blank(row[c]) if c < len(row) else True for c in used):
             continue
         if _is_total_row(row, loc):
             sub.totals.append(_total_row(row, r, loc))
             continue
         if _is_numbering_row(row, key_cols):
             continue
-        rows.append(r + 1)
-        for name in HOUSEHOLD_COLUMNS:
-            c = loc.columns.get(name)
-            raw = row[c] if c is not None and c < len(row) else None
-            values[name].append(_parse_cell(sub, loc, name, raw, r, c))
+        data_rows.append(r)
         kept = {h: nz.clean_text(row[c]) for c, h in loc.extra.items() if c < len(row)}
         kept = {h: v for h, v in kept.items() if v is not None}
         extras.append(json.dumps(kept, ensure_ascii=False) if kept else None)
+    rows = [r + 1 for r in data_rows]
+    values: dict[str, list[object]] = {}
+    for name in HOUSEHOLD_COLUMNS:
+        c = loc.columns.get(name)
+        if c is None:
+            values[name] = [None] * len(data_rows)
+            continue
+        cells = [grid[r][c] if c < len(grid[r]) else None for r in data_rows]
+        values[name] = _parse_column(sub, loc, name, cells, data_rows, c)
     if loc.income_factor != 1:
         values["income_kvnd"] = [
             None if v is None else v / loc.income_factor for v in values["income_kvnd"]
@@ -433,6 +439,69 @@ def _check_income_unit(sub: Submission, loc: TableLocation) -> None:
         )
 
 
+_FAST_MARKS = {"x": True, "X": True, "": False, None: False}
+
+
+def _parse_column(
+    sub: Submission, loc: TableLocation, name: str, cells: list, data_rows: list[int], c: int
+) -> list:
+    """A column's values, with fast paths for the common clean cells.
+
+    Most cells of a village list are already what their column needs (a float for a count,
+    "x" for a mark, plain NFC text for a name); only the others go through the full parsers
+    of `_parse_cell`, which also report what they cannot read.
+    """
+    out: list = []
+    append = out.append
+    if name in _MARK_FIELDS:
+        for raw, r in zip(cells, data_rows, strict=True):
+            fast = _FAST_MARKS.get(raw) if isinstance(raw, str) or raw is None else None
+            append(fast if fast is not None else _parse_cell(sub, loc, name, raw, r, c))
+    elif name in ("members", "seq"):
+        for raw, r in zip(cells, data_rows, strict=True):
+            if type(raw) is float and raw.is_integer():
+                append(int(raw))
+            else:
+                append(_parse_cell(sub, loc, name, raw, r, c))
+    elif name == "income_kvnd":
+        for raw, r in zip(cells, data_rows, strict=True):
+            append(raw if type(raw) is float else _parse_cell(sub, loc, name, raw, r, c))
+    elif name == "claimed_class":
+        known: dict[str, object] = {}
+        for raw, r in zip(cells, data_rows, strict=True):
+            if isinstance(raw, str) and raw in known:
+                append(known[raw])
+                continue
+            value = _parse_cell(sub, loc, name, raw, r, c)
+            if isinstance(raw, str) and value is not None:
+                known[raw] = value
+            append(value)
+    elif name in ("head_name", "ethnicity", "note", "household_code"):
+        for raw, r in zip(cells, data_rows, strict=True):
+            if type(raw) is str and _is_plain_text(raw):
+                append(raw)
+            else:
+                append(_parse_cell(sub, loc, name, raw, r, c))
+    else:
+        for raw, r in zip(cells, data_rows, strict=True):
+            append(_parse_cell(sub, loc, name, raw, r, c))
+    return out
+
+
+def _is_plain_text(text: str) -> bool:
+    """Text already clean: not blank, trimmed, single-spaced, NFC, not an error value."""
+    return (
+        bool(text)
+        and not text[0].isspace()
+        and not text[-1].isspace()
+        and "  " not in text
+        and "\n" not in text
+        and "\t" not in text
+        and text[0] != "#"
+        and unicodedata.is_normalized("NFC", text)
+    )
+
+
 def _parse_cell(sub: Submission, loc: TableLocation, name: str, raw: object, r: int, c) -> object:
     parser, code = _FIELD_PARSERS[name]
     if c is None:
@@ -465,6 +534,7 @@ def _cell_issue(sub: Submission, loc: TableLocation, code: str, name: str, raw, 
     )
 
 
+_MARK_FIELDS = frozenset((*INDICATOR_COLUMNS, "has_merit", "social_protection"))
 _SUMMED_FIELDS = (
     "seq",
     "household_code",
