@@ -6,7 +6,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: demo test lint bench bench-quick install install-dev clean
+.PHONY: demo test lint bench bench-quick fuzz install install-dev clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: set PYTHON=/path/to/python3.11"; exit 2; }
@@ -36,6 +36,10 @@ bench: install-dev
 
 bench-quick: install-dev
 	PYTHONPATH=. $(BIN)/python -m benchmarks.run --villages 50 --no-results
+
+# The fuzz tests of tests/workbooks/test_fuzz.py with many more examples (a long run).
+fuzz: install-dev
+	GIAMNGHEO_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} $(BIN)/python -m pytest -q tests/workbooks/test_fuzz.py
 
 lint: install-dev
 	$(BIN)/ruff check giamngheo tests

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -22,7 +23,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from giamngheo.errors import ConfigurationError
 from giamngheo.flows import steps
 from giamngheo.flows.reporting import report_units, write_unit_report
-from giamngheo.flows.settings import Settings
+from giamngheo.flows.settings import Settings, secure_home
 from giamngheo.flows.validation import Reference, Validated, validate
 from giamngheo.transforms.columns import TEMPLATE_HEADERS
 from giamngheo.warehouse.lock import writer_lock
@@ -256,7 +257,9 @@ def nightly_consolidation(
     `settings` holds `Settings.to_parameters()` values (JSON, so a scheduled deployment can
     carry them); what it leaves out comes from GIAMNGHEO_* variables.
     """
-    summary = consolidate(Settings.from_parameters(settings), force, rerun_ids, rerun_failed)
+    config = Settings.from_parameters(settings)
+    secure_home(config.home)
+    summary = consolidate(config, force, rerun_ids, rerun_failed)
     publish_artifacts(summary)
     return summary.to_dict()
 
@@ -281,31 +284,48 @@ def consolidate(
             len(found.candidates), summary.skipped, summary.still_writing,
         )  # fmt: skip
         years: list[int] = []
+        clock = _Clock(logger)
         if found.candidates:
             _share_api_url_with_workers()
-            futures = read_workbooks.map(
-                _chunks(found.candidates, settings.read_batch),
-                limits=unmapped(settings.reader_limits),
-            )
-            submissions = [s for chunk in futures.result() for s in chunk]
+            chunks = _chunks(found.candidates, settings.read_batch)
+            futures = read_workbooks.map(chunks, limits=unmapped(settings.reader_limits))
+            submissions = _gather(futures, chunks, len(found.candidates))
+            clock.lap(f"read {len(submissions)} file(s)")
             validated = validate_batch(
                 settings, summary.run_id, found.candidates, submissions, registry
             )
+            clock.lap(f"validated ({validated.gx_runs} GX runs)")
             load_batch(settings, validated, summary.run_id, str(flow_run.id or ""))
+            clock.lap("loaded")
             folders = quarantine_rejected(settings, validated, found.candidates)
             _count(summary, validated, folders)
             summary.data_docs = str(validated.data_docs or "")
             loaded = validated.submissions["status"] != steps.REJECTED
             years = sorted({int(y) for y in validated.submissions.loc[loaded, "year"].dropna()})
         summary.published = publish_snapshot(settings)
+        clock.lap("published")
         if years:
             summary.reports, summary.communes = write_reports(settings, years)
+            clock.lap(f"wrote {len(summary.reports)} report(s)")
     log = logger.warning if summary.rejected else logger.info
     log(
         "Loaded %d, rejected %d, superseded %d; %d households",
         summary.loaded, summary.rejected, summary.superseded, summary.households_loaded,
     )  # fmt: skip
     return summary
+
+
+class _Clock:
+    """Logs how long each step of a run took (Prefect's log; shown with --verbose)."""
+
+    def __init__(self, logger):
+        self.logger = logger
+        self.last = time.perf_counter()
+
+    def lap(self, what: str) -> None:
+        now = time.perf_counter()
+        self.logger.info("%s in %.1f s", what, now - self.last)
+        self.last = now
 
 
 def _count(summary: RunSummary, validated: Validated, folders: dict[str, str]) -> None:

@@ -25,6 +25,22 @@ def quiet_environment() -> None:
         os.environ.setdefault(key, value)
 
 
+def secure_home(home: Path) -> None:
+    """Create the home folder readable by its owner only, and refuse a world-writable one.
+
+    Everything written under it inherits owner-only permissions (umask 077): the warehouse
+    holds the names and living conditions of poor families.
+    """
+    os.umask(0o077)
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    mode = home.stat().st_mode
+    if mode & 0o002:
+        raise ConfigurationError(
+            f"Thư mục dữ liệu {home} ai cũng ghi được (world-writable): giamngheo không chạy. "
+            f"Hãy chạy 'chmod o-w {home}'. (Refusing a world-writable home folder.)"
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where everything lives under the home folder, and the knobs of a run.
@@ -32,18 +48,25 @@ class Settings:
     Environment: GIAMNGHEO_HOME (default ./data), GIAMNGHEO_INBOX (default <home>/inbox),
     GIAMNGHEO_SETTLE_SECONDS (a file modified more recently than this is still being written
     and waits for the next run; default 2), GIAMNGHEO_MAX_WORKERS (parallel readers; default
-    the number of CPUs), GIAMNGHEO_READ_BATCH (files per parsing task; default 25),
+    the number of CPUs), GIAMNGHEO_READ_BATCH (files per parsing task; default 100),
     GIAMNGHEO_LOCK_TIMEOUT (seconds a run waits for another run's writer lock; default 30),
-    GIAMNGHEO_MAX_UNCOMPRESSED_MB (a workbook that unpacks to more is refused; default 200).
+    GIAMNGHEO_MAX_UNCOMPRESSED_MB (a workbook that unpacks to more is refused; default 200),
+    GIAMNGHEO_MAX_FILE_MB (default 50), GIAMNGHEO_MAX_SHEETS (default 50), GIAMNGHEO_MAX_ROWS
+    (rows per sheet; default 100,000) and GIAMNGHEO_MAX_TEXT (characters in one cell; default
+    10,000): a file beyond any of them is refused with an issue.
     """
 
     home: Path
     inbox: Path
     settle_seconds: float = 2.0
     max_workers: int = os.cpu_count() or 1
-    read_batch: int = 25
+    read_batch: int = 100
     lock_timeout: float = 30.0
     max_uncompressed_mb: int = 200
+    max_file_mb: int = 50
+    max_sheets: int = 50
+    max_rows: int = 100_000
+    max_text: int = 10_000
 
     @property
     def warehouse_path(self) -> Path:
@@ -51,7 +74,13 @@ class Settings:
 
     @property
     def reader_limits(self) -> ReaderLimits:
-        return ReaderLimits(max_uncompressed_bytes=self.max_uncompressed_mb * 1_000_000)
+        return ReaderLimits(
+            max_uncompressed_bytes=self.max_uncompressed_mb * 1_000_000,
+            max_file_bytes=self.max_file_mb * 1_000_000,
+            max_sheets=self.max_sheets,
+            max_rows=self.max_rows,
+            max_text=self.max_text,
+        )
 
     @property
     def published_path(self) -> Path:
@@ -97,9 +126,13 @@ class Settings:
                 inbox=inbox or home_path / "inbox",
                 settle_seconds=float(env.get("GIAMNGHEO_SETTLE_SECONDS", 2.0)),
                 max_workers=int(env.get("GIAMNGHEO_MAX_WORKERS", os.cpu_count() or 1)),
-                read_batch=int(env.get("GIAMNGHEO_READ_BATCH", 25)),
+                read_batch=int(env.get("GIAMNGHEO_READ_BATCH", 100)),
                 lock_timeout=float(env.get("GIAMNGHEO_LOCK_TIMEOUT", 30)),
                 max_uncompressed_mb=int(env.get("GIAMNGHEO_MAX_UNCOMPRESSED_MB", 200)),
+                max_file_mb=int(env.get("GIAMNGHEO_MAX_FILE_MB", 50)),
+                max_sheets=int(env.get("GIAMNGHEO_MAX_SHEETS", 50)),
+                max_rows=int(env.get("GIAMNGHEO_MAX_ROWS", 100_000)),
+                max_text=int(env.get("GIAMNGHEO_MAX_TEXT", 10_000)),
             )
         except ValueError as exc:
             raise ConfigurationError(

@@ -81,7 +81,8 @@ def validate(
         s.submission_id: Source(s.submission_id, s.file, s.sheet, s.columns, s.metadata_cells)
         for s in submissions
     }
-    readable = [s for s in submissions if s.kind == HOUSEHOLDS]
+    # Lists whose household table was found; a file without one has its FILE-NO-TABLE issue.
+    readable = [s for s in submissions if s.kind == HOUSEHOLDS and s.sheet is not None]
     reports = _village_reports(readable, registry)
     households = _households(readable, reports)
     plans, plan_findings = _plan_rows([s for s in submissions if s.kind == PLAN], registry)
@@ -143,6 +144,7 @@ def _status_table(submissions, by_id, issues, households, reports, plans, regist
     for sub in submissions:
         cand = by_id[sub.submission_id]
         village = village_of.get(sub.submission_id)
+        village = None if village is None or pd.isna(village) else village
         commune = commune_of.get(village) if village else plan_commune.get(sub.submission_id)
         rows.append(
             {

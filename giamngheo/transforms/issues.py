@@ -242,6 +242,11 @@ CATALOGUE: dict[str, Message] = {
         "Cell {cell}: class '{value}' contradicts the standard: income {income} thousand VND "
         "and {deprivations} deprivations give '{expected}'.",
     ),
+    "TEXT-CONTROL-CHARS": Message(
+        WARNING,
+        "Ô {cell}: có ký tự điều khiển hoặc ký tự ẩn (đã bỏ đi): '{value}'. Kiểm tra lại nội dung ô.",
+        "Cell {cell}: control or invisible characters were removed: '{value}'.",
+    ),
     "HH-TOTAL-ROW": Message(
         ERROR,
         "Ô {cell}: dòng Tổng cộng ghi {value} nhưng cộng các hộ được {expected}. Sửa dòng Tổng cộng "

@@ -32,6 +32,20 @@ def is_blank(value: object) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
+
+def has_control_characters(text: str) -> bool:
+    """Control, zero-width, BOM or bidirectional-override characters (never typed on purpose)."""
+    return _CONTROL.search(text) is not None
+
+
+def remove_control_characters(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
 def is_formula_error(value: object) -> bool:
     """True when the cell holds an Excel error value such as #DIV/0!."""
     return isinstance(value, str) and "#" in value and value.strip().upper() in FORMULA_ERRORS

@@ -19,17 +19,18 @@ class UnreadableWorkbook(Exception):
         self.code = code
 
 
-def load_grids(path: Path) -> dict[str, Grid]:
+def load_grids(path: Path, max_sheets: int = 50, max_rows: int = 100_000) -> dict[str, Grid]:
     """Every worksheet of a .xlsx/.xlsm/.xls/.ods file as rows of cell values.
 
     Row 0 of a grid is Excel row 1 and column 0 is column A, whatever the used range, so a
-    position in a grid is a position in the sheet.
+    position in a grid is a position in the sheet. A file with more worksheets than
+    `max_sheets`, or a sheet taller than `max_rows`, is refused before its cells are read.
     """
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError as exc:
         raise UnreadableWorkbook(
-            "tệp có đặt mật khẩu", "the workbook is password-protected"
+            "tệp có đặt mật khẩu", "the workbook is password-protected", "FILE-PASSWORD"
         ) from exc
     except (python_calamine.CalamineError, OSError, ValueError) as exc:
         raise UnreadableWorkbook(
@@ -37,10 +38,23 @@ def load_grids(path: Path) -> dict[str, Grid]:
         ) from exc
     grids: dict[str, Grid] = {}
     try:
-        for meta in workbook.sheets_metadata:
-            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
-                continue
+        sheets = [
+            m for m in workbook.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet
+        ]
+        if len(sheets) > max_sheets:
+            raise UnreadableWorkbook(
+                f"có {len(sheets)} sheet, vượt giới hạn {max_sheets}",
+                f"{len(sheets)} worksheets, over the limit of {max_sheets}",
+                "FILE-TOO-LARGE",
+            )
+        for meta in sheets:
             sheet = workbook.get_sheet_by_name(meta.name)
+            if sheet.total_height > max_rows:
+                raise UnreadableWorkbook(
+                    f"sheet '{meta.name}' có {sheet.total_height} dòng, vượt giới hạn {max_rows}",
+                    f"sheet '{meta.name}' has {sheet.total_height} rows, over the limit of {max_rows}",
+                    "FILE-TOO-LARGE",
+                )
             grids[meta.name] = sheet.to_python(skip_empty_area=False)
     except (python_calamine.CalamineError, ValueError) as exc:
         raise UnreadableWorkbook(

@@ -63,6 +63,10 @@ class ReaderLimits:
     """Resource limits a file must stay within (settings: GIAMNGHEO_MAX_*)."""
 
     max_uncompressed_bytes: int = 200_000_000
+    max_file_bytes: int = 50_000_000
+    max_sheets: int = 50
+    max_rows: int = 100_000
+    max_text: int = 10_000  # characters in one cell
 
 
 DEFAULT_LIMITS = ReaderLimits()
@@ -73,19 +77,47 @@ def load_any(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> tuple[str, di
 
     Raises `Refused` with an Issue code when the file cannot or must not be read.
     """
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        raise Refused(
+            "FILE-TOO-LARGE",
+            f"tệp {size // 1_000_000} MB, vượt giới hạn {limits.max_file_bytes // 1_000_000} MB",
+            f"{size:,} bytes, over the limit of {limits.max_file_bytes:,}",
+        )
     sniffed = sniff(path, limits.max_uncompressed_bytes)
     if sniffed.refusal:
         raise Refused(sniffed.refusal, sniffed.detail_vi, sniffed.detail_en)
     if sniffed.format == HTML:
-        return HTML, read_html_grids(path)
-    if sniffed.format == CSV:
-        return CSV, read_csv_grid(path)
-    try:
-        grids = load_grids(path)
-    except UnreadableWorkbook as exc:
-        raise Refused(exc.code, exc.detail_vi, exc.detail_en) from exc
-    fix_legacy_text(path, sniffed.format, grids)
+        grids = read_html_grids(path)
+    elif sniffed.format == CSV:
+        grids = read_csv_grid(path)
+    else:
+        try:
+            grids = load_grids(path, limits.max_sheets, limits.max_rows)
+        except UnreadableWorkbook as exc:
+            raise Refused(exc.code, exc.detail_vi, exc.detail_en) from exc
+        fix_legacy_text(path, sniffed.format, grids)
+    _check_sizes(grids, limits)
     return sniffed.format, grids
+
+
+def _check_sizes(grids: dict[str, Grid], limits: ReaderLimits) -> None:
+    """Refuse sheets and cells beyond the limits (text tables are checked here too)."""
+    if len(grids) > limits.max_sheets:
+        raise Refused("FILE-TOO-LARGE", f"có {len(grids)} bảng, vượt giới hạn {limits.max_sheets}",
+                      f"{len(grids)} tables, over the limit of {limits.max_sheets}")  # fmt: skip
+    for name, grid in grids.items():
+        if len(grid) > limits.max_rows:
+            raise Refused("FILE-TOO-LARGE", f"'{name}' có {len(grid)} dòng, vượt giới hạn {limits.max_rows}",
+                          f"'{name}' has {len(grid)} rows, over the limit of {limits.max_rows}")  # fmt: skip
+        for r, row in enumerate(grid):
+            for c, value in enumerate(row):
+                if isinstance(value, str) and len(value) > limits.max_text:
+                    raise Refused(
+                        "FILE-TOO-LARGE",
+                        f"ô {cell_ref(r, c)} của '{name}' dài {len(value)} ký tự, vượt giới hạn {limits.max_text}",
+                        f"cell {cell_ref(r, c)} of '{name}' holds {len(value)} characters, over {limits.max_text}",
+                    )
 
 
 class Refused(Exception):
@@ -217,7 +249,7 @@ def _read_metadata(grids: dict[str, Grid], sub: Submission, stop_at: TableLocati
     for sheet, grid in grids.items():
         last_row = stop_at.header_row if stop_at and stop_at.sheet == sheet else HEADER_SEARCH_ROWS
         for r, row in enumerate(grid[:last_row]):
-            for c, label in enumerate(row[:-1]):
+            for c, label in enumerate(row):
                 if not isinstance(label, str):
                     continue
                 field_name = match_metadata_label(label)
@@ -227,6 +259,8 @@ def _read_metadata(grids: dict[str, Grid], sub: Submission, stop_at: TableLocati
                     if not nz.is_blank(row[vc]):
                         _set_metadata(sub, field_name, row[vc], sheet, cell_ref(r, vc))
                         break
+                else:  # a label with no value: an issue will point at the cell to fill
+                    sub.metadata_cells.setdefault(field_name, (sheet, cell_ref(r, c + 1)))
 
 
 _TITLE_VILLAGE = re.compile(
@@ -498,6 +532,7 @@ def _is_plain_text(text: str) -> bool:
         and "\n" not in text
         and "\t" not in text
         and text[0] != "#"
+        and text.isprintable()
         and unicodedata.is_normalized("NFC", text)
     )
 
@@ -509,6 +544,9 @@ def _parse_cell(sub: Submission, loc: TableLocation, name: str, raw: object, r: 
     if nz.is_formula_error(raw):
         _cell_issue(sub, loc, "HH-FORMULA-ERROR", name, raw, r, c)
         return None
+    if isinstance(raw, str) and nz.has_control_characters(raw):
+        _cell_issue(sub, loc, "TEXT-CONTROL-CHARS", name, nz.remove_control_characters(raw), r, c)
+        raw = nz.remove_control_characters(raw)
     try:
         value = parser(raw)
     except nz.CellError:

@@ -154,7 +154,7 @@ def test_rerun_of_a_fixed_rejection_loads_it(
 
 
 def test_refused_files_never_stop_the_others_and_a_plan_sets_targets(
-    settings, warehouse, dien_hoa_inbox, make_workbook
+    settings, warehouse, dien_hoa_inbox, make_workbook, tmp_path
 ):
     import zipfile
 
@@ -170,24 +170,31 @@ def test_refused_files_never_stop_the_others_and_a_plan_sets_targets(
         z.writestr("xl/workbook.xml", "<workbook/>")
         z.writestr("xl/worksheets/sheet1.xml", b"\0" * 300_000_000)
     (odd / "~$19834-01_2024.xlsx").write_bytes(b"lock")
+    (odd / "notes.xls").write_text("Báo cáo tháng 12: không có bảng", encoding="utf-8")
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    secret = make_workbook("19834-02", 2024, folder=tmp_path, name="secret-plain.xlsx")
+    with secret.open("rb") as src, (odd / "secret.xlsx").open("wb") as dst:
+        OOXMLFile(src).encrypt("mat-khau", dst)
     shutil.copy(
         Path(__file__).parents[1] / "data" / "ke_hoach_dien_hoa_2024.xlsx", odd / "ke_hoach.xlsx"
     )
     summary = run_nightly(settings, runner="thread")
-    assert (summary.loaded, summary.rejected) == (23, 4)
+    assert (summary.loaded, summary.rejected) == (23, 6)
     rejected = {r["file"]: r["first_issue"] for r in summary.rejected_files}
-    assert set(rejected) == {
-        "odd/empty.xlsx",
-        "odd/notes.pdf.xls",
-        "odd/truncated.xlsx",
-        "odd/bomb.xlsx",
-    }
+    assert set(rejected) == {"odd/empty.xlsx", "odd/notes.pdf.xls", "odd/truncated.xlsx", "odd/bomb.xlsx",
+                             "odd/secret.xlsx", "odd/notes.xls"}  # fmt: skip
+    assert (
+        "mật khẩu" in rejected["odd/secret.xlsx"]
+        and "Không tìm thấy bảng" in rejected["odd/notes.xls"]
+    )
     with Warehouse(settings.published_path, read_only=True) as wh:
         codes = dict(
             wh.con.execute("select file, code from issues where severity = 'error'").fetchall()
         )
         assert codes == {"odd/empty.xlsx": "FILE-EMPTY", "odd/notes.pdf.xls": "FILE-NOT-SPREADSHEET",
-                         "odd/truncated.xlsx": "FILE-UNREADABLE", "odd/bomb.xlsx": "FILE-TOO-LARGE"}  # fmt: skip
+                         "odd/truncated.xlsx": "FILE-UNREADABLE", "odd/bomb.xlsx": "FILE-TOO-LARGE",
+                         "odd/secret.xlsx": "FILE-PASSWORD", "odd/notes.xls": "FILE-NO-TABLE"}  # fmt: skip
         plan_issues = wh.query(
             "select code, cell, message_vi from issues where file = 'odd/ke_hoach.xlsx' order by cell"
         )

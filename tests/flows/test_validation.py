@@ -68,6 +68,9 @@ def cell(village, index: int, letter: str) -> str:
         ("VR-TOTAL-RANGE", "error", {}, {"total_households": 25_000, "total_persons": 90_000}),
         ("VR-PERSONS-BELOW-HOUSEHOLDS", "warning", {}, {"total_persons": 40}),
         ("VR-TOO-MANY", "error", {}, {"total_households": 5}),
+        ("VR-MISSING", "error", {}, {"total_households": None}),
+        ("VR-BAD-AREA", "error", {}, {"area": "Miền núi"}),
+        ("VR-PERSONS-RANGE", "error", {}, {"total_persons": 250_000}),
     ],
 )
 def test_each_rule_at_its_cell(
@@ -77,7 +80,13 @@ def test_each_rule_at_its_cell(
     letters = {"members": "E", "income_kvnd": "F", "claimed_class": "U"}
     make_workbook("19834-03", folder=tmp_path / "inbox", metadata=metadata,
                   cells={(row, k): v for k, v in cells.items()})  # fmt: skip
-    where = {"village_code": "B5", "year": "B7", "total_households": "B9", "total_persons": "B10"}
+    where = {
+        "village_code": "B5",
+        "year": "B7",
+        "area": "B8",
+        "total_households": "B9",
+        "total_persons": "B10",
+    }
     expected_cell = (
         f"{letters[next(iter(cells))]}{row + 2}" if cells else where[next(iter(metadata))]
     )
@@ -239,3 +248,41 @@ def test_validation_runs_each_suite_once_per_batch_and_builds_data_docs(
     assert out.data_docs == tmp_path / "docs" / "index.html" and out.data_docs.exists()
     assert len(list((tmp_path / "docs" / "validations").rglob("*.html"))) == 3
     shutil.rmtree(tmp_path / "docs")
+
+
+def test_income_that_contradicts_its_stated_unit(tmp_path, registry, make_workbook, thon3):
+    cells = {
+        (i, "income_kvnd"): float(v) * 1000 for i, v in enumerate(thon3.households["income_kvnd"])
+    }
+    make_workbook("19834-03", folder=tmp_path / "inbox", cells=cells)
+    codes = found(run(tmp_path / "inbox", registry))
+    assert ("HH-INCOME-UNIT", "warning", "F1") in codes
+
+
+@pytest.mark.parametrize(
+    ("commune", "unit", "code", "cell"),
+    [
+        ("Xã Không Có", "Thôn 1", "PLAN-UNKNOWN-COMMUNE", "A1"),
+        ("Xã Điền Hòa", "Thôn 99", "PLAN-UNKNOWN-VILLAGE", "B11"),
+    ],
+)
+def test_plan_units_must_be_in_the_registry(commune, unit, code, cell, tmp_path, registry):
+    rows, total = plan_rows()
+    rows[0]["unit_name"] = unit
+    write_plan_workbook(tmp_path / "inbox" / "kh.xlsx", commune, 2024, rows, total)
+    out = run(tmp_path / "inbox", registry, history=dien_hoa_history())
+    assert (code, "error", cell) in found(out)
+    assert out.submissions["status"].tolist() == ["rejected"]
+
+
+def test_a_plan_without_a_year_is_rejected(tmp_path, registry):
+    path = write_plan_workbook(tmp_path / "inbox" / "kh.xlsx", "Xã Điền Hòa", 2024, *plan_rows())
+    wb = load_workbook(path)
+    ws = wb.active
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str) and "2024" in c.value:
+                c.value = c.value.replace(" năm 2024", "")
+    wb.save(path)
+    out = run(tmp_path / "inbox", registry, history=dien_hoa_history())
+    assert ("PLAN-NO-YEAR", "error", "C9") in found(out)  # the header that should name the year

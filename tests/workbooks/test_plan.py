@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from giamngheo.transforms.synthetic import DIEN_HOA_PLAN_2024
 from giamngheo.workbooks.reader import read_submission
 
 SEED_PLAN = Path(__file__).parents[1] / "data" / "ke_hoach_dien_hoa_2024.xlsx"
@@ -15,19 +16,7 @@ def test_the_seed_plan_table_reads_into_eleven_villages_and_a_totals_row():
     body, total = plan[~plan["is_total"]], plan[plan["is_total"]].iloc[0]
     assert body["unit_name"].tolist() == [f"Thôn {i}" for i in range(1, 12)]
     assert body["poor_households"].tolist() == [3, 1, 3, 1, 2, 2, 1, 0, 0, 0, 2]
-    assert body["poor_rate_pct"].tolist() == [
-        2.22,
-        0.85,
-        2.61,
-        0.79,
-        1.47,
-        1.39,
-        0.63,
-        0,
-        0,
-        0,
-        2.15,
-    ]
+    assert body["poor_rate_pct"].tolist() == list(DIEN_HOA_PLAN_2024["poor_rate_pct"])
     targets = body["target_households"].tolist()
     assert [0 if pd.isna(t) else t for t in targets] == [1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1]
     assert body["source_row"].tolist() == list(range(12, 23))

@@ -8,7 +8,7 @@ import sys
 import click
 
 from giamngheo.errors import GiamngheoError
-from giamngheo.flows.settings import Settings, quiet_environment
+from giamngheo.flows.settings import Settings, quiet_environment, secure_home
 
 EPILOG = """\b
 Ví dụ (examples):
@@ -66,7 +66,9 @@ def cli(ctx: click.Context, home: str | None, verbose: bool) -> None:
 
 
 def settings_from(ctx: click.Context, **overrides: object) -> Settings:
-    return Settings.load(ctx.obj.get("home"), **overrides)
+    settings = Settings.load(ctx.obj.get("home"), **overrides)
+    secure_home(settings.home)
+    return settings
 
 
 def main() -> None:

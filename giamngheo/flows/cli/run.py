@@ -54,11 +54,7 @@ def ingest(
     settings = settings_from(ctx, inbox=inbox)
     with progress_bar():
         summary = run_nightly(settings, force=force, runner=runner, dask_address=dask_address)
-    if as_json:
-        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2, default=str))
-    else:
-        print_summary(summary)
-    sys.exit(summary.exit_code)
+    finish(summary, as_json)
 
 
 @click.command()
@@ -136,6 +132,15 @@ def _vi_rates(frame):
         if col.startswith("Tỷ lệ"):
             frame[col] = frame[col].map(vi_rate)
     return frame
+
+
+def finish(summary, as_json: bool) -> None:
+    """Print the run summary (for people, or JSON for machines) and exit with its code."""
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        print_summary(summary)
+    sys.exit(summary.exit_code)
 
 
 @contextmanager
@@ -241,11 +246,7 @@ def rerun(
             rerun_ids=list(submission_ids) or None,
             rerun_failed=failed,
         )
-    if as_json:
-        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2, default=str))
-    else:
-        print_summary(summary)
-    sys.exit(summary.exit_code)
+    finish(summary, as_json)
 
 
 @click.command()
