@@ -183,6 +183,7 @@ def test_snapshot_has_no_names_or_codes_and_is_sandboxed(warehouse, tmp_path):
 
 
 def test_the_duckdb_cli_from_pypi_reads_the_snapshot(warehouse, tmp_path):
+    import re
     import shutil
     import subprocess
     import sys
@@ -192,14 +193,18 @@ def test_the_duckdb_cli_from_pypi_reads_the_snapshot(warehouse, tmp_path):
     warehouse.load_batch(batch(tmp_path, "aaaa"))
     target = tmp_path / "current.duckdb"
     warehouse.publish(target)
-    out = subprocess.run(
-        [cli, "-readonly", "-csv", str(target), "-c",
-         "select total_households, poor_households, poor_rate_pct from village_poverty; "
-         "select count(*) from commune_poverty; select count(*) from district_poverty"],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    readme = (Path(__file__).parents[2] / "giamngheo" / "warehouse" / "README.md").read_text(
+        encoding="utf-8"
+    )
+    documented = re.findall(r"^### `(\w+)`", readme, flags=re.M)
+    queries = "; ".join(f"select '{name}', count(*) from {name}" for name in documented)
+    out = subprocess.run([cli, "-readonly", "-csv", str(target), "-c",
+                          "select total_households, poor_households, poor_rate_pct from village_poverty; " + queries],
+                         capture_output=True, text=True, timeout=60)  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert "115,1,0.87" in out.stdout
+    for name in documented:
+        assert f"{name}," in out.stdout
 
 
 def test_a_second_writer_waits_then_gives_up_with_a_message(settings):
