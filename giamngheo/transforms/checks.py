@@ -186,15 +186,19 @@ def check_year_over_year(
     total_households, poor_rate_pct). `history`: accepted summaries (village_code, year,
     total_households, poor_rate_pct), from the warehouse and from this batch.
     """
+    earlier = current[
+        ["submission_id", "village_code", "year", "total_households", "poor_rate_pct"]
+    ].merge(
+        history[["village_code", "year", "total_households", "poor_rate_pct"]],
+        on="village_code",
+        suffixes=("", "_prev"),
+    )
+    earlier = earlier[earlier["year_prev"] < earlier["year"]].dropna(subset=["poor_rate_pct"])
+    # The previous accepted list: the latest earlier year of the same village.
+    prev = earlier.sort_values("year_prev").groupby("submission_id", sort=False).tail(1)
     findings: list[Finding] = []
-    for row in current.itertuples(index=False):
-        earlier = history[
-            (history["village_code"] == row.village_code) & (history["year"] < row.year)
-        ]
-        if earlier.empty or pd.isna(row.poor_rate_pct):
-            continue
-        prev = earlier.sort_values("year").iloc[-1]
-        delta = abs(float(row.poor_rate_pct) - float(prev["poor_rate_pct"]))
+    for row in prev.itertuples(index=False):
+        delta = abs(float(row.poor_rate_pct) - float(row.poor_rate_pct_prev))
         if delta > rate_points:
             findings.append(
                 Finding(
@@ -204,12 +208,12 @@ def check_year_over_year(
                     value=vi_pct(row.poor_rate_pct),
                     details=(
                         ("delta", vi_pct(delta)),
-                        ("previous", vi_pct(prev["poor_rate_pct"])),
-                        ("previous_year", int(prev["year"])),
+                        ("previous", vi_pct(row.poor_rate_pct_prev)),
+                        ("previous_year", int(row.year_prev)),
                     ),  # fmt: skip
                 )
             )
-        before = float(prev["total_households"])
+        before = float(row.total_households_prev)
         change = abs(float(row.total_households) - before) / before * 100 if before else 0.0
         if change > total_change_pct:
             findings.append(
@@ -221,7 +225,7 @@ def check_year_over_year(
                     details=(
                         ("change", vi_pct(change)),
                         ("previous", int(before)),
-                        ("previous_year", int(prev["year"])),
+                        ("previous_year", int(row.year_prev)),
                     ),  # fmt: skip
                 )
             )
