@@ -13,7 +13,6 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 from prefect import flow, get_run_logger, task, unmapped
@@ -24,41 +23,12 @@ from giamngheo.errors import ConfigurationError
 from giamngheo.flows import steps
 from giamngheo.flows.reporting import report_units, write_unit_report
 from giamngheo.flows.settings import Settings, secure_home
+from giamngheo.flows.summary import RunSummary, count_results, publish_artifacts
 from giamngheo.flows.validation import Reference, Validated, validate
-from giamngheo.transforms.columns import TEMPLATE_HEADERS
 from giamngheo.warehouse.lock import writer_lock
 from giamngheo.warehouse.store import Batch, Warehouse
 
 FLOW_NAME = "nightly-consolidation"
-
-
-@dataclass
-class RunSummary:
-    """What one run did, for the CLI, the logs and machines (`--json`)."""
-
-    run_id: str
-    seen: int = 0
-    loaded: int = 0
-    rejected: int = 0
-    superseded: int = 0
-    skipped: int = 0
-    still_writing: int = 0
-    households_loaded: int = 0
-    missing: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    rejected_files: list[dict] = field(default_factory=list)
-    communes: list[dict] = field(default_factory=list)
-    reports: list[str] = field(default_factory=list)
-    published: bool = False
-    warehouse: str = ""
-    data_docs: str = ""
-
-    @property
-    def exit_code(self) -> int:
-        return 3 if self.rejected else 0
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def new_run_id() -> str:
@@ -298,7 +268,7 @@ def consolidate(
             load_batch(settings, validated, summary.run_id, str(flow_run.id or ""))
             clock.lap("loaded")
             folders = quarantine_rejected(settings, validated, found.candidates)
-            _count(summary, validated, folders)
+            count_results(summary, validated, folders)
             summary.data_docs = str(validated.data_docs or "")
             loaded = validated.submissions["status"] != steps.REJECTED
             years = sorted({int(y) for y in validated.submissions.loc[loaded, "year"].dropna()})
@@ -326,32 +296,6 @@ class _Clock:
         now = time.perf_counter()
         self.logger.info("%s in %.1f s", what, now - self.last)
         self.last = now
-
-
-def _count(summary: RunSummary, validated: Validated, folders: dict[str, str]) -> None:
-    table = validated.submissions
-    summary.loaded = int((table["status"] == steps.LOADED).sum())
-    summary.rejected = int((table["status"] == steps.REJECTED).sum())
-    summary.superseded = int((table["status"] == steps.SUPERSEDED).sum())
-    summary.households_loaded = int(validated.households["submission_id"].isin(
-        table.loc[table["status"] == steps.LOADED, "submission_id"]).sum())  # fmt: skip
-    first_error = {}
-    for issue in validated.issues:
-        if issue.severity == "error":
-            first_error.setdefault(issue.submission_id, issue)
-    for row in table[table["status"] == steps.REJECTED].itertuples(index=False):
-        issue = first_error.get(row.submission_id)
-        if issue and issue.column == TEMPLATE_HEADERS["head_name"]:
-            issue = None  # never copy a household head's name into logs and artifacts
-        summary.rejected_files.append(
-            {
-                "submission_id": row.submission_id,
-                "file": row.file_path,
-                "errors": int(row.error_count),
-                "first_issue": issue.message_vi if issue else "",
-                "quarantine": folders.get(row.submission_id, ""),
-            }
-        )
 
 
 def _share_api_url_with_workers() -> None:
@@ -390,57 +334,6 @@ def run_nightly(
         settings.to_parameters(), force=force, rerun_ids=rerun_ids, rerun_failed=rerun_failed
     )
     return RunSummary(**result)
-
-
-def publish_artifacts(summary: RunSummary) -> None:
-    """A markdown summary and a table of rejected submissions, in the Prefect UI."""
-    from prefect.artifacts import create_markdown_artifact, create_table_artifact
-
-    create_markdown_artifact(
-        key="nightly-summary", markdown=summary_markdown(summary), description="Tóm tắt lần nạp"
-    )
-    if summary.rejected_files:
-        create_table_artifact(
-            key="rejected-submissions",
-            table=[
-                {
-                    "file": r["file"],
-                    "submission_id": r["submission_id"],
-                    "errors": r["errors"],
-                    "first_issue": r["first_issue"],
-                }
-                for r in summary.rejected_files
-            ],  # fmt: skip
-            description="Hồ sơ bị từ chối (rejected submissions)",
-        )
-
-
-def summary_markdown(summary: RunSummary) -> str:
-    lines = [
-        f"# Nightly consolidation {summary.run_id}",
-        "",
-        "| files | seen | loaded | rejected | superseded | already loaded | still being written |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-        f"| | {summary.seen} | {summary.loaded} | {summary.rejected} | {summary.superseded} "
-        f"| {summary.skipped} | {summary.still_writing} |",
-        "",
-        f"Households loaded: {summary.households_loaded}",
-    ]
-    if summary.communes:
-        lines += ["", "| commune | year | villages | households | poor | poor % | near-poor | near-poor % |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
-        for c in summary.communes:
-            lines.append(
-                f"| {c['commune_code']} {c['commune_name']} | {c['year']} | {c['village_count']} "
-                f"| {c['total_households']} | {c['poor_households']} | {c['poor_rate_pct']} "
-                f"| {c['near_poor_households']} | {c['near_poor_rate_pct']} |"
-            )
-    if summary.rejected_files:
-        lines += [
-            "",
-            f"{len(summary.rejected_files)} rejected submission(s): see the table artifact.",
-        ]
-    return "\n".join(lines)
 
 
 def load_registry(settings: Settings, units: pd.DataFrame) -> bool:

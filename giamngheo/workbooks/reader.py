@@ -7,7 +7,6 @@ the file, sheet and Excel cell, and the rest of the batch goes on.
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,19 +19,17 @@ from giamngheo.transforms.columns import (
     HOUSEHOLD_COLUMNS,
     HOUSEHOLD_DTYPES,
     INDICATOR_COLUMNS,
-    METADATA_FIELDS,
     REQUIRED_FIELDS,
     TEMPLATE_HEADERS,
     fold,
     income_unit_factor,
     match_header,
-    match_metadata_label,
 )
 from giamngheo.transforms.issues import make_issue
-from giamngheo.transforms.standards import covered_years
 from giamngheo.workbooks.fonts import fix_legacy_text
 from giamngheo.workbooks.formats import CSV, HTML, sniff
 from giamngheo.workbooks.grid import Grid, UnreadableWorkbook, cell_ref, column_letter, load_grids
+from giamngheo.workbooks.metadata import read_metadata, read_title_block
 from giamngheo.workbooks.plan import read_plan
 from giamngheo.workbooks.submission import (
     HOUSEHOLDS,
@@ -150,8 +147,9 @@ def read_submission(
         if plan is not None:
             return plan
     sub = Submission(submission_id=submission_id, file=name, kind=HOUSEHOLDS)
-    _read_metadata(grids, sub, stop_at=location)
-    _read_title_block(grids, sub, location)
+    header = (location.sheet, location.header_row) if location else None
+    read_metadata(grids, sub, header)
+    read_title_block(grids, sub, header)
     if location is None:
         sub.issues.append(make_issue("FILE-NO-TABLE", submission_id=submission_id, file=name))
         return sub
@@ -242,107 +240,6 @@ def _match_row(row: list[object], taken: dict[str, int]) -> dict[str, int]:
 
 def _header_text(grid: Grid, header_row: int, first_data: int, col: int) -> str:
     return " ".join(str(grid[r][col]) for r in range(header_row, first_data) if col < len(grid[r]))
-
-
-def _read_metadata(grids: dict[str, Grid], sub: Submission, stop_at: TableLocation | None) -> None:
-    """Label/value pairs anywhere above the household table ("Mã thôn" | "19834-03")."""
-    for sheet, grid in grids.items():
-        last_row = stop_at.header_row if stop_at and stop_at.sheet == sheet else HEADER_SEARCH_ROWS
-        for r, row in enumerate(grid[:last_row]):
-            for c, label in enumerate(row):
-                if not isinstance(label, str):
-                    continue
-                field_name = match_metadata_label(label)
-                if field_name is None or field_name in sub.metadata:
-                    continue
-                for vc in range(c + 1, min(c + 4, len(row))):
-                    if not nz.is_blank(row[vc]):
-                        _set_metadata(sub, field_name, row[vc], sheet, cell_ref(r, vc))
-                        break
-                else:  # a label with no value: an issue will point at the cell to fill
-                    sub.metadata_cells.setdefault(field_name, (sheet, cell_ref(r, c + 1)))
-
-
-_TITLE_VILLAGE = re.compile(
-    r"\b(thon|to dan pho|ban|xom|ap|khoi|to) ([a-z0-9]+(?: [a-z0-9]+)*?)"
-    r"(?= xa\b| phuong\b| thi tran\b| huyen\b| nam\b|$)"
-)
-_TITLE_COMMUNE = re.compile(
-    r"\b(xa|phuong|thi tran) ([a-z0-9]+(?: [a-z0-9]+)*?)(?= huyen\b| thi xa\b| tinh\b| nam\b|$)"
-)
-_TITLE_YEAR = re.compile(r"\bnam (20\d\d)\b")
-# "Ủy ban nhân dân" holds "bản" (a hamlet) and is never a place name.
-_AUTHORITY = re.compile(r"\b(uy ban nhan dan|ubnd|hoi dong nhan dan|cong hoa xa hoi chu nghia)\b")
-
-
-def _read_title_block(grids: dict[str, Grid], sub: Submission, loc: TableLocation | None) -> None:
-    """Village, commune and year from title lines ("Thôn 3 – xã Điền Hòa … năm 2024").
-
-    Only fills what labelled metadata left open; names are kept folded and resolved against
-    the registry later.
-    """
-    wanted = {"village_name": _TITLE_VILLAGE, "commune_name": _TITLE_COMMUNE, "year": _TITLE_YEAR}
-    if all(sub.metadata.get(k) is not None for k in wanted):
-        return
-    for sheet, grid in grids.items():
-        last = loc.header_row if loc and loc.sheet == sheet else min(len(grid), 15)
-        for r, row in enumerate(grid[:last]):
-            for c, value in enumerate(row):
-                if not isinstance(value, str) or match_metadata_label(value):
-                    continue
-                key = _AUTHORITY.sub(" ", fold(value)).strip()
-                for name, pattern in wanted.items():
-                    if sub.metadata.get(name) is not None:
-                        continue
-                    for part in re.split(r" (?=xa |phuong |thi tran |nam )", key):
-                        found = pattern.search(part)
-                        if found:
-                            text = found.group(0)
-                            sub.metadata[name] = int(found.group(1)) if name == "year" else text
-                            sub.metadata_cells[name] = (sheet, cell_ref(r, c))
-                            break
-
-
-_METADATA_PARSERS: dict[str, Callable[[object], object]] = {
-    "province_code": nz.parse_code,
-    "district_code": nz.parse_code,
-    "commune_code": nz.parse_code,
-    "village_code": nz.parse_code,
-    "year": nz.parse_whole,
-    "area": nz.parse_area,
-    "total_households": nz.parse_whole,
-    "total_persons": nz.parse_whole,
-}
-_METADATA_ISSUES = {
-    "year": "VR-BAD-YEAR",
-    "area": "VR-BAD-AREA",
-    "total_households": "VR-BAD-TOTAL",
-}
-
-
-def _set_metadata(sub: Submission, name: str, raw: object, sheet: str, cell: str) -> None:
-    sub.metadata_cells[name] = (sheet, cell)
-    parser = _METADATA_PARSERS.get(name, nz.clean_text)
-    try:
-        sub.metadata[name] = parser(raw)
-    except nz.CellError:
-        sub.metadata[name] = None
-        code = _METADATA_ISSUES.get(name, "VR-MISSING")
-        value = raw if code != "VR-MISSING" else METADATA_FIELDS[name]
-        first, last = covered_years()
-        sub.issues.append(
-            make_issue(
-                code,
-                submission_id=sub.submission_id,
-                file=sub.file,
-                sheet=sheet,
-                cell=cell,
-                column=METADATA_FIELDS[name],
-                value=value,
-                first=first,
-                last=last,
-            )
-        )
 
 
 # field -> (parser, issue code when it fails or is blank; None = blank is fine)

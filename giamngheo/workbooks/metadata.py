@@ -1,0 +1,121 @@
+"""Village metadata of a submitted list: labelled values, or the title block as a fallback."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from giamngheo.transforms import normalize as nz
+from giamngheo.transforms.columns import METADATA_FIELDS, fold, match_metadata_label
+from giamngheo.transforms.issues import make_issue
+from giamngheo.transforms.standards import covered_years
+from giamngheo.workbooks.grid import Grid, cell_ref
+from giamngheo.workbooks.submission import Submission
+
+SEARCH_ROWS = 40  # how far down a sheet without a table labels are looked for
+
+
+def read_metadata(grids: dict[str, Grid], sub: Submission, header: tuple[str, int] | None) -> None:
+    """Label/value pairs anywhere above the household table ("Mã thôn" | "19834-03").
+
+    `header` is the (sheet, row) of the household table's header, if one was found.
+    """
+    for sheet, grid in grids.items():
+        last_row = header[1] if header and header[0] == sheet else SEARCH_ROWS
+        for r, row in enumerate(grid[:last_row]):
+            for c, label in enumerate(row):
+                if not isinstance(label, str):
+                    continue
+                field_name = match_metadata_label(label)
+                if field_name is None or field_name in sub.metadata:
+                    continue
+                for vc in range(c + 1, min(c + 4, len(row))):
+                    if not nz.is_blank(row[vc]):
+                        _set_metadata(sub, field_name, row[vc], sheet, cell_ref(r, vc))
+                        break
+                else:  # a label with no value: an issue will point at the cell to fill
+                    sub.metadata_cells.setdefault(field_name, (sheet, cell_ref(r, c + 1)))
+
+
+_TITLE_VILLAGE = re.compile(
+    r"\b(thon|to dan pho|ban|xom|ap|khoi|to) ([a-z0-9]+(?: [a-z0-9]+)*?)"
+    r"(?= xa\b| phuong\b| thi tran\b| huyen\b| nam\b|$)"
+)
+_TITLE_COMMUNE = re.compile(
+    r"\b(xa|phuong|thi tran) ([a-z0-9]+(?: [a-z0-9]+)*?)(?= huyen\b| thi xa\b| tinh\b| nam\b|$)"
+)
+_TITLE_YEAR = re.compile(r"\bnam (20\d\d)\b")
+# "Ủy ban nhân dân" holds "bản" (a hamlet) and is never a place name.
+_AUTHORITY = re.compile(r"\b(uy ban nhan dan|ubnd|hoi dong nhan dan|cong hoa xa hoi chu nghia)\b")
+
+
+def read_title_block(
+    grids: dict[str, Grid], sub: Submission, header: tuple[str, int] | None
+) -> None:
+    """Village, commune and year from title lines ("Thôn 3 – xã Điền Hòa … năm 2024").
+
+    Only fills what labelled metadata left open; names are kept folded and resolved against
+    the registry later.
+    """
+    wanted = {"village_name": _TITLE_VILLAGE, "commune_name": _TITLE_COMMUNE, "year": _TITLE_YEAR}
+    if all(sub.metadata.get(k) is not None for k in wanted):
+        return
+    for sheet, grid in grids.items():
+        last = header[1] if header and header[0] == sheet else min(len(grid), 15)
+        for r, row in enumerate(grid[:last]):
+            for c, value in enumerate(row):
+                if not isinstance(value, str) or match_metadata_label(value):
+                    continue
+                key = _AUTHORITY.sub(" ", fold(value)).strip()
+                for name, pattern in wanted.items():
+                    if sub.metadata.get(name) is not None:
+                        continue
+                    for part in re.split(r" (?=xa |phuong |thi tran |nam )", key):
+                        found = pattern.search(part)
+                        if found:
+                            text = found.group(0)
+                            sub.metadata[name] = int(found.group(1)) if name == "year" else text
+                            sub.metadata_cells[name] = (sheet, cell_ref(r, c))
+                            break
+
+
+_METADATA_PARSERS: dict[str, Callable[[object], object]] = {
+    "province_code": nz.parse_code,
+    "district_code": nz.parse_code,
+    "commune_code": nz.parse_code,
+    "village_code": nz.parse_code,
+    "year": nz.parse_whole,
+    "area": nz.parse_area,
+    "total_households": nz.parse_whole,
+    "total_persons": nz.parse_whole,
+}
+_METADATA_ISSUES = {
+    "year": "VR-BAD-YEAR",
+    "area": "VR-BAD-AREA",
+    "total_households": "VR-BAD-TOTAL",
+}
+
+
+def _set_metadata(sub: Submission, name: str, raw: object, sheet: str, cell: str) -> None:
+    sub.metadata_cells[name] = (sheet, cell)
+    parser = _METADATA_PARSERS.get(name, nz.clean_text)
+    try:
+        sub.metadata[name] = parser(raw)
+    except nz.CellError:
+        sub.metadata[name] = None
+        code = _METADATA_ISSUES.get(name, "VR-MISSING")
+        value = raw if code != "VR-MISSING" else METADATA_FIELDS[name]
+        first, last = covered_years()
+        sub.issues.append(
+            make_issue(
+                code,
+                submission_id=sub.submission_id,
+                file=sub.file,
+                sheet=sheet,
+                cell=cell,
+                column=METADATA_FIELDS[name],
+                value=value,
+                first=first,
+                last=last,
+            )
+        )
