@@ -99,37 +99,40 @@ units as (
     cross join (values ('households'), ('persons')) as m (measure)
 ),
 
-counted as (
+valued as (
     select
         u.village_code,
         u.year,
         u.status,
         u.measure,
-        coalesce(sum(case when u.measure = 'households' then m.households else m.persons end)
-            filter (where m.movement = 'start'), 0)::bigint as start,
-        coalesce(sum(case when u.measure = 'households' then m.households else m.persons end)
-            filter (where m.movement = 'out_improved_to_near_poor'), 0)::bigint as out_improved_to_near_poor,
-        coalesce(sum(case when u.measure = 'households' then m.households else m.persons end)
-            filter (where m.movement = 'out_above_near_poor'), 0)::bigint as out_above_near_poor,
-        coalesce(sum(case when u.measure = 'households' then m.households else m.persons end)
-            filter (where m.movement = 'out_to_poor'), 0)::bigint as out_to_poor,
-        coalesce(sum(case when u.measure = 'households' then m.households else m.persons end)
-            filter (where m.movement = 'out_other'), 0)::bigint as out_other,
-        coalesce(sum(case when u.measure = 'households' then m.households else m.persons end)
-            filter (where m.movement = 'in_from_near_poor'), 0)::bigint as in_from_near_poor,
-        coalesce(sum(case when u.measure = 'households' then m.households else m.persons end)
-            filter (where m.movement = 'in_from_poor'), 0)::bigint as in_from_poor,
-        coalesce(sum(case when u.measure = 'households' then m.households else m.persons end)
-            filter (where m.movement = 'in_returning'), 0)::bigint as in_returning,
-        coalesce(sum(case when u.measure = 'households' then m.households else m.persons end)
-            filter (where m.movement = 'in_new'), 0)::bigint as in_new,
-        coalesce(sum(case when u.measure = 'households' then m.households else m.persons end)
-            filter (where m.movement = 'in_other'), 0)::bigint as in_other,
-        coalesce(sum(case when u.measure = 'households' then m.households else m.persons end)
-            filter (where m.movement = 'end'), 0)::bigint as "end"
+        m.movement,
+        case when u.measure = 'households' then m.households else m.persons end as amount
     from units as u
     left join moves as m using (village_code, year, status)
-    group by all
+),
+
+counted as (
+    select
+        village_code,
+        year,
+        status,
+        measure,
+        coalesce(sum(amount) filter (where movement = 'start'), 0)::bigint as start,
+        coalesce(sum(amount) filter (where movement = 'out_improved_to_near_poor'), 0)::bigint
+            as out_improved_to_near_poor,
+        coalesce(sum(amount) filter (where movement = 'out_above_near_poor'), 0)::bigint
+            as out_above_near_poor,
+        coalesce(sum(amount) filter (where movement = 'out_to_poor'), 0)::bigint as out_to_poor,
+        coalesce(sum(amount) filter (where movement = 'out_other'), 0)::bigint as out_other,
+        coalesce(sum(amount) filter (where movement = 'in_from_near_poor'), 0)::bigint
+            as in_from_near_poor,
+        coalesce(sum(amount) filter (where movement = 'in_from_poor'), 0)::bigint as in_from_poor,
+        coalesce(sum(amount) filter (where movement = 'in_returning'), 0)::bigint as in_returning,
+        coalesce(sum(amount) filter (where movement = 'in_new'), 0)::bigint as in_new,
+        coalesce(sum(amount) filter (where movement = 'in_other'), 0)::bigint as in_other,
+        coalesce(sum(amount) filter (where movement = 'end'), 0)::bigint as "end"
+    from valued
+    group by village_code, year, status, measure
 ),
 
 final as (
