@@ -77,8 +77,8 @@ def _rerun_rows(wh: Warehouse, ids: list[str] | None, failed: bool) -> pd.DataFr
 
 
 @task(name="read-workbooks", cache_policy=NO_CACHE)
-def read_workbooks(candidates: list[steps.Candidate], limits):
-    return steps.read_files(candidates, limits)
+def read_workbooks(candidates: list[steps.Candidate], limits, timeout: float):
+    return steps.read_files(candidates, limits, timeout)
 
 
 @task(name="validate", cache_policy=NO_CACHE)
@@ -258,7 +258,11 @@ def consolidate(
         if found.candidates:
             _share_api_url_with_workers()
             chunks = _chunks(found.candidates, settings.read_batch)
-            futures = read_workbooks.map(chunks, limits=unmapped(settings.reader_limits))
+            futures = read_workbooks.map(
+                chunks,
+                limits=unmapped(settings.reader_limits),
+                timeout=unmapped(settings.read_timeout),
+            )
             submissions = _gather(futures, chunks, len(found.candidates))
             clock.lap(f"read {len(submissions)} file(s)")
             validated = validate_batch(

@@ -50,6 +50,9 @@ class Settings:
     and waits for the next run; default 2), GIAMNGHEO_MAX_WORKERS (parallel readers; default
     the number of CPUs), GIAMNGHEO_READ_BATCH (files per parsing task; default 100),
     GIAMNGHEO_LOCK_TIMEOUT (seconds a run waits for another run's writer lock; default 30),
+    GIAMNGHEO_READ_TIMEOUT (seconds one file may take to read, in a child process that is
+    killed when it overruns; the file gets a FILE-TIMEOUT issue; default 120, 0 reads in the
+    task's own process without a limit),
     GIAMNGHEO_MAX_UNCOMPRESSED_MB (a workbook that unpacks to more is refused; default 200),
     GIAMNGHEO_MAX_FILE_MB (default 50), GIAMNGHEO_MAX_SHEETS (default 50), GIAMNGHEO_MAX_ROWS
     (rows per sheet; default 100,000) and GIAMNGHEO_MAX_TEXT (characters in one cell; default
@@ -62,6 +65,7 @@ class Settings:
     max_workers: int = os.cpu_count() or 1
     read_batch: int = 100
     lock_timeout: float = 30.0
+    read_timeout: float = 120.0
     max_uncompressed_mb: int = 200
     max_file_mb: int = 50
     max_sheets: int = 50
@@ -128,6 +132,7 @@ class Settings:
                 max_workers=int(env.get("GIAMNGHEO_MAX_WORKERS", os.cpu_count() or 1)),
                 read_batch=int(env.get("GIAMNGHEO_READ_BATCH", 100)),
                 lock_timeout=float(env.get("GIAMNGHEO_LOCK_TIMEOUT", 30)),
+                read_timeout=float(env.get("GIAMNGHEO_READ_TIMEOUT", 120)),
                 max_uncompressed_mb=int(env.get("GIAMNGHEO_MAX_UNCOMPRESSED_MB", 200)),
                 max_file_mb=int(env.get("GIAMNGHEO_MAX_FILE_MB", 50)),
                 max_sheets=int(env.get("GIAMNGHEO_MAX_SHEETS", 50)),
@@ -147,10 +152,11 @@ class Settings:
             or settings.read_batch < 1
             or settings.settle_seconds < 0
             or settings.lock_timeout < 0
+            or settings.read_timeout < 0
             or settings.max_uncompressed_mb < 1
         ):
             raise ConfigurationError(
                 "GIAMNGHEO_MAX_WORKERS, GIAMNGHEO_READ_BATCH phải ≥ 1; GIAMNGHEO_SETTLE_SECONDS, "
-                "GIAMNGHEO_LOCK_TIMEOUT phải ≥ 0 (must be ≥ 1 and ≥ 0)."
+                "GIAMNGHEO_LOCK_TIMEOUT, GIAMNGHEO_READ_TIMEOUT phải ≥ 0 (must be ≥ 1 and ≥ 0)."
             )
         return settings

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from giamngheo import testpoints
+from giamngheo.flows.isolation import IsolatedReader
 from giamngheo.transforms.issues import (
     Issue,
     issues_frame,
@@ -31,6 +32,13 @@ LOADED = "loaded"
 REJECTED = "rejected"
 SUPERSEDED = "superseded"
 SKIPPED = "skipped"
+
+# A file refused with one of these is never opened again (for its feedback workbook either):
+# it is too large, unreadable, or made the reader overrun or die.
+REFUSALS = frozenset(
+    {"FILE-EMPTY", "FILE-UNREADABLE", "FILE-PASSWORD", "FILE-TOO-LARGE", "FILE-TIMEOUT",
+     "FILE-NOT-SPREADSHEET"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -127,11 +135,18 @@ def _mtime(timestamp: float) -> dt.datetime:
 
 
 def read_files(
-    candidates: list[Candidate], limits: ReaderLimits = DEFAULT_LIMITS
+    candidates: list[Candidate], limits: ReaderLimits = DEFAULT_LIMITS, timeout: float = 0
 ) -> list[Submission]:
-    """Read a batch of files (one parallel task's share of the inbox)."""
+    """Read a batch of files (one parallel task's share of the inbox).
+
+    With a `timeout`, each file is read in a child process that is killed when the file takes
+    longer (FILE-TIMEOUT) and replaced when it dies (FILE-UNREADABLE); 0 reads in this process.
+    """
     testpoints.reached("read")
-    return [read_submission(c.path, c.submission_id, c.rel_path, limits) for c in candidates]
+    if not timeout:
+        return [read_submission(c.path, c.submission_id, c.rel_path, limits) for c in candidates]
+    with IsolatedReader(timeout) as reader:
+        return [reader.read(c.path, c.submission_id, c.rel_path, limits) for c in candidates]
 
 
 def stage_households(households: pd.DataFrame, staging: Path, run_id: str) -> Path | None:
@@ -185,6 +200,8 @@ def quarantine(
         suffix = re.sub(r"[^A-Za-z0-9.]", "", candidate.path.suffix)[:8]
         shutil.copy2(candidate.path, folder / f"original{suffix}")
         write_issues_csv(found, folder / "issues.csv")
-        write_feedback(candidate.path, found, folder / "phan_hoi.xlsx", limits)
+        refused = any(i.code in REFUSALS for i in found)
+        original = None if refused else candidate.path
+        write_feedback(original, found, folder / "phan_hoi.xlsx", limits)
         folders[row.submission_id] = folder
     return folders

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 from giamngheo.flows import steps
 from giamngheo.flows.validation import Validated
-from giamngheo.transforms.columns import TEMPLATE_HEADERS
+from giamngheo.transforms.issues import shareable
 
 
 @dataclass
@@ -103,8 +103,7 @@ def count_results(summary: RunSummary, validated: Validated, folders: dict[str, 
             first_error.setdefault(issue.submission_id, issue)
     for row in table[table["status"] == steps.REJECTED].itertuples(index=False):
         issue = first_error.get(row.submission_id)
-        if issue and issue.column == TEMPLATE_HEADERS["head_name"]:
-            issue = None  # never copy a household head's name into logs and artifacts
+        issue = shareable(issue) if issue else None  # logs and artifacts quote no one
         summary.rejected_files.append(
             {
                 "submission_id": row.submission_id,

@@ -17,7 +17,12 @@ import pandas as pd
 
 from giamngheo import testpoints
 from giamngheo.errors import PlanExists, WarehouseError
-from giamngheo.transforms.columns import TEMPLATE_HEADERS
+from giamngheo.transforms.issues import (
+    HIDDEN,
+    PERSONAL_COLUMNS,
+    PRIVATE_PREFIXES,
+    VOCABULARY_CODES,
+)
 
 _PACKAGE = "giamngheo.warehouse"
 
@@ -389,13 +394,24 @@ _NO_PLAN_ROWS = pd.DataFrame(
     }
 )
 
-_PERSONAL_COLUMNS = (TEMPLATE_HEADERS["head_name"], TEMPLATE_HEADERS["household_code"])
+
+def _private_sql() -> str:
+    """`transforms.issues.is_private` as a SQL condition over the issues table."""
+    personal = ", ".join(f"'{c}'" for c in PERSONAL_COLUMNS)
+    prefixes = " or ".join(f"starts_with(code, '{p}')" for p in PRIVATE_PREFIXES)
+    vocabulary = ", ".join(f"'{c}'" for c in sorted(VOCABULARY_CODES))
+    return (
+        f"value is not null and (column_name in ({personal}) or (({prefixes})"
+        f" and code not in ({vocabulary}) and regexp_matches(value, '\\pL')))"
+    )
 
 
 def _snapshot_selects() -> dict[str, str]:
-    """What the analyst snapshot copies from each table (no names, no household codes)."""
-    personal = ", ".join(f"'{c}'" for c in _PERSONAL_COLUMNS)
-    redact = f"column_name in ({personal}) and value is not null"
+    """What the analyst snapshot copies from each table: no names, no household codes, and no
+    issue value that may identify a person (`transforms.issues.shareable`, in SQL)."""
+    private = _private_sql()
+    quoted = "'''' || value || ''''"  # the value as the messages quote it: '…'
+    hidden = "'''" + HIDDEN + "'''"
     return {
         "schema_migrations": "select * from schema_migrations",
         "admin_units": "select * from admin_units",
@@ -404,10 +420,10 @@ def _snapshot_selects() -> dict[str, str]:
         "households": "select * exclude (head_name, household_code) from households",
         "issues": (
             "select * replace ("
-            f" case when {redact} then null else value end as value,"
-            f" case when {redact} then replace(message_vi, value, '…') else message_vi end"
+            f" case when {private} then null else value end as value,"
+            f" case when {private} then replace(message_vi, {quoted}, {hidden}) else message_vi end"
             " as message_vi,"
-            f" case when {redact} then replace(message_en, value, '…') else message_en end"
+            f" case when {private} then replace(message_en, {quoted}, {hidden}) else message_en end"
             " as message_en) from issues"
         ),
         "plan_targets": "select * from plan_targets",

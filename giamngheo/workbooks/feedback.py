@@ -31,10 +31,17 @@ _HEADERS = ("STT", "Mức độ", "Mã lỗi", "Sheet", "Ô", "Cột", "Giá tr�
 
 
 def write_feedback(
-    original: Path, issues: Sequence[Issue], out: Path, limits: ReaderLimits = DEFAULT_LIMITS
+    original: Path | None,
+    issues: Sequence[Issue],
+    out: Path,
+    limits: ReaderLimits = DEFAULT_LIMITS,
 ) -> Path:
-    """Write the feedback workbook for `original` to `out` (always an .xlsx)."""
-    wb = _village_workbook(original, limits)
+    """Write the feedback workbook for `original` to `out` (always an .xlsx).
+
+    Without an `original` (a file the reader refused, timed out on or crashed on, which must
+    not be opened again) the workbook holds the list of issues only.
+    """
+    wb = _village_workbook(original, limits) if original else _empty_workbook()
     by_cell: dict[tuple[str, str], list[Issue]] = defaultdict(list)
     for issue in issues:
         if issue.sheet and issue.cell and issue.sheet in wb.sheetnames:
@@ -62,8 +69,7 @@ def _village_workbook(original: Path, limits: ReaderLimits) -> Workbook:
             return load_workbook(original, keep_vba=False, rich_text=False)
     except Exception:  # noqa: BLE001 - fall back to the cell values below
         pass
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = _empty_workbook()
     try:
         _, grids = load_any(original, limits)
     except (Refused, Exception):  # noqa: BLE001 - an unreadable file gets only the list
@@ -78,6 +84,12 @@ def _village_workbook(original: Path, limits: ReaderLimits) -> Workbook:
                 elif value is not None:
                     ws.cell(row=r, column=c, value=value)
     return _with_one_sheet(wb)
+
+
+def _empty_workbook() -> Workbook:
+    wb = Workbook()
+    wb.remove(wb.active)
+    return wb
 
 
 def _with_one_sheet(wb: Workbook) -> Workbook:

@@ -136,9 +136,9 @@ def read_submission(
     try:
         _, grids = load_any(path, limits)
     except Refused as exc:
-        return _unreadable(submission_id, name, exc.code, exc.detail_vi, exc.detail_en)
+        return unreadable(submission_id, name, exc.code, exc.detail_vi, exc.detail_en)
     except Exception as exc:  # noqa: BLE001 - a reader crash must not stop the batch
-        return _unreadable(
+        return unreadable(
             submission_id, name, "FILE-UNREADABLE", "lỗi khi đọc tệp", f"reader failure: {exc!r}"
         )
     location = locate_household_table(grids)
@@ -157,7 +157,7 @@ def read_submission(
     return sub
 
 
-def _unreadable(
+def unreadable(
     submission_id: str, name: str, code: str, detail_vi: str, detail_en: str
 ) -> Submission:
     issue = make_issue(

@@ -182,6 +182,29 @@ def test_snapshot_has_no_names_or_codes_and_is_sandboxed(warehouse, tmp_path):
                 snap.con.execute(statement)
 
 
+def test_snapshot_issues_show_what_shareable_shows(warehouse, tmp_path):
+    from giamngheo.flows.steps import issues_table
+    from giamngheo.transforms.issues import make_issue, shareable
+    from tests.transforms.test_issues import CASES
+
+    issues = [
+        make_issue(code, submission_id="aaaa", file="f.xlsx", sheet="S", cell=f"E{i}", column=column,
+                   value=value, expected="Cận nghèo", income=1500, deprivations=3, year=2024, other="T")
+        for i, (code, column, value, _) in enumerate(CASES)
+    ]  # fmt: skip
+    warehouse.load_batch(batch(tmp_path, "aaaa"))
+    warehouse.con.register("found", issues_table(issues))
+    warehouse.con.execute("insert into issues by name select * from found")
+    warehouse.record_change("r2")
+    warehouse.publish(tmp_path / "current.duckdb")
+    with Warehouse(tmp_path / "current.duckdb", read_only=True) as snap:
+        shown = snap.con.execute(
+            "select value, message_vi, message_en from issues where file = 'f.xlsx' and sheet = 'S'"
+        ).fetchall()
+    expected = [(i.value, i.message_vi, i.message_en) for i in map(shareable, issues)]
+    assert sorted(shown, key=str) == sorted(expected, key=str)
+
+
 def test_the_duckdb_cli_from_pypi_reads_the_snapshot(warehouse, tmp_path):
     import re
     import shutil
