@@ -41,7 +41,8 @@ def _context():
 
 
 def _serve(jobs: Connection, results: Connection) -> None:
-    """The child: read each (path, submission id, name, limits) sent, answer with the result."""
+    """The child: read each (path, submission id, name, limits, frame) sent, answer with the
+    result."""
     results.send(_READY)
     while True:
         try:
@@ -50,8 +51,8 @@ def _serve(jobs: Connection, results: Connection) -> None:
             return
         if job is None:
             return
-        path, submission_id, name, limits = job
-        results.send(read_submission(Path(path), submission_id, name, limits))
+        path, submission_id, name, limits, frame = job
+        results.send(read_submission(Path(path), submission_id, name, limits, frame=frame))
 
 
 def _daemonic() -> bool:
@@ -139,36 +140,65 @@ class _Child:
 
 
 class IsolatedReader:
-    """Reads files one at a time in a child process, killed and replaced when a file overruns."""
+    """Reads files one at a time in a child process, killed and replaced when a file overruns.
+
+    A few jobs are kept queued in the pipe, so the child starts its next file while this
+    process takes in the last result. A file's time starts when the child is free for it.
+    """
+
+    WINDOW = 4  # jobs in flight
 
     def __init__(self, timeout: float):
         self.timeout = timeout
         self._child: _Child | None = None
 
     def read(
-        self, path: Path, submission_id: str, name: str, limits: ReaderLimits = DEFAULT_LIMITS
+        self,
+        path: Path,
+        submission_id: str,
+        name: str,
+        limits: ReaderLimits = DEFAULT_LIMITS,
+        frame: bool = True,
     ) -> Submission:
-        if self._child is None or not self._child.alive():
-            self._stop(kill=True)
-            self._child = _Child()
-        try:
-            self._child.jobs.send((str(path), submission_id, name, limits))
-            if self._child.results.poll(self.timeout):
-                return self._child.results.recv()
-        except (EOFError, OSError):
-            code = self._stop(kill=True)
-            return unreadable(
-                submission_id,
-                name,
-                "FILE-UNREADABLE",
-                f"chương trình đọc tệp bị dừng đột ngột (mã {code})",
-                f"the reader process died (exit code {code})",
-            )
-        self._stop(kill=True)
-        seconds = f"{self.timeout:g}"
-        return unreadable(
-            submission_id, name, "FILE-TIMEOUT", f"{seconds} giây", f"{seconds} seconds"
-        )
+        """`read_submission` in the child, within the time limit."""
+        return self.read_all([(path, submission_id, name)], limits, frame)[0]
+
+    def read_all(
+        self,
+        files: list[tuple[Path, str, str]],
+        limits: ReaderLimits = DEFAULT_LIMITS,
+        frame: bool = True,
+    ) -> list[Submission]:
+        """`read_submission` of each (path, submission id, name), in order, each within the
+        time limit; a file that overruns or kills the child is an unreadable submission."""
+        out: list[Submission] = []
+        sent = 0  # files sent to the current child (those before len(out) are answered)
+        while len(out) < len(files):
+            if self._child is None or not self._child.alive():
+                self._stop(kill=True)
+                self._child = _Child()
+                sent = len(out)
+            try:
+                while sent < len(files) and sent - len(out) < self.WINDOW:
+                    path, submission_id, name = files[sent]
+                    self._child.jobs.send((str(path), submission_id, name, limits, frame))
+                    sent += 1
+                if self._child.results.poll(self.timeout):
+                    out.append(self._child.results.recv())
+                    continue
+                self._stop(kill=True)
+                seconds = f"{self.timeout:g}"
+                detail = ("FILE-TIMEOUT", f"{seconds} giây", f"{seconds} seconds")
+            except (EOFError, OSError):
+                code = self._stop(kill=True)
+                detail = (
+                    "FILE-UNREADABLE",
+                    f"chương trình đọc tệp bị dừng đột ngột (mã {code})",
+                    f"the reader process died (exit code {code})",
+                )
+            _, submission_id, name = files[len(out)]
+            out.append(unreadable(submission_id, name, *detail))
+        return out
 
     def __enter__(self) -> IsolatedReader:
         return self

@@ -7,9 +7,11 @@ one transaction; the whole run holds the writer lock.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -21,7 +23,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from giamngheo.errors import ConfigurationError
 from giamngheo.flows import steps
-from giamngheo.flows.reporting import report_units, write_unit_report
+from giamngheo.flows.reporting import YearTables, report_units, write_unit_report
 from giamngheo.flows.settings import Settings, secure_home
 from giamngheo.flows.summary import RunSummary, count_results, publish_artifacts
 from giamngheo.flows.validation import Reference, Validated, validate
@@ -78,23 +80,25 @@ def _rerun_rows(wh: Warehouse, ids: list[str] | None, failed: bool) -> pd.DataFr
 
 @task(name="read-workbooks", cache_policy=NO_CACHE)
 def read_workbooks(candidates: list[steps.Candidate], limits, timeout: float):
-    return steps.read_files(candidates, limits, timeout)
+    return steps.read_batch(candidates, limits, timeout)
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate_batch(settings: Settings, run_id: str, candidates, submissions, registry) -> Validated:
+def validate_batch(
+    settings: Settings, run_id: str, candidates, submissions, households: pd.DataFrame, registry
+) -> Validated:
     """All rules over the whole batch, against what the warehouse already holds."""
-    frames = [s.households for s in submissions if len(s.households)]
     villages = sorted({s.metadata.get("village_code") for s in submissions} - {None})
     years = {s.submission_id: s.metadata.get("year") for s in submissions}
     reference = Reference(registry)
     with Warehouse(settings.warehouse_path) as wh:
         reference.history = wh.village_history(villages)
-        if frames:
-            codes = pd.concat(frames, ignore_index=True)
-            codes["year"] = codes["submission_id"].map(years)
+        if len(households):
+            codes = households[["submission_id", "household_code"]].assign(
+                year=households["submission_id"].map(years)
+            )
             reference.known_codes = wh.codes_in_use(codes.dropna(subset=["year", "household_code"]))
-    return validate(candidates, submissions, reference, docs_dir=settings.data_docs / run_id)
+    return validate(candidates, submissions, reference, settings.data_docs / run_id, households)
 
 
 @task(name="load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
@@ -146,8 +150,9 @@ def write_reports(settings: Settings, years: list[int]) -> tuple[list[str], list
     with Warehouse(settings.warehouse_path, read_only=True) as wh:
         units = wh.admin_units()
         for year in years:
+            tables = YearTables.load(wh, year)
             for unit in report_units(units):
-                paths.append(str(write_unit_report(wh, unit, year, settings.reports)))
+                paths.append(str(write_unit_report(wh, unit, year, settings.reports, tables)))
         communes = wh.query(
             "select commune_code, commune_name, year, village_count, total_households,"
             " poor_households, poor_rate_pct, near_poor_households, near_poor_rate_pct"
@@ -166,7 +171,7 @@ def remove_leftovers(settings: Settings) -> None:
             tmp.unlink(missing_ok=True)
 
 
-RUNNERS = ("process", "thread", "dask")
+RUNNERS = ("thread", "process", "dask")
 
 
 def task_runner(kind: str, max_workers: int, dask_address: str | None = None):
@@ -199,8 +204,9 @@ def _chunks(items: list, size: int) -> list[list]:
 progress_callback: Callable[[int, int], None] | None = None
 
 
-def _gather(futures, chunks: list[list], total: int) -> list:
-    """Results of the parallel reads in inbox order, reporting progress as chunks finish."""
+def _gather(futures, chunks: list[list], total: int) -> tuple[list, pd.DataFrame]:
+    """The submissions read in parallel, in inbox order, and their households as one frame;
+    reports progress as chunks finish."""
     from prefect.futures import as_completed
 
     index = {id(f): i for i, f in enumerate(futures)}
@@ -212,7 +218,9 @@ def _gather(futures, chunks: list[list], total: int) -> list:
         done += len(chunks[i])
         if progress_callback is not None:
             progress_callback(done, total)
-    return [s for i in range(len(chunks)) for s in results[i]]
+    ordered = [results[i] for i in range(len(chunks))]
+    submissions = [s for subs, _ in ordered for s in subs]
+    return submissions, pd.concat([frame for _, frame in ordered], ignore_index=True)
 
 
 @flow(name=FLOW_NAME, log_prints=False)
@@ -256,6 +264,7 @@ def consolidate(
         years: list[int] = []
         clock = _Clock(logger)
         if found.candidates:
+            _warm_up_validation()
             _share_api_url_with_workers()
             chunks = _chunks(found.candidates, settings.read_batch)
             futures = read_workbooks.map(
@@ -263,10 +272,10 @@ def consolidate(
                 limits=unmapped(settings.reader_limits),
                 timeout=unmapped(settings.read_timeout),
             )
-            submissions = _gather(futures, chunks, len(found.candidates))
+            submissions, households = _gather(futures, chunks, len(found.candidates))
             clock.lap(f"read {len(submissions)} file(s)")
             validated = validate_batch(
-                settings, summary.run_id, found.candidates, submissions, registry
+                settings, summary.run_id, found.candidates, submissions, households, registry
             )
             clock.lap(f"validated ({validated.gx_runs} GX runs)")
             load_batch(settings, validated, summary.run_id, str(flow_run.id or ""))
@@ -302,6 +311,17 @@ class _Clock:
         self.last = now
 
 
+def _warm_up_validation() -> None:
+    """Import Great Expectations (2–3 s) in the background while the files are read: the
+    readers are child processes, so this process is mostly waiting meanwhile."""
+
+    def load() -> None:
+        with contextlib.suppress(Exception):  # validation imports it again, and reports errors
+            import great_expectations  # noqa: F401
+
+    threading.Thread(target=load, name="warm-up-validation", daemon=True).start()
+
+
 def _share_api_url_with_workers() -> None:
     """Point process-pool workers at this run's API instead of each starting its own server.
 
@@ -325,7 +345,7 @@ def _share_api_url_with_workers() -> None:
 def run_nightly(
     settings: Settings,
     force: bool = False,
-    runner: str = "process",
+    runner: str = "thread",
     rerun_ids: list[str] | None = None,
     rerun_failed: bool = False,
     dask_address: str | None = None,

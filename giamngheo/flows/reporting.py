@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -26,34 +27,91 @@ def report_units(units: pd.DataFrame) -> list[str]:
     return sorted(communes["parent_code"].dropna().unique())
 
 
-def write_unit_report(wh: Warehouse, unit_code: str, year: int, out_dir: Path) -> Path:
-    """The report workbook (and CSV files) of one parent unit and year; returns its path."""
-    units = wh.admin_units()
-    known = units.set_index("code")
+@dataclass(frozen=True)
+class YearTables:
+    """What every report of one year draws on, queried once for all of them."""
+
+    year: int
+    units: pd.DataFrame
+    villages: pd.DataFrame
+    targets: pd.DataFrame
+    dynamics: pd.DataFrame
+    deprivation: pd.DataFrame
+    progress: pd.DataFrame
+    goals: dict[str, float]
+
+    @classmethod
+    def load(cls, wh: Warehouse, year: int) -> YearTables:
+        return cls(
+            year=year,
+            units=wh.admin_units(),
+            villages=wh.query("select * from village_poverty where year = ?", [year]),
+            targets=wh.query(
+                "select village_code, year, target_households from plan_targets where year = ?",
+                [year],
+            ),
+            dynamics=wh.query("select * from household_dynamics where year = ?", [year]),
+            deprivation=wh.query("select * from deprivation_by_indicator where year = ?", [year]),
+            progress=wh.query("select * from target_progress where year = ?", [year]),
+            goals=_goals(wh, year),
+        )
+
+    def of_unit(self, unit_code: str) -> YearTables:
+        """The same tables cut to one parent unit's communes and villages (so each commune's
+        sheet looks through its district's rows, not the whole province's)."""
+        units = self.units
+        communes = units[(units["level"] == "commune") & (units["parent_code"] == unit_code)]
+        codes = set(communes["code"])
+        keep = (
+            units["level"].isin(["province", "district"])
+            | units["code"].isin(codes)
+            | units["parent_code"].isin(codes)
+        )
+
+        def cut(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame[frame["commune_code"].isin(codes)] if "commune_code" in frame else frame
+
+        villages = cut(self.villages)
+        return replace(
+            self,
+            units=units[keep],
+            villages=villages,
+            targets=self.targets[self.targets["village_code"].isin(units.loc[keep, "code"])],
+            dynamics=cut(self.dynamics),
+            deprivation=cut(self.deprivation),
+            progress=cut(self.progress),
+        )
+
+
+def write_unit_report(
+    wh: Warehouse, unit_code: str, year: int, out_dir: Path, tables: YearTables | None = None
+) -> Path:
+    """The report workbook (and CSV files) of one parent unit and year; returns its path.
+
+    `tables`: the year's tables when several units' reports are written (`YearTables.load`).
+    """
+    tables = tables or YearTables.load(wh, year)
+    known = tables.units.set_index("code")
     if unit_code not in known.index:
         raise ConfigurationError(
             f"Mã đơn vị '{unit_code}' không có trong danh mục (unit code not in the registry)."
         )
-    villages = wh.query("select * from village_poverty where year = ?", [year])
-    targets = wh.query("select village_code, year, target_households from plan_targets")
-    dynamics = wh.query("select * from household_dynamics where year = ?", [year])
-    deprivation = wh.query("select * from deprivation_by_indicator where year = ?", [year])
-    progress = wh.query("select * from target_progress where year = ?", [year])
+    t = tables.of_unit(unit_code)
+    units = t.units
     communes = units[(units["level"] == "commune") & (units["parent_code"] == unit_code)]
-    goals = _goals(wh, year)
     sheets = []
     for c in communes.sort_values("code").itertuples(index=False):
-        table = commune_plan_table(villages, units, targets, c.code, year)
-        sheets.append(CommuneSheet(c.code, c.name, table, _goal_line(table, goals.get(c.code))))
+        table = commune_plan_table(t.villages, units, t.targets, c.code, year)
+        sheets.append(CommuneSheet(c.code, c.name, table, _goal_line(table, t.goals.get(c.code))))
     data = ReportData(
         parent_name=known.loc[unit_code, "name"],
         year=year,
-        summary=summary_table(villages, units, unit_code, year),
+        summary=summary_table(t.villages, units, unit_code, year),
         communes=sheets,
-        dynamics_poor=dynamics_table(dynamics, units, unit_code, year, "poor"),
-        dynamics_near_poor=dynamics_table(dynamics, units, unit_code, year, "near_poor"),
-        deprivation=deprivation_table(deprivation, units, unit_code, year, "poor"),
-        targets=targets_table(progress, units, unit_code, year),
+        dynamics_poor=dynamics_table(t.dynamics, units, unit_code, year, "poor"),
+        dynamics_near_poor=dynamics_table(t.dynamics, units, unit_code, year, "near_poor"),
+        deprivation=deprivation_table(t.deprivation, units, unit_code, year, "poor"),
+        targets=targets_table(t.progress, units, unit_code, year),
         quality=_quality(wh, unit_code, year),
         sources=wh.query(_SOURCES, [unit_code, year]),
     )

@@ -24,7 +24,7 @@ from giamngheo.transforms.issues import (
 )
 from giamngheo.workbooks.feedback import write_feedback, write_issues_csv
 from giamngheo.workbooks.reader import DEFAULT_LIMITS, ReaderLimits, read_submission
-from giamngheo.workbooks.submission import Submission
+from giamngheo.workbooks.submission import Submission, households_frame
 
 EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -104,6 +104,31 @@ def discover(
     return found
 
 
+def nothing_to_do(
+    warehouse: Path, inbox: Path, published: Path, settle_seconds: float
+) -> Discovery | None:
+    """The inbox when a run would change nothing: every file in it already processed, the
+    snapshot published and the schema current. None when a run has work to do, or when the
+    warehouse cannot tell (missing, or open in another run: that run's lock decides).
+
+    Lets `giamngheo ingest` answer at once, without starting the orchestrator, when nothing
+    came in; it reads the warehouse only.
+    """
+    import duckdb
+
+    from giamngheo.warehouse.store import Warehouse, WarehouseError
+
+    try:
+        with Warehouse(warehouse, read_only=True) as wh:
+            if not wh.is_current() or wh.admin_units().empty or wh.snapshot_is_stale(published):
+                return None
+            known = wh.fingerprints()
+    except (WarehouseError, duckdb.Error):
+        return None
+    found = discover(inbox, known, settle_seconds=settle_seconds)
+    return None if found.candidates else found
+
+
 def rerun_candidates(chosen: pd.DataFrame, inbox: Path, force: bool = False) -> Discovery:
     """Files of processed submissions to process again (`giamngheo rerun`).
 
@@ -135,18 +160,35 @@ def _mtime(timestamp: float) -> dt.datetime:
 
 
 def read_files(
-    candidates: list[Candidate], limits: ReaderLimits = DEFAULT_LIMITS, timeout: float = 0
+    candidates: list[Candidate],
+    limits: ReaderLimits = DEFAULT_LIMITS,
+    timeout: float = 0,
+    frame: bool = True,
 ) -> list[Submission]:
     """Read a batch of files (one parallel task's share of the inbox).
 
     With a `timeout`, each file is read in a child process that is killed when the file takes
     longer (FILE-TIMEOUT) and replaced when it dies (FILE-UNREADABLE); 0 reads in this process.
+    `frame=False` leaves each file's households as `rows` (see `read_batch`).
     """
     testpoints.reached("read")
     if not timeout:
-        return [read_submission(c.path, c.submission_id, c.rel_path, limits) for c in candidates]
+        return [read_submission(c.path, c.submission_id, c.rel_path, limits, frame=frame)
+                for c in candidates]  # fmt: skip
     with IsolatedReader(timeout) as reader:
-        return [reader.read(c.path, c.submission_id, c.rel_path, limits) for c in candidates]
+        return reader.read_all([(c.path, c.submission_id, c.rel_path) for c in candidates],
+                               limits, frame)  # fmt: skip
+
+
+def read_batch(
+    candidates: list[Candidate], limits: ReaderLimits = DEFAULT_LIMITS, timeout: float = 0
+) -> tuple[list[Submission], pd.DataFrame]:
+    """The files read, and all their household rows as one frame (typed once for the batch)."""
+    submissions = read_files(candidates, limits, timeout, frame=False)
+    households = households_frame(submissions)
+    for sub in submissions:
+        sub.rows = None
+    return submissions, households
 
 
 def stage_households(households: pd.DataFrame, staging: Path, run_id: str) -> Path | None:

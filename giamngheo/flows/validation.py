@@ -73,8 +73,13 @@ def validate(
     submissions: list[Submission],
     reference: Reference,
     docs_dir: Path | None = None,
+    households: pd.DataFrame | None = None,
 ) -> Validated:
-    """Run every rule over the whole batch at once and decide each submission's status."""
+    """Run every rule over the whole batch at once and decide each submission's status.
+
+    `households` holds the rows of all the submissions when they were read as one frame
+    (`steps.read_batch`); otherwise they come from each submission's own frame.
+    """
     registry = reference.registry
     by_id = {c.submission_id: c for c in candidates}
     sources = {
@@ -84,7 +89,7 @@ def validate(
     # Lists whose household table was found; a file without one has its FILE-NO-TABLE issue.
     readable = [s for s in submissions if s.kind == HOUSEHOLDS and s.sheet is not None]
     reports = _village_reports(readable, registry)
-    households = _households(readable, reports)
+    households = _households(readable, reports, households)
     plans, plan_findings = _plan_rows([s for s in submissions if s.kind == PLAN], registry)
     summaries = _summaries(households, reports)
     history = _combined_history(reference.history, summaries)
@@ -277,11 +282,12 @@ def _plan_rows(
     return out.astype({"year": "Int64", "source_row": "Int64", "is_total": "boolean"}), findings
 
 
-def _households(submissions: list[Submission], reports: pd.DataFrame) -> pd.DataFrame:
-    frames = [s.households for s in submissions if not s.households.empty]
-    if not frames:
-        frames = [empty_households()]
-    combined = pd.concat(frames, ignore_index=True)
+def _households(
+    submissions: list[Submission], reports: pd.DataFrame, combined: pd.DataFrame | None
+) -> pd.DataFrame:
+    if combined is None:
+        frames = [s.households for s in submissions if not s.households.empty]
+        combined = pd.concat(frames or [empty_households()], ignore_index=True)
     keyed = reports[["submission_id", "village_code", "year", "area"]]
     combined = combined.merge(keyed, on="submission_id", how="left")
     return classify(combined)

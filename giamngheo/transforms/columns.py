@@ -7,6 +7,7 @@ The synonym table below is the single place where header spellings are taught to
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -103,10 +104,19 @@ def fold(text: object) -> str:
 
     "Họ và tên\\nCHỦ HỘ" and "ho va ten chu ho" fold to the same key; "đ" folds to "d".
     """
-    s = unicodedata.normalize("NFD", str(text)).replace("đ", "d").replace("Đ", "D")
+    text = str(text)
+    return _fold_cached(text) if len(text) <= 80 else _fold(text)
+
+
+def _fold(text: str) -> str:
+    s = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
     s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn").lower()
     s = re.sub(r"[^0-9a-z%]+", " ", s)
     return s.strip()
+
+
+# Headers, labels and the first letters of names repeat from file to file.
+_fold_cached = functools.lru_cache(maxsize=65536)(_fold)
 
 
 @dataclass(frozen=True)

@@ -83,12 +83,21 @@ def commune_plan_table(
         (units["level"] == "village") & (units["parent_code"] == commune_code)
     ]
     registry_villages = registry_villages.sort_values("code", key=_village_order)
-    figures = villages[villages["year"] == year].set_index("village_code")
-    target_of = targets[targets["year"] == year].set_index("village_code")["target_households"]
+    this_year = villages[
+        (villages["year"] == year) & villages["village_code"].isin(registry_villages["code"])
+    ]
+    fields = ["total_households", "poor_households", "poor_rate_pct"]
+    figures = dict(
+        zip(this_year["village_code"], this_year[fields].to_dict("records"), strict=True)
+    )
+    planned = targets[
+        (targets["year"] == year) & targets["village_code"].isin(registry_villages["code"])
+    ]
+    target_of = dict(zip(planned["village_code"], planned["target_households"], strict=True))
     rows = []
     for i, v in enumerate(registry_villages.itertuples(index=False), start=1):
-        submitted = v.code in figures.index
-        fig = figures.loc[v.code] if submitted else None
+        submitted = v.code in figures
+        fig = figures.get(v.code)
         target = target_of.get(v.code, pd.NA)
         total = fig["total_households"] if submitted else pd.NA
         rows.append(

@@ -170,6 +170,16 @@ class Warehouse:
 
     # -- loads ----------------------------------------------------------------------------
 
+    def is_current(self) -> bool:
+        """True when every migration has been applied (the schema is the newest)."""
+        try:
+            done = {
+                v for (v,) in self.con.execute("select version from schema_migrations").fetchall()
+            }
+        except duckdb.CatalogException:
+            return False
+        return done >= {v for v, _, _ in migrations()}
+
     def fingerprints(self) -> set[str]:
         """sha256 of every file already processed (loaded, rejected or superseded)."""
         return {r[0] for r in self.con.execute("select sha256 from submissions").fetchall()}

@@ -7,17 +7,16 @@ the file, sheet and Excel cell, and the rest of the batch goes on.
 from __future__ import annotations
 
 import json
+import statistics
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
-
-import pandas as pd
 
 from giamngheo.transforms import normalize as nz
 from giamngheo.transforms.columns import (
     HOUSEHOLD_COLUMNS,
-    HOUSEHOLD_DTYPES,
     INDICATOR_COLUMNS,
     REQUIRED_FIELDS,
     TEMPLATE_HEADERS,
@@ -31,11 +30,7 @@ from giamngheo.workbooks.formats import CSV, HTML, sniff
 from giamngheo.workbooks.grid import Grid, UnreadableWorkbook, cell_ref, column_letter, load_grids
 from giamngheo.workbooks.metadata import read_metadata, read_title_block
 from giamngheo.workbooks.plan import read_plan
-from giamngheo.workbooks.submission import (
-    HOUSEHOLDS,
-    UNREADABLE,
-    Submission,
-)
+from giamngheo.workbooks.submission import HOUSEHOLDS, UNREADABLE, Submission, with_frame
 from giamngheo.workbooks.texttables import read_csv_grid, read_html_grids
 
 # How far down a sheet the header row may sit, and how many fields make a header.
@@ -107,9 +102,12 @@ def _check_sizes(grids: dict[str, Grid], limits: ReaderLimits) -> None:
         if len(grid) > limits.max_rows:
             raise Refused("FILE-TOO-LARGE", f"'{name}' có {len(grid)} dòng, vượt giới hạn {limits.max_rows}",
                           f"'{name}' has {len(grid)} rows, over the limit of {limits.max_rows}")  # fmt: skip
+        limit = limits.max_text
         for r, row in enumerate(grid):
+            if not any(v.__class__ is str and len(v) > limit for v in row):
+                continue
             for c, value in enumerate(row):
-                if isinstance(value, str) and len(value) > limits.max_text:
+                if isinstance(value, str) and len(value) > limit:
                     raise Refused(
                         "FILE-TOO-LARGE",
                         f"ô {cell_ref(r, c)} của '{name}' dài {len(value)} ký tự, vượt giới hạn {limits.max_text}",
@@ -130,9 +128,19 @@ def read_submission(
     submission_id: str,
     file_name: str | None = None,
     limits: ReaderLimits = DEFAULT_LIMITS,
+    *,
+    frame: bool = True,
 ) -> Submission:
-    """Read a village household list or a commune plan table. Never raises for bad content."""
-    name = file_name or path.name
+    """Read a village household list or a commune plan table. Never raises for bad content.
+
+    The household rows come as the submission's `households` frame, or with `frame=False` as
+    its `rows` (columns of Python values), for a batch to make one frame of many files.
+    """
+    sub = _read(path, submission_id, file_name or path.name, limits)
+    return with_frame(sub) if frame else sub
+
+
+def _read(path: Path, submission_id: str, name: str, limits: ReaderLimits) -> Submission:
     try:
         _, grids = load_any(path, limits)
     except Refused as exc:
@@ -301,9 +309,10 @@ def _read_households(grid: Grid, loc: TableLocation, sub: Submission) -> None:
     data_rows: list[int] = []
     key_cols = [loc.columns[f] for f in ("household_code", "head_name", "members", "income_kvnd")]
     used = list(loc.columns.values())
+    grid = _padded(grid, max([*used, *loc.extra]) + 1)
     for r in range(loc.first_data_row, len(grid)):
         row = grid[r]
-        if all(nz.is_blank(row[c]) if c < len(row) else True for c in used):
+        if _is_blank_row(row, used):
             continue
         if _is_total_row(row, loc):
             sub.totals.append(_total_row(row, r, loc))
@@ -311,32 +320,29 @@ def _read_households(grid: Grid, loc: TableLocation, sub: Submission) -> None:
         if _is_numbering_row(row, key_cols):
             continue
         data_rows.append(r)
-        kept = {h: nz.clean_text(row[c]) for c, h in loc.extra.items() if c < len(row)}
+        kept = {h: nz.clean_text(row[c]) for c, h in loc.extra.items()}
         kept = {h: v for h, v in kept.items() if v is not None}
         extras.append(json.dumps(kept, ensure_ascii=False) if kept else None)
     rows = [r + 1 for r in data_rows]
     values: dict[str, list[object]] = {}
-    for name in HOUSEHOLD_COLUMNS:
+    for name, cells in _columns(grid, data_rows, loc).items():
         c = loc.columns.get(name)
-        if c is None:
-            values[name] = [None] * len(data_rows)
-            continue
-        cells = [grid[r][c] if c < len(grid[r]) else None for r in data_rows]
-        values[name] = _parse_column(sub, loc, name, cells, data_rows, c)
+        values[name] = (
+            [None] * len(data_rows)
+            if c is None
+            else _parse_column(sub, loc, name, cells, data_rows, c)
+        )
     if loc.income_factor != 1:
         values["income_kvnd"] = [
             None if v is None else v / loc.income_factor for v in values["income_kvnd"]
         ]
-    columns = {
+    sub.rows = {
         "submission_id": [sub.submission_id] * len(rows),
         "source_sheet": [loc.sheet] * len(rows),
         "source_row": rows,
         **values,
         "extra": extras,
     }
-    sub.households = pd.DataFrame(
-        {name: pd.array(data, dtype=HOUSEHOLD_DTYPES[name]) for name, data in columns.items()}
-    )
     _check_income_unit(sub, loc)
 
 
@@ -346,10 +352,10 @@ _PLAUSIBLE_MEDIAN_KVND = (20, 20_000)
 
 
 def _check_income_unit(sub: Submission, loc: TableLocation) -> None:
-    income = sub.households["income_kvnd"].dropna()
+    income = [v for v in sub.rows["income_kvnd"] if v is not None]
     if len(income) < 3:
         return
-    median = float(income.median())
+    median = float(statistics.median(income))
     low, high = _PLAUSIBLE_MEDIAN_KVND
     stated, likely = ("nghìn đồng", "đồng") if loc.income_factor == 1 else ("đồng", "nghìn đồng")
     if (loc.income_factor == 1 and median > high) or (loc.income_factor != 1 and median < low):
@@ -370,68 +376,81 @@ def _check_income_unit(sub: Submission, loc: TableLocation) -> None:
         )
 
 
+def _columns(grid: Grid, data_rows: list[int], loc: TableLocation) -> dict[str, tuple]:
+    """The cells of each household field over the data rows, picked in one pass (itemgetter
+    and zip work in C); a field the table lacks gets no cells."""
+    fields = [name for name in HOUSEHOLD_COLUMNS if name in loc.columns]
+    pick = itemgetter(*(loc.columns[name] for name in fields), -1)  # -1: always a tuple
+    picked = [pick(grid[r]) for r in data_rows]
+    table = list(zip(*picked, strict=True))[:-1] if picked else [() for _ in fields]
+    cells = dict(zip(fields, table, strict=True))
+    return {name: cells.get(name, ()) for name in HOUSEHOLD_COLUMNS}
+
+
 _FAST_MARKS = {"x": True, "X": True, "": False, None: False}
+_SLOW = object()  # a cell the fast path leaves to `_parse_cell`
 
 
 def _parse_column(
-    sub: Submission, loc: TableLocation, name: str, cells: list, data_rows: list[int], c: int
+    sub: Submission, loc: TableLocation, name: str, cells: tuple, data_rows: list[int], c: int
 ) -> list:
     """A column's values, with fast paths for the common clean cells.
 
     Most cells of a village list are already what their column needs (a float for a count,
-    "x" for a mark, plain NFC text for a name); only the others go through the full parsers
-    of `_parse_cell`, which also report what they cannot read.
+    "x" for a mark, plain NFC text for a name): a comprehension takes those, and only the
+    others go through the full parsers of `_parse_cell`, which also report what they cannot
+    read.
     """
-    out: list = []
-    append = out.append
     if name in _MARK_FIELDS:
-        for raw, r in zip(cells, data_rows, strict=True):
-            fast = _FAST_MARKS.get(raw) if isinstance(raw, str) or raw is None else None
-            append(fast if fast is not None else _parse_cell(sub, loc, name, raw, r, c))
+        marks = _FAST_MARKS
+        out = [marks.get(v, _SLOW) if v.__class__ is str or v is None else _SLOW for v in cells]
     elif name in ("members", "seq"):
-        for raw, r in zip(cells, data_rows, strict=True):
-            if type(raw) is float and raw.is_integer():
-                append(int(raw))
-            else:
-                append(_parse_cell(sub, loc, name, raw, r, c))
+        out = [int(v) if v.__class__ is float and v.is_integer() else _SLOW for v in cells]
     elif name == "income_kvnd":
-        for raw, r in zip(cells, data_rows, strict=True):
-            append(raw if type(raw) is float else _parse_cell(sub, loc, name, raw, r, c))
-    elif name == "claimed_class":
-        known: dict[str, object] = {}
-        for raw, r in zip(cells, data_rows, strict=True):
-            if isinstance(raw, str) and raw in known:
-                append(known[raw])
-                continue
-            value = _parse_cell(sub, loc, name, raw, r, c)
-            if isinstance(raw, str) and value is not None:
-                known[raw] = value
-            append(value)
+        out = [v if v.__class__ is float else _SLOW for v in cells]
     elif name in ("head_name", "ethnicity", "note", "household_code"):
-        for raw, r in zip(cells, data_rows, strict=True):
-            if type(raw) is str and _is_plain_text(raw):
-                append(raw)
-            else:
-                append(_parse_cell(sub, loc, name, raw, r, c))
+        nfc = unicodedata.is_normalized
+        out = [
+            v
+            if v.__class__ is str and v and v[0] != "#" and v.isprintable() and v == v.strip()
+            and "  " not in v and nfc("NFC", v)
+            else _SLOW
+            for v in cells
+        ]  # fmt: skip
     else:
-        for raw, r in zip(cells, data_rows, strict=True):
-            append(_parse_cell(sub, loc, name, raw, r, c))
+        out = [_SLOW] * len(cells)
+    known: dict[object, object] = {}  # claimed classes repeat: parse each spelling once
+    for i, value in enumerate(out):
+        if value is not _SLOW:
+            continue
+        raw = cells[i]
+        if name == "claimed_class" and raw.__class__ is str and raw in known:
+            out[i] = known[raw]
+            continue
+        out[i] = _parse_cell(sub, loc, name, raw, data_rows[i], c)
+        if name == "claimed_class" and raw.__class__ is str and out[i] is not None:
+            known[raw] = out[i]
     return out
 
 
-def _is_plain_text(text: str) -> bool:
-    """Text already clean: not blank, trimmed, single-spaced, NFC, not an error value."""
-    return (
-        bool(text)
-        and not text[0].isspace()
-        and not text[-1].isspace()
-        and "  " not in text
-        and "\n" not in text
-        and "\t" not in text
-        and text[0] != "#"
-        and text.isprintable()
-        and unicodedata.is_normalized("NFC", text)
-    )
+def _padded(grid: Grid, width: int) -> Grid:
+    """The grid with every row at least `width` cells long (text tables can be ragged)."""
+    if all(len(row) >= width for row in grid):
+        return grid
+    return [row if len(row) >= width else [*row, *[None] * (width - len(row))] for row in grid]
+
+
+def _is_blank_row(row: list, used: list[int]) -> bool:
+    for c in used:
+        v = row[c]
+        if v is None or v == "":
+            continue
+        if v.__class__ is str:
+            if v.strip():
+                return False
+        elif not (v.__class__ is float and v != v):  # NaN is blank
+            return False
+    return True
 
 
 def _parse_cell(sub: Submission, loc: TableLocation, name: str, raw: object, r: int, c) -> object:
@@ -505,6 +524,8 @@ def _is_total_row(row: list[object], loc: TableLocation) -> bool:
     for name in ("seq", "household_code", "head_name"):
         c = loc.columns.get(name)
         if c is not None and c < len(row) and isinstance(row[c], str) and row[c][:1] in "TtCc":
+            if not fold(row[c][:6]).startswith(("tong", "cong")):
+                continue  # "Trần Văn A": the prefix tells (prefixes repeat, so fold's cache hits)
             key = fold(row[c])
             if key in ("cong", "tong", "tong cong", "tong so", "cong thon") or key.startswith(
                 "tong cong"
@@ -515,6 +536,9 @@ def _is_total_row(row: list[object], loc: TableLocation) -> bool:
 
 def _is_numbering_row(row: list[object], key_cols: list[int]) -> bool:
     """A row under the header that numbers the columns ("1", "2", "(3)"…), not a household."""
+    first = row[key_cols[0]] if key_cols[0] < len(row) else None
+    if first.__class__ is str and not first.strip(" ()").isdigit():
+        return False  # a household code such as "19834-01-0011"
     cells = [row[c] if c < len(row) else None for c in key_cols]
     numbers = []
     for cell in cells:

@@ -24,11 +24,28 @@ class Submission:
     metadata: dict[str, object] = field(default_factory=dict)
     metadata_cells: dict[str, tuple[str, str]] = field(default_factory=dict)
     households: pd.DataFrame = field(default_factory=lambda: _NO_HOUSEHOLDS)
+    # The household rows as columns of Python values, before they become `households`: many
+    # files' rows are made into one frame at once (`households_frame`), far cheaper than a
+    # frame per file.
+    rows: dict[str, list] | None = None
     sheet: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     totals: list[dict] = field(default_factory=list)  # totals rows: {"source_row", field: number}
     plan: pd.DataFrame | None = None  # kind "plan": one row per unit, then the totals row
+
+    def __getstate__(self) -> dict:
+        # The shared empty frame travels as None: unpickling 27 empty typed columns costs
+        # more than reading a file's rows.
+        state = dict(self.__dict__)
+        if state["households"] is _NO_HOUSEHOLDS:
+            state["households"] = None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        if state["households"] is None:
+            state["households"] = _NO_HOUSEHOLDS
+        self.__dict__.update(state)
 
 
 def empty_households() -> pd.DataFrame:
@@ -39,3 +56,25 @@ def empty_households() -> pd.DataFrame:
 
 # Shared by every submission that has no household rows (never modified in place).
 _NO_HOUSEHOLDS = empty_households()
+FRAME_COLUMNS = tuple(_NO_HOUSEHOLDS.columns)
+
+
+def households_frame(submissions: list[Submission]) -> pd.DataFrame:
+    """One canonical household frame of the `rows` of many submissions, in their order
+    (each column's values are typed once, for all files together)."""
+    parts = [s.rows for s in submissions if s.rows]
+    if not parts:
+        return empty_households()
+    return pd.DataFrame(
+        {
+            name: pd.array([v for part in parts for v in part[name]], dtype=HOUSEHOLD_DTYPES[name])
+            for name in FRAME_COLUMNS
+        }
+    )
+
+
+def with_frame(sub: Submission) -> Submission:
+    """`sub` with its `rows` made into its own `households` frame."""
+    if sub.rows is not None:
+        sub.households, sub.rows = households_frame([sub]), None
+    return sub

@@ -116,3 +116,39 @@ def test_demo_in_a_subprocess_is_quiet_and_a_second_run_changes_nothing(tmp_path
     )
     figures = [line for line in first.stdout.splitlines() if line.startswith("│ 198")]
     assert figures == [line for line in second.stdout.splitlines() if line.startswith("│ 198")]
+
+
+def fake_flow(monkeypatch) -> list:
+    """Replace the flow by a stub that records its calls."""
+    import giamngheo.flows.nightly as nightly
+    from giamngheo.flows.summary import RunSummary
+
+    calls: list = []
+    monkeypatch.setattr(
+        nightly, "run_nightly", lambda *a, **k: calls.append(a) or RunSummary("fake")
+    )
+    return calls
+
+
+def test_ingest_with_nothing_new_answers_without_a_flow_run(loaded_home, monkeypatch):
+    monkeypatch.setenv("GIAMNGHEO_SETTLE_SECONDS", "0")
+    calls = fake_flow(monkeypatch)
+    result = invoke(loaded_home, "ingest", "--json")
+    assert result.exit_code == 0 and calls == []
+    summary = json.loads(result.stdout)
+    assert (summary["seen"], summary["skipped"], summary["loaded"], summary["run_id"]) == (
+        22,
+        22,
+        0,
+        "",
+    )
+    assert "nothing new" in result.stderr
+    assert json.loads(invoke(loaded_home, "ingest", "--force", "--json").stdout)["run_id"] == "fake"
+    assert len(calls) == 1  # --force always runs the flow
+
+
+def test_ingest_runs_the_flow_when_a_killed_run_left_staging_behind(loaded_home, monkeypatch):
+    monkeypatch.setenv("GIAMNGHEO_SETTLE_SECONDS", "0")
+    calls = fake_flow(monkeypatch)
+    (loaded_home / "staging" / "20261128T000000-abcdef").mkdir(parents=True)
+    assert invoke(loaded_home, "ingest").exit_code == 0 and len(calls) == 1

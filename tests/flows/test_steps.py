@@ -77,3 +77,33 @@ def test_two_files_for_one_village_year_the_later_wins(tmp_path, registry, make_
     assert status == {"first.xlsx": "superseded", "second.xlsx": "loaded"}
     # The superseded list keeps its rows, for audit.
     assert sorted(out.village_reports["total_households"].tolist()) == [135, 140]
+
+
+def test_nothing_to_do_only_when_every_file_is_processed_and_published(
+    settings, warehouse, make_workbook
+):
+    args = (settings.warehouse_path, settings.inbox, settings.published_path, 0)
+    path = make_workbook(folder=settings.inbox)
+    assert steps.nothing_to_do(*args) is None  # open in another connection: cannot tell
+    warehouse.close()
+    assert steps.nothing_to_do(*args) is None  # a file not yet processed
+    from giamngheo.warehouse.store import Warehouse
+
+    with Warehouse(settings.warehouse_path) as wh:
+        wh.con.execute(
+            "insert into submissions (submission_id, file_name, file_path, sha256, size_bytes, kind,"
+            " status, received_at, processed_at) values (?, ?, ?, ?, 1, 'households', 'loaded',"
+            " now(), now())",
+            ["s1", path.name, path.name, steps.fingerprint(path)],
+        )
+        assert steps.nothing_to_do(*args) is None  # the snapshot is missing
+        wh.publish(settings.published_path)
+    found = steps.nothing_to_do(*args)
+    assert found is not None and found.already_loaded == [path.name] and not found.candidates
+    (settings.inbox / "late.xlsx").write_bytes(path.read_bytes() + b"x")
+    assert steps.nothing_to_do(*args) is None
+
+
+def test_nothing_to_do_without_a_warehouse_leaves_it_to_the_flow(tmp_path):
+    missing = tmp_path / "none" / "giamngheo.duckdb"
+    assert steps.nothing_to_do(missing, tmp_path / "inbox", tmp_path / "p.duckdb", 0) is None

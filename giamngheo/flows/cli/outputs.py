@@ -28,14 +28,15 @@ def report(ctx: click.Context, year: int, unit: str | None, out: str | None) -> 
     Ví dụ (example):
       giamngheo report --year 2024 --unit 476
     """
-    from giamngheo.flows.reporting import report_units, write_unit_report
+    from giamngheo.flows.reporting import YearTables, report_units, write_unit_report
 
     settings = settings_from(ctx)
     out_dir = Path(out) if out else settings.reports
     with Warehouse(settings.published_path, read_only=True) as wh:
         units = [unit] if unit else report_units(wh.admin_units())
+        tables = YearTables.load(wh, year)
         for code in units:
-            path = write_unit_report(wh, code, year, out_dir)
+            path = write_unit_report(wh, code, year, out_dir, tables)
             console().print(f"Báo cáo (report): {path}")
 
 

@@ -12,7 +12,7 @@ import click
 from giamngheo.flows.cli.main import settings_from
 from giamngheo.flows.cli.render import console, print_frame, vi_rate
 
-RUNNERS = click.Choice(["process", "thread", "dask"])
+RUNNERS = click.Choice(["thread", "process", "dask"])
 
 
 @click.command()
@@ -23,7 +23,7 @@ RUNNERS = click.Choice(["process", "thread", "dask"])
 )
 @click.option("--force", is_flag=True, help="Nạp lại cả tệp đã nạp (reload unchanged files too).")
 @click.option(
-    "--runner", type=RUNNERS, default="process", show_default=True, help="Task runner for reading."
+    "--runner", type=RUNNERS, default="thread", show_default=True, help="Task runner for reading."
 )
 @click.option(
     "--dask-address", help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --runner dask)."
@@ -49,9 +49,12 @@ def ingest(
     Ví dụ (example):
       giamngheo ingest --inbox data/inbox --json
     """
+    settings = settings_from(ctx, inbox=inbox)
+    idle = None if force else nothing_new(settings)
+    if idle is not None:
+        finish(idle, as_json)
     from giamngheo.flows.nightly import run_nightly
 
-    settings = settings_from(ctx, inbox=inbox)
     with progress_bar():
         summary = run_nightly(settings, force=force, runner=runner, dask_address=dask_address)
     finish(summary, as_json)
@@ -59,7 +62,7 @@ def ingest(
 
 @click.command()
 @click.option(
-    "--runner", type=RUNNERS, default="process", show_default=True, help="Task runner for reading."
+    "--runner", type=RUNNERS, default="thread", show_default=True, help="Task runner for reading."
 )
 @click.pass_context
 def demo(ctx: click.Context, runner: str) -> None:
@@ -132,6 +135,32 @@ def _vi_rates(frame):
         if col.startswith("Tỷ lệ"):
             frame[col] = frame[col].map(vi_rate)
     return frame
+
+
+def nothing_new(settings):
+    """The summary of a run with nothing to do, found without starting a flow run; or None."""
+    from giamngheo.flows import steps
+    from giamngheo.flows.settings import secure_home
+    from giamngheo.flows.summary import RunSummary
+
+    secure_home(settings.home)
+    if settings.staging.exists() and any(settings.staging.iterdir()):
+        return None  # a killed run left work behind: the flow clears it
+    found = steps.nothing_to_do(settings.warehouse_path, settings.inbox,
+                                settings.published_path, settings.settle_seconds)  # fmt: skip
+    if found is None:
+        return None
+    click.echo(
+        "Không có tệp mới; kho dữ liệu đã cập nhật (nothing new: the warehouse is up to date).",
+        err=True,
+    )
+    return RunSummary(
+        run_id="",
+        seen=len(found.already_loaded) + len(found.still_writing),
+        skipped=len(found.already_loaded),
+        still_writing=len(found.still_writing),
+        warehouse=str(settings.warehouse_path),
+    )
 
 
 def finish(summary, as_json: bool) -> None:
@@ -207,7 +236,7 @@ def print_summary(summary, show_communes: bool = True, show_reports: bool = True
     "--force", is_flag=True, help="Nạp lại cả hồ sơ đã nạp (reload loaded submissions too)."
 )
 @click.option(
-    "--runner", type=RUNNERS, default="process", show_default=True, help="Task runner for reading."
+    "--runner", type=RUNNERS, default="thread", show_default=True, help="Task runner for reading."
 )
 @click.option(
     "--json", "as_json", is_flag=True, help="In tóm tắt dạng JSON (machine-readable summary)."
@@ -255,7 +284,7 @@ def rerun(
     "--timezone", default="Asia/Ho_Chi_Minh", show_default=True, help="Múi giờ của lịch (timezone)."
 )
 @click.option(
-    "--runner", type=RUNNERS, default="process", show_default=True, help="Task runner for reading."
+    "--runner", type=RUNNERS, default="thread", show_default=True, help="Task runner for reading."
 )
 @click.option("--dask-address", help="Dask scheduler address (with --runner dask).")
 @click.pass_context
