@@ -58,8 +58,8 @@ def read_file(path: Path) -> tuple[dict, pd.DataFrame]:
     return meta, table
 
 
-def main() -> None:
-    root, database = Path(sys.argv[1]), sys.argv[2]
+def run(root: Path, database: str) -> tuple[int, int]:
+    """Load every workbook under `root` into `database`; (files, households)."""
     con = duckdb.connect(database)
     con.execute(
         "create table if not exists households (village_code varchar, year integer, household_code varchar,"
@@ -87,7 +87,13 @@ def main() -> None:
         con.execute("insert into villages values (?, ?, ?)",
                     [meta.get("Mã thôn"), meta.get("Năm"), meta.get("Tổng số hộ dân cư")])  # fmt: skip
     total = con.execute("select count(*) from households").fetchall()[0][0]
-    print(f"{len(files)} files, {total} households")
+    con.close()
+    return len(files), total
+
+
+def main() -> None:
+    files, total = run(Path(sys.argv[1]), sys.argv[2])
+    print(f"{files} files, {total} households")
 
 
 if __name__ == "__main__":

@@ -38,15 +38,15 @@ def registry(villages: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["code", "level", "name", "parent_code", "area"])
 
 
-def inbox(villages: int, seed: int = 8) -> Path:
+def inbox(villages: int, seed: int = 8, cache: Path = CACHE) -> Path:
     """The cached inbox for N villages (written once, reused by later runs)."""
-    folder = CACHE / f"villages_{villages}_seed_{seed}"
+    folder = cache / f"villages_{villages}_seed_{seed}"
     done = folder / ".complete"
     if done.exists():
         return folder / "inbox"
     units = registry(villages)
     folder.mkdir(parents=True, exist_ok=True)
-    units.to_csv(registry_csv(villages), index=False)
+    units.to_csv(registry_csv(villages, cache), index=False)
     lists = sample_lists(units, years=(2024,), seed=seed, profile=PROFILE)
     jobs = [(folder / "inbox", i, v) for i, v in enumerate(lists)]
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
@@ -55,8 +55,8 @@ def inbox(villages: int, seed: int = 8) -> Path:
     return folder / "inbox"
 
 
-def registry_csv(villages: int) -> Path:
-    return CACHE / f"registry_{villages}.csv"
+def registry_csv(villages: int, cache: Path = CACHE) -> Path:
+    return cache / f"registry_{villages}.csv"
 
 
 def _write(job: tuple[Path, int, VillageList]) -> None:
