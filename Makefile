@@ -37,9 +37,9 @@ bench: install-dev
 bench-quick: install-dev
 	PYTHONPATH=. $(BIN)/python -m benchmarks.run --villages 50 --no-results
 
-# The fuzz tests of tests/workbooks/test_fuzz.py with many more examples (a long run).
+# The fuzz tests (hostile workbooks, hostile text in outputs) with many more examples (a long run).
 fuzz: install-dev
-	GIAMNGHEO_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} $(BIN)/python -m pytest -q tests/workbooks/test_fuzz.py
+	GIAMNGHEO_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} $(BIN)/python -m pytest -q tests/workbooks/test_fuzz.py tests/workbooks/test_feedback.py
 
 lint: install-dev
 	$(BIN)/ruff check giamngheo tests

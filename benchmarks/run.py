@@ -47,20 +47,26 @@ def measure(name: str, command: list[str], env: dict | None = None) -> Stage:
     """Run a command; wall time and the peak summed RSS of its process tree."""
     start = time.perf_counter()
     environ = {k: v for k, v in {**os.environ, **(env or {})}.items() if v != ""}
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=environ, cwd=ROOT)  # fmt: skip
-    parent = psutil.Process(proc.pid)
-    peak = 0
-    while proc.poll() is None:
-        try:
-            rss = parent.memory_info().rss + sum(
-                c.memory_info().rss for c in parent.children(recursive=True) if c.is_running()
-            )
-            peak = max(peak, rss)
-        except psutil.Error:
-            pass
-        time.sleep(0.05)
-    out, err = proc.communicate()
+    # Output goes to files, not pipes: a pipe nobody drains while the stage runs fills up and
+    # blocks it (a 20,000-village summary is larger than a pipe's buffer).
+    with tempfile.TemporaryFile("w+") as out_file, tempfile.TemporaryFile("w+") as err_file:
+        proc = subprocess.Popen(
+            command, stdout=out_file, stderr=err_file, text=True, env=environ, cwd=ROOT
+        )
+        parent = psutil.Process(proc.pid)
+        peak = 0
+        while proc.poll() is None:
+            try:
+                rss = parent.memory_info().rss + sum(
+                    c.memory_info().rss for c in parent.children(recursive=True) if c.is_running()
+                )
+                peak = max(peak, rss)
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+        out_file.seek(0)
+        err_file.seek(0)
+        out, err = out_file.read(), err_file.read()
     seconds = time.perf_counter() - start
     if proc.returncode not in (0, 3):
         raise SystemExit(f"{name} failed ({proc.returncode}):\n{err[-3000:]}")
