@@ -136,8 +136,14 @@ def read_submission(
     The household rows come as the submission's `households` frame, or with `frame=False` as
     its `rows` (columns of Python values), for a batch to make one frame of many files.
     """
-    sub = _read(path, submission_id, file_name or path.name, limits)
-    return with_frame(sub) if frame else sub
+    name = file_name or path.name
+    try:
+        sub = _read(path, submission_id, name, limits)
+        return with_frame(sub) if frame else sub
+    except Exception as exc:  # noqa: BLE001 - a reader failure must cost one file, not the batch
+        return unreadable(
+            submission_id, name, "FILE-UNREADABLE", "lỗi khi đọc tệp", f"reader failure: {exc!r}"
+        )
 
 
 def _read(path: Path, submission_id: str, name: str, limits: ReaderLimits) -> Submission:
@@ -145,10 +151,6 @@ def _read(path: Path, submission_id: str, name: str, limits: ReaderLimits) -> Su
         _, grids = load_any(path, limits)
     except Refused as exc:
         return unreadable(submission_id, name, exc.code, exc.detail_vi, exc.detail_en)
-    except Exception as exc:  # noqa: BLE001 - a reader crash must not stop the batch
-        return unreadable(
-            submission_id, name, "FILE-UNREADABLE", "lỗi khi đọc tệp", f"reader failure: {exc!r}"
-        )
     location = locate_household_table(grids)
     if location is None:
         plan = read_plan(grids, submission_id, name)

@@ -177,7 +177,9 @@ def test_snapshot_has_no_names_or_codes_and_is_sandboxed(warehouse, tmp_path):
         assert value is None and "h1" not in message
         for statement in ("select * from read_text('/etc/passwd')", "copy households to '/tmp/x.csv'",
                           "attach '/tmp/other.duckdb'", "install httpfs", "load httpfs",
-                          "set enable_external_access = true", "delete from households"):  # fmt: skip
+                          "set enable_external_access = true", "set temp_directory = '/tmp/elsewhere'",
+                          "set memory_limit = '1TB'", "set extension_directory = '/tmp/x'",
+                          "delete from households"):  # fmt: skip
             with pytest.raises(duckdb.Error):
                 snap.con.execute(statement)
 

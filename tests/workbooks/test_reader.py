@@ -114,3 +114,16 @@ def test_income_in_dong_is_converted(make_workbook):
     wb.save(path)
     sub = read_submission(path, "s1")
     assert sub.households.loc[0, "income_kvnd"] == before
+
+
+def test_a_reader_failure_is_an_issue_not_an_exception(make_workbook, monkeypatch):
+    from giamngheo.workbooks import reader
+
+    def broken(grids):
+        raise RuntimeError("an input nobody foresaw")
+
+    monkeypatch.setattr(reader, "locate_household_table", broken)
+    sub = read_submission(make_workbook(), "s", "f.xlsx")
+    assert sub.kind == "unreadable"
+    [issue] = sub.issues
+    assert issue.code == "FILE-UNREADABLE" and "an input nobody foresaw" in issue.message_en
