@@ -144,15 +144,22 @@ def publish_snapshot(settings: Settings) -> bool:
 
 
 @task(name="report", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2)
-def write_reports(settings: Settings, years: list[int]) -> tuple[list[str], list[dict]]:
-    """Rewrite the report of every parent unit for the years this run changed."""
+def write_reports(
+    settings: Settings, changed: dict[int, list[str | None]]
+) -> tuple[list[str], list[dict]]:
+    """Rewrite the reports this run changed: for each year, those of the parent units whose
+    communes had a list loaded (every unit's when a list's commune is unknown)."""
     paths: list[str] = []
+    years = sorted(changed)
     with Warehouse(settings.warehouse_path, read_only=True) as wh:
         units = wh.admin_units()
+        parent_of = units.set_index("code")["parent_code"].to_dict()
         for year in years:
             tables = YearTables.load(wh, year)
+            touched = {parent_of.get(c) for c in changed[year]}
             for unit in report_units(units):
-                paths.append(str(write_unit_report(wh, unit, year, settings.reports, tables)))
+                if unit in touched or None in changed[year]:
+                    paths.append(str(write_unit_report(wh, unit, year, settings.reports, tables)))
         communes = wh.query(
             "select commune_code, commune_name, year, village_count, total_households,"
             " poor_households, poor_rate_pct, near_poor_households, near_poor_rate_pct"
@@ -261,7 +268,7 @@ def consolidate(
             "Discovered %d file(s) to read, %d already loaded, %d still being written",
             len(found.candidates), summary.skipped, summary.still_writing,
         )  # fmt: skip
-        years: list[int] = []
+        changed: dict[int, list[str | None]] = {}
         clock = _Clock(logger)
         if found.candidates:
             _warm_up_validation()
@@ -283,12 +290,11 @@ def consolidate(
             folders = quarantine_rejected(settings, validated, found.candidates)
             count_results(summary, validated, folders)
             summary.data_docs = str(validated.data_docs or "")
-            loaded = validated.submissions["status"] != steps.REJECTED
-            years = sorted({int(y) for y in validated.submissions.loc[loaded, "year"].dropna()})
+            changed = _changed_communes(validated.submissions)
         summary.published = publish_snapshot(settings)
         clock.lap("published")
-        if years:
-            summary.reports, summary.communes = write_reports(settings, years)
+        if changed:
+            summary.reports, summary.communes = write_reports(settings, changed)
             clock.lap(f"wrote {len(summary.reports)} report(s)")
     log = logger.warning if summary.rejected else logger.info
     log(
@@ -296,6 +302,15 @@ def consolidate(
         summary.loaded, summary.rejected, summary.superseded, summary.households_loaded,
     )  # fmt: skip
     return summary
+
+
+def _changed_communes(submissions: pd.DataFrame) -> dict[int, list[str | None]]:
+    """Year → communes (None: unknown) of the lists this run loaded or superseded."""
+    accepted = submissions[(submissions["status"] != steps.REJECTED) & submissions["year"].notna()]
+    changed: dict[int, set] = {}
+    for year, commune in zip(accepted["year"], accepted["commune_code"], strict=True):
+        changed.setdefault(int(year), set()).add(None if pd.isna(commune) else str(commune))
+    return {year: sorted(c, key=str) for year, c in changed.items()}
 
 
 class _Clock:

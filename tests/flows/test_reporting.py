@@ -5,6 +5,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
@@ -107,3 +108,21 @@ def test_report_command_for_one_unit(report_home, tmp_path):
     with Warehouse(report_home.published_path, read_only=True) as wh:
         path = write_unit_report(wh, "476", 2024, tmp_path)
     assert path.exists() and (tmp_path / "bao_cao_476_2024" / "tong_hop.csv").exists()
+
+
+def test_a_run_rewrites_only_the_reports_of_the_units_it_changed(settings, warehouse, registry):
+    from giamngheo.flows.nightly import _changed_communes, write_reports
+
+    other = pd.DataFrame([("477", "district", "Huyện Khác", "46", None),
+                          ("19999", "commune", "Xã Khác", "477", "rural"),
+                          ("19999-01", "village", "Thôn 1", "19999", "rural")],
+                         columns=["code", "level", "name", "parent_code", "area"])  # fmt: skip
+    warehouse.replace_admin_units(pd.concat([registry, other], ignore_index=True))
+    warehouse.close()
+    submissions = pd.DataFrame({"status": ["loaded", "rejected", "superseded"],
+                                "year": [2024, 2025, 2024], "commune_code": ["19834", "19999", None]})  # fmt: skip
+    assert _changed_communes(submissions) == {2024: ["19834", None]}
+    paths, _ = write_reports.fn(settings, {2024: ["19834"]})
+    assert [Path(p).name for p in paths] == ["bao_cao_476_2024.xlsx"]
+    paths, _ = write_reports.fn(settings, {2024: [None]})  # a list of unknown commune: all
+    assert sorted(Path(p).name for p in paths) == ["bao_cao_476_2024.xlsx", "bao_cao_477_2024.xlsx"]
