@@ -286,3 +286,17 @@ def test_a_plan_without_a_year_is_rejected(tmp_path, registry):
     wb.save(path)
     out = run(tmp_path / "inbox", registry, history=dien_hoa_history())
     assert ("PLAN-NO-YEAR", "error", "C9") in found(out)  # the header that should name the year
+
+
+def test_data_docs_show_no_household_code_but_the_issue_does(
+    tmp_path, registry, make_workbook, thon3
+):
+    code = thon3.households.loc[0, "household_code"]
+    make_workbook("19834-03", folder=tmp_path / "inbox", cells={(1, "household_code"): code})
+    out = run(tmp_path / "inbox", registry, docs=tmp_path / "docs")
+    dups = [i for i in out.issues if i.code == "HH-DUP-ID"]
+    assert [i.value for i in dups] == [code, code] and code in dups[0].message_vi
+    pages = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "docs").rglob("*.html"))
+    assert "must be unique together" in pages  # the failing expectation is shown
+    codes = set(thon3.households["household_code"])
+    assert not [c for c in codes if c in pages]  # …and no household's code
