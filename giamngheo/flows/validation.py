@@ -289,10 +289,14 @@ def _without_codes_shown(runner: SuiteRunner, households: pd.DataFrame) -> list[
     numbers, codes = pd.factorize(households["household_code"])
     shown = pd.Series(numbers, index=households.index).astype("string").mask(numbers < 0)
     found = runner.run("households", households.assign(household_code=shown), LINEAGE)
-    return [
-        replace(f, value=codes[int(f.value)]) if f.field == "household_code" and f.value else f
-        for f in found
-    ]
+
+    def code(number: object) -> object:
+        try:
+            return codes[int(number)]
+        except (TypeError, ValueError, IndexError):  # no code (None, NaN): nothing to give back
+            return number
+
+    return [replace(f, value=code(f.value)) if f.field == "household_code" else f for f in found]
 
 
 def _households(

@@ -300,3 +300,15 @@ def test_data_docs_show_no_household_code_but_the_issue_does(
     assert "must be unique together" in pages  # the failing expectation is shown
     codes = set(thon3.households["household_code"])
     assert not [c for c in codes if c in pages]  # …and no household's code
+
+
+def test_rows_without_a_code_are_reported_once_and_validation_goes_on(
+    tmp_path, registry, make_workbook
+):
+    make_workbook("19834-03", folder=tmp_path / "inbox",
+                  cells={(0, "household_code"): None, (1, "household_code"): None})  # fmt: skip
+    out = run(tmp_path / "inbox", registry, docs=tmp_path / "docs")
+    assert [(i.code, i.cell) for i in out.issues if i.code.startswith("HH-ID")] == [
+        ("HH-ID-MISSING", "B2"),
+        ("HH-ID-MISSING", "B3"),
+    ]
