@@ -35,3 +35,12 @@ def test_settings_from_the_environment_and_their_errors(tmp_path, monkeypatch):
     monkeypatch.setenv("GIAMNGHEO_MAX_WORKERS", "0")
     with pytest.raises(ConfigurationError):
         Settings.load()
+
+
+@pytest.mark.parametrize("value", ["-1", "soon"])
+def test_a_read_timeout_that_is_not_a_duration_is_refused(tmp_path, monkeypatch, value):
+    monkeypatch.setenv("GIAMNGHEO_READ_TIMEOUT", value)
+    with pytest.raises(ConfigurationError, match="GIAMNGHEO_"):
+        Settings.load(tmp_path / "h")
+    monkeypatch.setenv("GIAMNGHEO_READ_TIMEOUT", "2.5")
+    assert Settings.load(tmp_path / "h").read_timeout == 2.5
