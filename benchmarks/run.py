@@ -2,9 +2,11 @@
 
 1. floor: python-calamine reading every cell of every file (2 processes, like ingest);
 2. naive baseline: per file pandas.read_excel + the same GX suite + a DuckDB insert;
-3. `giamngheo ingest` cold (empty warehouse); 4. again, nothing changed; 5. after 1 % of the
-files changed. Each stage runs as a child process whose tree's peak RSS is sampled. Prints
-one table and appends it, with the machine's description, to benchmarks/RESULTS.md.
+3. the fixed start-up of a flow run, with Prefect's temporary server and with a running one;
+4. `giamngheo ingest` cold (empty warehouse); 5. again, nothing changed; 6. after 1 % of the
+files changed; 4–6 against a Prefect server the benchmark starts once, as a district server
+runs one. Each stage runs as a child process whose tree's peak RSS is sampled. Prints one
+table and appends it, with the machine's description, to benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
