@@ -71,11 +71,10 @@ class YearTables:
         def cut(frame: pd.DataFrame) -> pd.DataFrame:
             return frame[frame["commune_code"].isin(codes)] if "commune_code" in frame else frame
 
-        villages = cut(self.villages)
         return replace(
             self,
             units=units[keep],
-            villages=villages,
+            villages=cut(self.villages),
             targets=self.targets[self.targets["village_code"].isin(units.loc[keep, "code"])],
             dynamics=cut(self.dynamics),
             deprivation=cut(self.deprivation),
