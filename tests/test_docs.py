@@ -13,7 +13,7 @@ for module in (run, query, outputs, plan, registry):
     module.register(cli)
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-WAREHOUSE_README = (Path(__file__).parents[1] / "giamngheo" / "warehouse" / "README.md").read_text(
+WAREHOUSE_README = (Path(__file__).parents[1] / "warehouse" / "README.md").read_text(
     encoding="utf-8"
 )
 

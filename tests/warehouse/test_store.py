@@ -218,7 +218,7 @@ def test_the_duckdb_cli_from_pypi_reads_the_snapshot(warehouse, tmp_path):
     warehouse.load_batch(batch(tmp_path, "aaaa"))
     target = tmp_path / "current.duckdb"
     warehouse.publish(target)
-    readme = (Path(__file__).parents[2] / "giamngheo" / "warehouse" / "README.md").read_text(
+    readme = (Path(__file__).parents[2] / "warehouse" / "README.md").read_text(
         encoding="utf-8"
     )
     documented = re.findall(r"^### `(\w+)`", readme, flags=re.M)

@@ -2,7 +2,7 @@
 
 Every rule runs once over the batch's combined frames. Findings are located to their file,
 sheet and Excel cell; their severity comes from the suite files (GX) or the domain rules file,
-both in giamngheo/expectations/suites/. Any error rejects its submission; warnings load it
+both in expectations/suites/. Any error rejects its submission; warnings load it
 flagged.
 """
 

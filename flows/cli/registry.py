@@ -23,7 +23,7 @@ def load(ctx: click.Context, file: str) -> None:
 
     \b
     Ví dụ (example):
-      giamngheo registry load giamngheo/warehouse/reference/admin_units_phong_dien.csv
+      giamngheo registry load warehouse/reference/admin_units_phong_dien.csv
     """
     from giamngheo.flows.nightly import load_registry
     from giamngheo.warehouse.registry import read_registry
