@@ -84,8 +84,10 @@ def run(root: Path, database: str) -> tuple[int, int]:
         con.register("rows", rows)
         con.execute("insert into households select * from rows")
         con.unregister("rows")
-        con.execute("insert into villages values (?, ?, ?)",
-                    [meta.get("Mã thôn"), meta.get("Năm"), meta.get("Tổng số hộ dân cư")])  # fmt: skip
+        con.execute(
+            "insert into villages values (?, ?, ?)",
+            [meta.get("Mã thôn"), meta.get("Năm"), meta.get("Tổng số hộ dân cư")],
+        )
     total = con.execute("select count(*) from households").fetchall()[0][0]
     con.close()
     return len(files), total

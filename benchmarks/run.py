@@ -79,8 +79,20 @@ def ingest(home: Path, inbox_dir: Path, name: str, api_url: str | None, *extra: 
     """`giamngheo ingest`, against the running Prefect server at `api_url` (as on a district
     server where `giamngheo serve` runs), or a temporary one (`api_url` None)."""
     env = {"GIAMNGHEO_SETTLE_SECONDS": "0", "PREFECT_API_URL": api_url or ""}
-    stage = measure(name, [str(BIN / "giamngheo"), "--home", str(home), "ingest", "--inbox", str(inbox_dir),
-                           "--json", *extra], env=env)  # fmt: skip
+    stage = measure(
+        name,
+        [
+            str(BIN / "giamngheo"),
+            "--home",
+            str(home),
+            "ingest",
+            "--inbox",
+            str(inbox_dir),
+            "--json",
+            *extra,
+        ],
+        env=env,
+    )
     summary = json.loads(stage.output)
     stage.households = summary["households_loaded"]
     return stage
@@ -94,11 +106,20 @@ def prefect_server(folder: Path):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    env = {**os.environ, "PREFECT_HOME": str(folder), "PREFECT_UI_ENABLED": "false",
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}  # fmt: skip
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(folder),
+        "PREFECT_UI_ENABLED": "false",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+    }
     env.pop("PREFECT_API_URL", None)
-    server = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    server = subprocess.Popen(
+        [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/api"
     try:
         deadline = time.monotonic() + 120
@@ -127,8 +148,11 @@ def change_one_percent(inbox_dir: Path, villages: int) -> int:
     for index in range(0, len(lists), step):
         village = lists[index]
         meta = village.metadata
-        write_file(inbox_dir / meta["commune_code"] / f"{meta['village_code']}_{meta['year']}_v2.xlsx", index,
-                   village)  # fmt: skip
+        write_file(
+            inbox_dir / meta["commune_code"] / f"{meta['village_code']}_{meta['year']}_v2.xlsx",
+            index,
+            village,
+        )
         changed += 1
     return changed
 
@@ -136,12 +160,17 @@ def change_one_percent(inbox_dir: Path, villages: int) -> int:
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
-        model = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                     if line.startswith("model name"))  # fmt: skip
+        model = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         model = cpu
-    return (f"{os.cpu_count()} CPUs ({model}), {psutil.virtual_memory().total / 2**30:.0f} GiB RAM, "
-            f"Python {platform.python_version()}, {platform.system()} {platform.release()}")  # fmt: skip
+    return (
+        f"{os.cpu_count()} CPUs ({model}), {psutil.virtual_memory().total / 2**30:.0f} GiB RAM, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
 
 
 def main() -> None:
@@ -182,8 +211,18 @@ def run_stages(args, source: Path, work: Path) -> dict[str, Stage]:
         )
         stages["baseline"].households = int(stages["baseline"].output.split()[2])
     home = work / "home"
-    subprocess.run([str(BIN / "giamngheo"), "--home", str(home), "registry", "load", str(registry_csv(args.villages))],
-                   check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [
+            str(BIN / "giamngheo"),
+            "--home",
+            str(home),
+            "registry",
+            "load",
+            str(registry_csv(args.villages)),
+        ],
+        check=True,
+        capture_output=True,
+    )
     empty = work / "empty-inbox"
     empty.mkdir()
     with prefect_server(work / "prefect") as api_url:

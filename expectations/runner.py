@@ -12,15 +12,13 @@ from __future__ import annotations
 import json
 import logging
 import os
-from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
-from giamngheo.transforms.issues import ERROR, WARNING, Finding
+from giamngheo.transforms.issues import Finding
 
-_SEVERITY = {"critical": ERROR, "warning": WARNING, "info": WARNING}
 DOCS_SITE = "giamngheo"
 
 
@@ -28,18 +26,6 @@ def load_suite(name: str) -> dict:
     """The suite `name` as the JSON dict stored in expectations/suites/<name>.json."""
     path = resources.files("giamngheo.expectations").joinpath("suites", f"{name}.json")
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-@cache
-def domain_rules() -> dict:
-    """The domain rules' severities and thresholds (suites/domain_rules.json)."""
-    return load_suite("domain_rules")
-
-
-def domain_severity(code: str) -> str | None:
-    """The severity the rules file gives a domain rule's code, if it lists it."""
-    rule = domain_rules()["rules"].get(code)
-    return rule["severity"] if rule else None
 
 
 def suite_columns(suite: dict) -> list[str]:
@@ -138,7 +124,6 @@ def _findings(result, index_columns: list[str]):
             continue
         config = res.expectation_config
         meta = config.meta or {}
-        severity = _SEVERITY.get(str(getattr(config.severity, "value", config.severity)), ERROR)
         field = meta.get("field") or config.kwargs.get("column")
         for hit in res.result.get("unexpected_index_list") or []:
             row = hit.get("source_row") if "source_row" in index_columns else None
@@ -148,7 +133,6 @@ def _findings(result, index_columns: list[str]):
                 field=field,
                 row=None if row is None else int(row),
                 value=_shown(hit.get(field)),
-                severity=severity,
             )
 
 

@@ -21,8 +21,8 @@ import sys
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from giamngheo.transforms.submission import Submission
 from giamngheo.workbooks.reader import DEFAULT_LIMITS, ReaderLimits, read_submission, unreadable
-from giamngheo.workbooks.submission import Submission
 
 _PRELOAD = ["giamngheo.workbooks.reader"]
 _READY = "ready"

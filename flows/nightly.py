@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 from prefect import flow, get_run_logger, task, unmapped
@@ -26,7 +27,8 @@ from giamngheo.flows import steps
 from giamngheo.flows.reporting import YearTables, report_units, write_unit_report
 from giamngheo.flows.settings import Settings, secure_home
 from giamngheo.flows.summary import RunSummary, count_results, publish_artifacts
-from giamngheo.flows.validation import Reference, Validated, validate
+from giamngheo.flows.validation import validate
+from giamngheo.transforms.batch import REJECTED, Reference, Validated
 from giamngheo.warehouse.lock import writer_lock
 from giamngheo.warehouse.store import Batch, Warehouse
 
@@ -63,12 +65,9 @@ def discover_files(
 
 
 def _rerun_rows(wh: Warehouse, ids: list[str] | None, failed: bool) -> pd.DataFrame:
-    columns = "submission_id, file_path, sha256, status"
     if failed:
-        return wh.query(f"select {columns} from submissions where status = 'rejected'")
-    chosen = wh.query(
-        f"select {columns} from submissions where submission_id in (select unnest(?))", [ids]
-    )
+        return wh.fetch("rerun_rejected")
+    chosen = wh.fetch("submissions_by_id", ids=ids)
     unknown = sorted(set(ids or []) - set(chosen["submission_id"]))
     if unknown:
         raise ConfigurationError(
@@ -160,12 +159,7 @@ def write_reports(
             for unit in report_units(units):
                 if unit in touched or None in changed[year]:
                     paths.append(str(write_unit_report(wh, unit, year, settings.reports, tables)))
-        communes = wh.query(
-            "select commune_code, commune_name, year, village_count, total_households,"
-            " poor_households, poor_rate_pct, near_poor_households, near_poor_rate_pct"
-            " from commune_poverty where year in (select unnest(?)) order by year, commune_code",
-            [years],
-        )
+        communes = wh.fetch("commune_figures", years=years)
     return paths, communes.to_dict("records")
 
 
@@ -207,11 +201,12 @@ def _chunks(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-# Set by the CLI when its output is a terminal: called with (files read, files in all).
-progress_callback: Callable[[int, int], None] | None = None
+Progress = Callable[[int, int], None]  # called with (files read, files in all)
 
 
-def _gather(futures, chunks: list[list], total: int) -> tuple[list, pd.DataFrame]:
+def _gather(
+    futures, chunks: list[list], total: int, progress: Progress | None
+) -> tuple[list, pd.DataFrame]:
     """The submissions read in parallel, in inbox order, and their households as one frame;
     reports progress as chunks finish."""
     from prefect.futures import as_completed
@@ -223,8 +218,8 @@ def _gather(futures, chunks: list[list], total: int) -> tuple[list, pd.DataFrame
         i = index[id(future)]
         results[i] = future.result()
         done += len(chunks[i])
-        if progress_callback is not None:
-            progress_callback(done, total)
+        if progress is not None:
+            progress(done, total)
     ordered = [results[i] for i in range(len(chunks))]
     submissions = [s for subs, _ in ordered for s in subs]
     return submissions, pd.concat([frame for _, frame in ordered], ignore_index=True)
@@ -236,21 +231,28 @@ def nightly_consolidation(
     force: bool = False,
     rerun_ids: list[str] | None = None,
     rerun_failed: bool = False,
+    progress: Any = None,
 ) -> dict:
     """Consolidate every new or corrected village workbook in the inbox into the warehouse.
 
     `settings` holds `Settings.to_parameters()` values (JSON, so a scheduled deployment can
-    carry them); what it leaves out comes from GIAMNGHEO_* variables.
+    carry them); what it leaves out comes from GIAMNGHEO_* variables. `progress`, given by
+    the CLI on a terminal, is a `Progress` callback told how many files have been read (typed
+    `Any`: Prefect validates a flow's parameters, and a callable has no schema).
     """
     config = Settings.from_parameters(settings)
     secure_home(config.home)
-    summary = consolidate(config, force, rerun_ids, rerun_failed)
+    summary = consolidate(config, force, rerun_ids, rerun_failed, progress)
     publish_artifacts(summary)
     return summary.to_dict()
 
 
 def consolidate(
-    settings: Settings, force: bool, rerun_ids: list[str] | None, rerun_failed: bool
+    settings: Settings,
+    force: bool,
+    rerun_ids: list[str] | None,
+    rerun_failed: bool,
+    progress: Progress | None = None,
 ) -> RunSummary:
     """The body of the flow: discover, read, validate, load, quarantine, publish, report."""
     from prefect.runtime import flow_run
@@ -266,8 +268,10 @@ def consolidate(
         summary.seen = len(found.candidates) + summary.skipped + summary.still_writing
         logger.info(
             "Discovered %d file(s) to read, %d already loaded, %d still being written",
-            len(found.candidates), summary.skipped, summary.still_writing,
-        )  # fmt: skip
+            len(found.candidates),
+            summary.skipped,
+            summary.still_writing,
+        )
         changed: dict[int, list[str | None]] = {}
         clock = _Clock(logger)
         if found.candidates:
@@ -279,7 +283,7 @@ def consolidate(
                 limits=unmapped(settings.reader_limits),
                 timeout=unmapped(settings.read_timeout),
             )
-            submissions, households = _gather(futures, chunks, len(found.candidates))
+            submissions, households = _gather(futures, chunks, len(found.candidates), progress)
             clock.lap(f"read {len(submissions)} file(s)")
             validated = validate_batch(
                 settings, summary.run_id, found.candidates, submissions, households, registry
@@ -299,14 +303,17 @@ def consolidate(
     log = logger.warning if summary.rejected else logger.info
     log(
         "Loaded %d, rejected %d, superseded %d; %d households",
-        summary.loaded, summary.rejected, summary.superseded, summary.households_loaded,
-    )  # fmt: skip
+        summary.loaded,
+        summary.rejected,
+        summary.superseded,
+        summary.households_loaded,
+    )
     return summary
 
 
 def _changed_communes(submissions: pd.DataFrame) -> dict[int, list[str | None]]:
     """Year → communes (None: unknown) of the lists this run loaded or superseded."""
-    accepted = submissions[(submissions["status"] != steps.REJECTED) & submissions["year"].notna()]
+    accepted = submissions[(submissions["status"] != REJECTED) & submissions["year"].notna()]
     changed: dict[int, set] = {}
     for year, commune in zip(accepted["year"], accepted["commune_code"], strict=True):
         changed.setdefault(int(year), set()).add(None if pd.isna(commune) else str(commune))
@@ -364,13 +371,18 @@ def run_nightly(
     rerun_ids: list[str] | None = None,
     rerun_failed: bool = False,
     dask_address: str | None = None,
+    progress: Progress | None = None,
 ) -> RunSummary:
     """Run the flow once with the chosen task runner (the CLI's entry point)."""
     configured = nightly_consolidation.with_options(
         task_runner=task_runner(runner, settings.max_workers, dask_address)
     )
     result = configured(
-        settings.to_parameters(), force=force, rerun_ids=rerun_ids, rerun_failed=rerun_failed
+        settings.to_parameters(),
+        force=force,
+        rerun_ids=rerun_ids,
+        rerun_failed=rerun_failed,
+        progress=progress,
     )
     return RunSummary(**result)
 

@@ -45,14 +45,11 @@ class YearTables:
         return cls(
             year=year,
             units=wh.admin_units(),
-            villages=wh.query("select * from village_poverty where year = ?", [year]),
-            targets=wh.query(
-                "select village_code, year, target_households from plan_targets where year = ?",
-                [year],
-            ),
-            dynamics=wh.query("select * from household_dynamics where year = ?", [year]),
-            deprivation=wh.query("select * from deprivation_by_indicator where year = ?", [year]),
-            progress=wh.query("select * from target_progress where year = ?", [year]),
+            villages=wh.view("village_poverty", year=year),
+            targets=wh.fetch("plan_targets_of_year", year=year),
+            dynamics=wh.view("household_dynamics", year=year),
+            deprivation=wh.view("deprivation_by_indicator", year=year),
+            progress=wh.view("target_progress", year=year),
             goals=_goals(wh, year),
         )
 
@@ -112,37 +109,17 @@ def write_unit_report(
         deprivation=deprivation_table(t.deprivation, units, unit_code, year, "poor"),
         targets=targets_table(t.progress, units, unit_code, year),
         quality=_quality(wh, unit_code, year),
-        sources=wh.query(_SOURCES, [unit_code, year]),
+        sources=wh.fetch("sources", unit=unit_code, year=year),
     )
     return write_report(out_dir / f"bao_cao_{unit_code}_{year}.xlsx", data)
 
 
-_SOURCES = """
-select s.file_path, s.kind, s.village_code, s.commune_code, s.status, s.household_count,
-       s.processed_at, s.sha256
-from submissions as s
-join admin_units as c on c.code = s.commune_code
-where c.parent_code = ? and s.year = ?
-order by s.commune_code, s.village_code, s.file_path
-"""
-
-
 def _quality(wh: Warehouse, unit_code: str, year: int) -> pd.DataFrame:
-    return wh.query(
-        "select q.*, coalesce(w.warnings, 0) as warnings from submission_completeness as q"
-        " left join (select commune_code, year, sum(warning_count) as warnings from submissions"
-        "            where status = 'loaded' group by all) as w using (commune_code, year)"
-        " where q.district_code = ? and q.year = ? order by q.commune_code",
-        [unit_code, year],
-    )
+    return wh.fetch("completeness", unit=unit_code, year=year)
 
 
 def _goals(wh: Warehouse, year: int) -> dict[str, float]:
-    rows = wh.query(
-        "select commune_code, goal_rate_pct from submissions"
-        " where kind = 'plan' and status = 'loaded' and year = ? and goal_rate_pct is not null",
-        [year],
-    )
+    rows = wh.fetch("plan_goals", year=year)
     return dict(zip(rows["commune_code"], rows["goal_rate_pct"], strict=True))
 
 

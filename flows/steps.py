@@ -18,27 +18,27 @@ import pandas as pd
 
 from giamngheo import testpoints
 from giamngheo.flows.isolation import IsolatedReader
-from giamngheo.transforms.issues import (
-    Issue,
-    issues_frame,
-)
+from giamngheo.transforms.batch import REJECTED
+from giamngheo.transforms.issues import Issue, issues_frame
+from giamngheo.transforms.submission import Submission, households_frame
+from giamngheo.transforms.tables import TABLES
 from giamngheo.workbooks.feedback import write_feedback, write_issues_csv
 from giamngheo.workbooks.reader import DEFAULT_LIMITS, ReaderLimits, read_submission
-from giamngheo.workbooks.submission import Submission, households_frame
 
 EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
-
-LOADED = "loaded"
-REJECTED = "rejected"
-SUPERSEDED = "superseded"
-SKIPPED = "skipped"
 
 # A file refused with one of these is never opened again (for its feedback workbook either):
 # it is too large, unreadable, or made the reader overrun or die.
 REFUSALS = frozenset(
-    {"FILE-EMPTY", "FILE-UNREADABLE", "FILE-PASSWORD", "FILE-TOO-LARGE", "FILE-TIMEOUT",
-     "FILE-NOT-SPREADSHEET"}
-)  # fmt: skip
+    {
+        "FILE-EMPTY",
+        "FILE-UNREADABLE",
+        "FILE-PASSWORD",
+        "FILE-TOO-LARGE",
+        "FILE-TIMEOUT",
+        "FILE-NOT-SPREADSHEET",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -114,16 +114,15 @@ def nothing_to_do(
     Lets `giamngheo ingest` answer at once, without starting the orchestrator, when nothing
     came in; it reads the warehouse only.
     """
-    import duckdb
-
-    from giamngheo.warehouse.store import Warehouse, WarehouseError
+    from giamngheo.errors import WarehouseError
+    from giamngheo.warehouse.store import Warehouse
 
     try:
         with Warehouse(warehouse, read_only=True) as wh:
             if not wh.is_current() or wh.admin_units().empty or wh.snapshot_is_stale(published):
                 return None
             known = wh.fingerprints()
-    except (WarehouseError, duckdb.Error):
+    except WarehouseError:
         return None
     found = discover(inbox, known, settle_seconds=settle_seconds)
     return None if found.candidates else found
@@ -155,6 +154,20 @@ def rerun_candidates(chosen: pd.DataFrame, inbox: Path, force: bool = False) -> 
     return found
 
 
+def files_frame(candidates: list[Candidate]) -> pd.DataFrame:
+    """The candidates' file facts by submission_id, as `transforms.batch.decide` takes them."""
+    return pd.DataFrame(
+        {
+            "file_name": [c.path.name for c in candidates],
+            "file_path": [c.rel_path for c in candidates],
+            "sha256": [c.sha256 for c in candidates],
+            "size_bytes": [c.size_bytes for c in candidates],
+            "received_at": [c.modified for c in candidates],
+        },
+        index=pd.Index([c.submission_id for c in candidates], name="submission_id"),
+    )
+
+
 def _mtime(timestamp: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(timestamp)
 
@@ -173,11 +186,14 @@ def read_files(
     """
     testpoints.reached("read")
     if not timeout:
-        return [read_submission(c.path, c.submission_id, c.rel_path, limits, frame=frame)
-                for c in candidates]  # fmt: skip
+        return [
+            read_submission(c.path, c.submission_id, c.rel_path, limits, frame=frame)
+            for c in candidates
+        ]
     with IsolatedReader(timeout) as reader:
-        return reader.read_all([(c.path, c.submission_id, c.rel_path) for c in candidates],
-                               limits, frame)  # fmt: skip
+        return reader.read_all(
+            [(c.path, c.submission_id, c.rel_path) for c in candidates], limits, frame
+        )
 
 
 def read_batch(
@@ -195,17 +211,11 @@ def stage_households(households: pd.DataFrame, staging: Path, run_id: str) -> Pa
     """Write the accepted households to Parquet, in the warehouse's column layout."""
     if households.empty:
         return None
-    frame = households.copy()
-    frame["poverty_class"] = frame["computed_class"]
-    columns = [
-        "submission_id", "village_code", "year", "household_code", "head_name", "ethnicity",
-        "members", "income_kvnd", *[f"d{i:02d}" for i in range(1, 13)], "deprivation_count",
-        "has_merit", "social_protection", "claimed_class", "poverty_class", "note",
-        "source_sheet", "source_row", "extra",
-    ]  # fmt: skip
+    frame = households.assign(poverty_class=households["computed_class"])
     path = staging / run_id / "households.parquet"
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame[columns].to_parquet(path, index=False)
+    # household_key is computed by the warehouse, from its secret salt.
+    TABLES["households"].frame(frame, exclude=("household_key",)).to_parquet(path, index=False)
     return path
 
 

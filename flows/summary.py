@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from giamngheo.flows import steps
-from giamngheo.flows.validation import Validated
+from giamngheo.transforms.batch import LOADED, REJECTED, SUPERSEDED, Validated
 from giamngheo.transforms.issues import shareable
 
 
@@ -56,7 +55,7 @@ def publish_artifacts(summary: RunSummary) -> None:
                     "first_issue": r["first_issue"],
                 }
                 for r in summary.rejected_files
-            ],  # fmt: skip
+            ],
             description="Hồ sơ bị từ chối (rejected submissions)",
         )
 
@@ -73,8 +72,11 @@ def summary_markdown(summary: RunSummary) -> str:
         f"Households loaded: {summary.households_loaded}",
     ]
     if summary.communes:
-        lines += ["", "| commune | year | villages | households | poor | poor % | near-poor | near-poor % |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+        lines += [
+            "",
+            "| commune | year | villages | households | poor | poor % | near-poor | near-poor % |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for c in summary.communes:
             lines.append(
                 f"| {c['commune_code']} {c['commune_name']} | {c['year']} | {c['village_count']} "
@@ -92,16 +94,19 @@ def summary_markdown(summary: RunSummary) -> str:
 def count_results(summary: RunSummary, validated: Validated, folders: dict[str, str]) -> None:
     """Fill the summary's counts and rejected files from a validated batch."""
     table = validated.submissions
-    summary.loaded = int((table["status"] == steps.LOADED).sum())
-    summary.rejected = int((table["status"] == steps.REJECTED).sum())
-    summary.superseded = int((table["status"] == steps.SUPERSEDED).sum())
-    summary.households_loaded = int(validated.households["submission_id"].isin(
-        table.loc[table["status"] == steps.LOADED, "submission_id"]).sum())  # fmt: skip
+    summary.loaded = int((table["status"] == LOADED).sum())
+    summary.rejected = int((table["status"] == REJECTED).sum())
+    summary.superseded = int((table["status"] == SUPERSEDED).sum())
+    summary.households_loaded = int(
+        validated.households["submission_id"]
+        .isin(table.loc[table["status"] == LOADED, "submission_id"])
+        .sum()
+    )
     first_error = {}
     for issue in validated.issues:
         if issue.severity == "error":
             first_error.setdefault(issue.submission_id, issue)
-    for row in table[table["status"] == steps.REJECTED].itertuples(index=False):
+    for row in table[table["status"] == REJECTED].itertuples(index=False):
         issue = first_error.get(row.submission_id)
         issue = shareable(issue) if issue else None  # logs and artifacts quote no one
         summary.rejected_files.append(

@@ -35,3 +35,9 @@ class PlanExists(GiamngheoError):
     """The commune's own plan table sets these targets; the planner does not overwrite them."""
 
     exit_code = 2
+
+
+class QueryError(WarehouseError):
+    """A query the warehouse refused or could not run (exit code 2 for an analyst's own SQL)."""
+
+    exit_code = 2

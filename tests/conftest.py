@@ -44,9 +44,10 @@ def dien_hoa_lists(dien_hoa_registry: pd.DataFrame) -> list[VillageList]:
 
 def _village_list(lists: list[VillageList], village_code: str, year: int) -> VillageList:
     return next(
-        v for v in lists
+        v
+        for v in lists
         if v.metadata["village_code"] == village_code and v.metadata["year"] == year
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture

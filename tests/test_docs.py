@@ -6,11 +6,7 @@ from pathlib import Path
 import click
 import pytest
 
-from giamngheo.flows.cli import outputs, plan, query, registry, run
-from giamngheo.flows.cli.main import cli
-
-for module in (run, query, outputs, plan, registry):
-    module.register(cli)
+from giamngheo.flows.cli import cli
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 WAREHOUSE_README = (Path(__file__).parents[1] / "warehouse" / "README.md").read_text(

@@ -1,27 +1,69 @@
 """Domain rules that a column-wise expectation cannot express (DESIGN §5).
 
-Each check is a pure function over frames and returns `Finding`s; the caller locates them.
+Each check is a pure function over the batch's frames (`CheckInput`) and returns `Finding`s;
+the caller locates them. `domain_check` registers it with the rule codes it raises, whose
+severity and wording live in `rules.py`; `run_checks` runs every registered check.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from giamngheo.transforms.aggregate import rate_pct
 from giamngheo.transforms.columns import AVERAGE, CLASS_LABELS, METADATA_FIELDS, NOT_POOR
 from giamngheo.transforms.issues import Finding
+from giamngheo.transforms.rules import DOMAIN_CHECKS, RULES, domain_check
 from giamngheo.transforms.standards import STANDARDS, covered_years
 from giamngheo.transforms.vietnamese import vi_int, vi_pct
 
 
-def check_village_reports(
-    reports: pd.DataFrame, registry: pd.DataFrame, standards: pd.DataFrame = STANDARDS
-) -> list[Finding]:
-    """Metadata of each list: village known to the registry, year covered, totals present.
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame()
 
-    `reports` has one row per submission: submission_id, village_code, year, total_households.
+
+@dataclass
+class CheckInput:
+    """What the domain checks look at: one batch's frames and what the warehouse knows.
+
+    - `reports`: one row per village list (submission_id, village_code, year, area,
+      total_households, total_persons).
+    - `households`: the batch's household rows, classified (`classify`), with their
+      submission_id, source_row, village_code, year and area.
+    - `totals`: the "Tổng cộng" rows of the lists (submission_id, source_row, then the number
+      each states per field).
+    - `summaries`: the batch's village summaries, keyed by submission_id.
+    - `history`: accepted village summaries (village_code, year, total_households,
+      poor_households, poor_rate_pct), this batch's overriding the warehouse's.
+    - `known_codes`: current lists' household codes (village_code, year, household_code).
+    - `plans`: commune plan rows, `goals` the goal rate each plan states.
     """
+
+    registry: pd.DataFrame = field(default_factory=_empty)
+    reports: pd.DataFrame = field(default_factory=_empty)
+    households: pd.DataFrame = field(default_factory=_empty)
+    totals: pd.DataFrame = field(default_factory=_empty)
+    summaries: pd.DataFrame = field(default_factory=_empty)
+    history: pd.DataFrame = field(default_factory=_empty)
+    known_codes: pd.DataFrame = field(default_factory=_empty)
+    plans: pd.DataFrame = field(default_factory=_empty)
+    goals: dict[str, float] = field(default_factory=dict)
+    standards: pd.DataFrame = field(default_factory=lambda: STANDARDS)
+
+
+def run_checks(batch: CheckInput) -> list[Finding]:
+    """Every registered domain check over the batch, in the order they are declared."""
+    return [finding for check in DOMAIN_CHECKS for finding in check.run(batch)]
+
+
+@domain_check("VR-MISSING", "VR-UNKNOWN-VILLAGE", "VR-BAD-YEAR", "VR-BAD-TOTAL")
+def check_village_reports(batch: CheckInput) -> list[Finding]:
+    """Metadata of each list: village known to the registry, year covered, totals present."""
+    reports, registry, standards = batch.reports, batch.registry, batch.standards
     findings: list[Finding] = []
+    if reports.empty:
+        return findings
     villages = set(registry.loc[registry["level"] == "village", "code"])
     first, last = covered_years(standards)
     for r in reports.itertuples(index=False):
@@ -50,8 +92,12 @@ def check_village_reports(
     return findings
 
 
-def check_listed_within_total(households: pd.DataFrame, reports: pd.DataFrame) -> list[Finding]:
+@domain_check("VR-TOO-MANY")
+def check_listed_within_total(batch: CheckInput) -> list[Finding]:
     """A list cannot name more households than the village has (Tổng số hộ dân cư)."""
+    households, reports = batch.households, batch.reports
+    if reports.empty or households.empty:
+        return []
     listed = households.groupby("submission_id").size().rename("listed")
     joined = reports.set_index("submission_id").join(listed, how="inner")
     over = joined[
@@ -69,15 +115,17 @@ def check_listed_within_total(households: pd.DataFrame, reports: pd.DataFrame) -
     ]
 
 
-def check_claimed_class(
-    classified: pd.DataFrame, standards: pd.DataFrame = STANDARDS
-) -> list[Finding]:
+@domain_check("HH-CLASS-MISMATCH")
+def check_claimed_class(batch: CheckInput) -> list[Finding]:
     """The class a village wrote must be the class the standard gives (see `classify`).
 
     Where the standard gives no class above the poverty line (the average band of a period
     not published yet), "average" and "not poor" are both accepted. Lists of a year no
     standard covers are left to VR-BAD-YEAR.
     """
+    classified, standards = batch.households, batch.standards
+    if classified.empty:
+        return []
     first, last = covered_years(standards)
     classified = classified[classified["year"].between(first, last).fillna(False)]
     claimed = classified["claimed_class"]
@@ -109,12 +157,10 @@ def check_claimed_class(
     ]
 
 
-def check_total_rows(totals: pd.DataFrame, households: pd.DataFrame) -> list[Finding]:
-    """A "Tổng cộng" row must equal its rows: members summed, marks and households counted.
-
-    `totals` has one row per totals row: submission_id, source_row and the numbers it states
-    per field (missing where it states none).
-    """
+@domain_check("HH-TOTAL-ROW")
+def check_total_rows(batch: CheckInput) -> list[Finding]:
+    """A "Tổng cộng" row must equal its rows: members summed, marks and households counted."""
+    totals, households = batch.totals, batch.households
     findings: list[Finding] = []
     if totals.empty:
         return findings
@@ -122,21 +168,21 @@ def check_total_rows(totals: pd.DataFrame, households: pd.DataFrame) -> list[Fin
     for row in totals.to_dict("records"):
         sid = row["submission_id"]
         rows = grouped.get_group(sid) if sid in grouped.groups else households.iloc[:0]
-        for field, stated in row.items():
-            if field in ("submission_id", "source_row") or stated is None or pd.isna(stated):
+        for name, stated in row.items():
+            if name in ("submission_id", "source_row") or stated is None or pd.isna(stated):
                 continue
-            if field == "members":
+            if name == "members":
                 expected = int(rows["members"].sum())
-            elif field in ("seq", "household_code"):
+            elif name in ("seq", "household_code"):
                 expected = len(rows)
             else:
-                expected = int(rows[field].fillna(False).sum())
+                expected = int(rows[name].fillna(False).sum())
             if float(stated) != expected:
                 findings.append(
                     Finding(
                         "HH-TOTAL-ROW",
                         sid,
-                        field,
+                        name,
                         row=int(row["source_row"]),
                         value=_number(stated),
                         details=(("expected", expected),),
@@ -145,13 +191,17 @@ def check_total_rows(totals: pd.DataFrame, households: pd.DataFrame) -> list[Fin
     return findings
 
 
-def check_codes_elsewhere(households: pd.DataFrame, known: pd.DataFrame) -> list[Finding]:
+@domain_check("HH-ID-OTHER-VILLAGE")
+def check_codes_elsewhere(batch: CheckInput) -> list[Finding]:
     """A household code already on another village's list of the same year (a warning).
 
-    `households`: the batch (submission_id, source_row, village_code, year, household_code).
-    `known`: current lists in the warehouse (village_code, year, household_code), whose own
-    villages' rows are ignored because this batch replaces them.
+    Current lists of the villages in the batch are ignored: the batch replaces them.
     """
+    households, known = batch.households, batch.known_codes
+    if households.empty:
+        return []
+    if known.empty:
+        known = pd.DataFrame(columns=["village_code", "year", "household_code"])
     batch = households[["submission_id", "source_row", "village_code", "year", "household_code"]]
     batch = batch.dropna(subset=["household_code", "village_code"])
     others = known[~known["village_code"].isin(batch["village_code"])]
@@ -177,15 +227,16 @@ def check_codes_elsewhere(households: pd.DataFrame, known: pd.DataFrame) -> list
     ]
 
 
-def check_year_over_year(
-    current: pd.DataFrame, history: pd.DataFrame, rate_points: float, total_change_pct: float
-) -> list[Finding]:
-    """Outliers against the same village's previous accepted list (warnings).
-
-    `current`: this batch's village summaries (submission_id, village_code, year,
-    total_households, poor_rate_pct). `history`: accepted summaries (village_code, year,
-    total_households, poor_rate_pct), from the warehouse and from this batch.
-    """
+@domain_check("VR-OUTLIER-RATE", "VR-OUTLIER-TOTAL")
+def check_year_over_year(batch: CheckInput) -> list[Finding]:
+    """Outliers against the same village's previous accepted list (warnings): the poor rate
+    moving more than `VR-OUTLIER-RATE`'s points, the total households more than
+    `VR-OUTLIER-TOTAL`'s percentage."""
+    current, history = batch.summaries, batch.history
+    if current.empty or history.empty:
+        return []
+    rate_points = RULES["VR-OUTLIER-RATE"].params["points"]
+    total_change_pct = RULES["VR-OUTLIER-TOTAL"].params["change_pct"]
     earlier = current[
         ["submission_id", "village_code", "year", "total_households", "poor_rate_pct"]
     ].merge(
@@ -210,7 +261,7 @@ def check_year_over_year(
                         ("delta", vi_pct(delta)),
                         ("previous", vi_pct(row.poor_rate_pct_prev)),
                         ("previous_year", int(row.year_prev)),
-                    ),  # fmt: skip
+                    ),
                 )
             )
         before = float(row.total_households_prev)
@@ -226,25 +277,22 @@ def check_year_over_year(
                         ("change", vi_pct(change)),
                         ("previous", int(before)),
                         ("previous_year", int(row.year_prev)),
-                    ),  # fmt: skip
+                    ),
                 )
             )
     return findings
 
 
-def check_plan(
-    plan: pd.DataFrame,
-    village_totals: pd.DataFrame,
-    goals: dict[str, float],
-) -> list[Finding]:
-    """A commune plan table against its own arithmetic and against the village lists.
-
-    `plan`: plan rows (submission_id, year, village_code, poor_households, poor_rate_pct,
-    target_households, target_rate_pct, is_total, source_row). `village_totals`: accepted
-    village summaries (village_code, year, total_households, poor_households). `goals`: the
-    goal rate each plan states, by submission_id.
-    """
+@domain_check(
+    "PLAN-RATE", "PLAN-TOTAL-COUNT", "PLAN-TOTAL-RATE", "PLAN-POOR-MISMATCH", "PLAN-GOAL-NOT-MET"
+)
+def check_plan(batch: CheckInput) -> list[Finding]:
+    """A commune plan table against its own arithmetic and against the village lists
+    (`history`: accepted village summaries, this batch's included)."""
+    plan, village_totals, goals = batch.plans, batch.history, batch.goals
     findings: list[Finding] = []
+    if plan.empty:
+        return findings
     known = village_totals.set_index(["village_code", "year"])
     for sid, rows in plan.groupby("submission_id", sort=False):
         body = rows[~rows["is_total"].astype(bool)]
@@ -300,7 +348,7 @@ def _rate_finding(sid: str, row, count: str, rate: str, total: int) -> list[Find
                 ("households", int(households)),
                 ("total", vi_int(total)),
                 ("expected", vi_pct(expected)),
-            ),  # fmt: skip
+            ),
         )
     ]
 
@@ -324,7 +372,7 @@ def _total_findings(
                     row=int(total.source_row),
                     value=_number(stated),
                     details=(("expected", summed),),
-                )  # fmt: skip
+                )
             )
         stated_rate = getattr(total, rate)
         if total_households and pd.notna(stated_rate):
@@ -341,7 +389,7 @@ def _total_findings(
                             ("households", summed),
                             ("total", vi_int(total_households)),
                             ("expected", vi_pct(expected)),
-                        ),  # fmt: skip
+                        ),
                     )
                 )
     return findings
@@ -369,7 +417,7 @@ def _goal_finding(
                 ("remaining", remaining),
                 ("total", vi_int(total_households)),
                 ("missing", missing),
-            ),  # fmt: skip
+            ),
         )
     ]
 

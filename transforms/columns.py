@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from giamngheo.transforms.tables import TABLES
+
 # The 12 deprivation indicators of Nghị định 07/2021/NĐ-CP, numbered as in the official
 # report columns (DESIGN §2).
 INDICATORS: tuple[str, ...] = (
@@ -48,31 +50,31 @@ AREAS: dict[str, str] = {"rural": "Nông thôn", "urban": "Thành thị"}
 # Lineage columns carried by every household row from the reader to the warehouse.
 LINEAGE_COLUMNS: tuple[str, ...] = ("submission_id", "source_sheet", "source_row")
 
-# Canonical household fields, in template order: (field, template header, pandas dtype).
-HOUSEHOLD_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("seq", "STT", "Int64"),
-    ("household_code", "Mã hộ", "string"),
-    ("head_name", "Họ và tên chủ hộ", "string"),
-    ("ethnicity", "Dân tộc", "string"),
-    ("members", "Số nhân khẩu", "Int64"),
-    ("income_kvnd", "Thu nhập bình quân (nghìn đồng/người/tháng)", "Float64"),
+# Canonical household fields, in template order: (field, template header). Their types are
+# those of the warehouse's `households` table (`tables.py`); `seq` (STT) is not stored.
+HOUSEHOLD_FIELDS: tuple[tuple[str, str], ...] = (
+    ("seq", "STT"),
+    ("household_code", "Mã hộ"),
+    ("head_name", "Họ và tên chủ hộ"),
+    ("ethnicity", "Dân tộc"),
+    ("members", "Số nhân khẩu"),
+    ("income_kvnd", "Thu nhập bình quân (nghìn đồng/người/tháng)"),
     *(
-        (col, f"{i}. {name}", "boolean")
+        (col, f"{i}. {name}")
         for i, (col, name) in enumerate(zip(INDICATOR_COLUMNS, INDICATORS, strict=True), start=1)
     ),
-    ("has_merit", "Hộ có người có công", "boolean"),
-    ("social_protection", "Hộ bảo trợ xã hội", "boolean"),
-    ("claimed_class", "Phân loại", "string"),
-    ("note", "Ghi chú", "string"),
+    ("has_merit", "Hộ có người có công"),
+    ("social_protection", "Hộ bảo trợ xã hội"),
+    ("claimed_class", "Phân loại"),
+    ("note", "Ghi chú"),
 )
-HOUSEHOLD_COLUMNS: tuple[str, ...] = tuple(f for f, _, _ in HOUSEHOLD_FIELDS)
-HOUSEHOLD_DTYPES: dict[str, str] = {f: d for f, _, d in HOUSEHOLD_FIELDS} | {
-    "submission_id": "string",
-    "source_sheet": "string",
-    "source_row": "Int64",
-    "extra": "string",  # JSON {header: value} of columns outside the template
-}
-TEMPLATE_HEADERS: dict[str, str] = {f: h for f, h, _ in HOUSEHOLD_FIELDS}
+HOUSEHOLD_COLUMNS: tuple[str, ...] = tuple(f for f, _ in HOUSEHOLD_FIELDS)
+_STORED = TABLES["households"]
+HOUSEHOLD_DTYPES: dict[str, str] = {
+    name: _STORED.column(name).dtype
+    for name in (*LINEAGE_COLUMNS[1:], *HOUSEHOLD_COLUMNS[1:], "submission_id", "extra")
+} | {"seq": "Int64"}
+TEMPLATE_HEADERS: dict[str, str] = dict(HOUSEHOLD_FIELDS)
 REQUIRED_FIELDS: tuple[str, ...] = (
     "household_code",
     "head_name",

@@ -171,11 +171,25 @@ def numbered_rollup(
 
 # Official columns 2–8 of "Tổng hợp diễn biến" for each status (see views/household_dynamics.sql).
 DYNAMICS_COLUMNS: dict[str, tuple[str, ...]] = {
-    "poor": ("out_improved_to_near_poor", "out_above_near_poor", "out_other", "in_from_near_poor",
-             "in_returning", "in_new", "in_other"),
-    "near_poor": ("out_above_near_poor", "out_to_poor", "out_other", "in_from_poor",
-                  "in_returning", "in_new", "in_other"),
-}  # fmt: skip
+    "poor": (
+        "out_improved_to_near_poor",
+        "out_above_near_poor",
+        "out_other",
+        "in_from_near_poor",
+        "in_returning",
+        "in_new",
+        "in_other",
+    ),
+    "near_poor": (
+        "out_above_near_poor",
+        "out_to_poor",
+        "out_other",
+        "in_from_poor",
+        "in_returning",
+        "in_new",
+        "in_other",
+    ),
+}
 
 
 def dynamics_table(

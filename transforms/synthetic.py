@@ -33,16 +33,42 @@ DIEN_HOA_TARGETS_2024 = (1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1)
 DIEN_HOA_PLAN_2024 = {
     "poor_rate_pct": (2.22, 0.85, 2.61, 0.79, 1.47, 1.39, 0.63, 0, 0, 0, 2.15),
     "target_rate_pct": (0.74, None, 0.87, None, None, 0.69, 0.62, None, None, None, 1.07),
-    "total": {"poor_households": 15, "poor_rate_pct": 1.06, "target_households": 5,
-              "target_rate_pct": 3.99},
-}  # fmt: skip
+    "total": {
+        "poor_households": 15,
+        "poor_rate_pct": 1.06,
+        "target_households": 5,
+        "target_rate_pct": 3.99,
+    },
+}
 
 _FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô")
 _MIDDLE = ("Văn", "Thị", "Đăng", "Hữu", "Minh", "Thanh", "Quang", "Ngọc", "Đức", "Xuân")
 _GIVEN = (
-    "An", "Bình", "Cường", "Dũng", "Hà", "Hải", "Hạnh", "Hòa", "Hùng", "Hương", "Lan", "Long",
-    "Mai", "Nam", "Nga", "Phúc", "Quý", "Sơn", "Tâm", "Thảo", "Thủy", "Tuấn", "Vân", "Yến",
-)  # fmt: skip
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hòa",
+    "Hùng",
+    "Hương",
+    "Lan",
+    "Long",
+    "Mai",
+    "Nam",
+    "Nga",
+    "Phúc",
+    "Quý",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Thủy",
+    "Tuấn",
+    "Vân",
+    "Yến",
+)
 
 
 @dataclass

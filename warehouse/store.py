@@ -1,12 +1,17 @@
 """The one module that owns the DuckDB connection: migrate, load a batch, read.
 
 Everything that writes goes through `Warehouse`; a batch is loaded in one transaction, so a
-reader never sees half a load and an interrupted load leaves the previous state intact.
+reader never sees half a load and an interrupted load leaves the previous state intact. Its
+SQL lives in files: `migrations/`, `views/`, and `queries/<name>.sql`, run by name through
+`fetch` (a result) and `run` (a change) with named parameters (`$year`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
+import re
 import uuid
 from dataclasses import dataclass
 from importlib import resources
@@ -16,13 +21,14 @@ import duckdb
 import pandas as pd
 
 from giamngheo import testpoints
-from giamngheo.errors import PlanExists, WarehouseError
+from giamngheo.errors import PlanExists, QueryError, WarehouseError
 from giamngheo.transforms.issues import (
     HIDDEN,
     PERSONAL_COLUMNS,
     PRIVATE_PREFIXES,
     VOCABULARY_CODES,
 )
+from giamngheo.transforms.tables import MASKED, PUBLIC, SECRET, TABLES
 
 _PACKAGE = "giamngheo.warehouse"
 
@@ -36,6 +42,20 @@ def _sql_files(folder: str) -> list[tuple[str, str]]:
 
 def _macros_sql() -> str:
     return resources.files(_PACKAGE).joinpath("macros.sql").read_text(encoding="utf-8")
+
+
+@functools.cache
+def query_statements(name: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The statements of queries/<name>.sql, each with the named parameters it uses."""
+    path = resources.files(_PACKAGE).joinpath("queries", f"{name}.sql")
+    text = path.read_text(encoding="utf-8")
+    statements = [s for s in re.split(r";\s*(?:\n|$)", text) if _code(s)]
+    return tuple((s, frozenset(re.findall(r"\$(\w+)", _code(s)))) for s in statements)
+
+
+def _code(statement: str) -> str:
+    """A statement without its comment lines."""
+    return "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--"))
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -86,7 +106,7 @@ class Warehouse:
                 self.con.execute("set lock_configuration = true")
             else:
                 self.con = duckdb.connect(str(self.path))
-        except duckdb.IOException as exc:
+        except duckdb.Error as exc:
             raise WarehouseError(
                 f"Không mở được kho dữ liệu {self.path} (Cannot open the warehouse): {exc}"
             ) from exc
@@ -105,12 +125,8 @@ class Warehouse:
     def migrate(self, upto: int | None = None) -> list[int]:
         """Apply pending migrations (up to version `upto`), each in its own transaction, then
         refresh the views. Returns the versions applied."""
-        self.con.execute(
-            "create table if not exists schema_migrations ("
-            " version integer primary key, name varchar not null,"
-            " applied_at timestamp not null default current_timestamp)"
-        )
-        done = {v for (v,) in self.con.execute("select version from schema_migrations").fetchall()}
+        self.run("schema_migrations")
+        done = set(self.fetch("applied_migrations")["version"])
         applied = []
         for version, name, sql in migrations():
             if version in done or (upto is not None and version > upto):
@@ -118,9 +134,7 @@ class Warehouse:
             self.con.execute("begin transaction")
             try:
                 self.con.execute(sql)
-                self.con.execute(
-                    "insert into schema_migrations (version, name) values (?, ?)", [version, name]
-                )
+                self.run("record_migration", version=version, name=name)
                 self.con.execute("commit")
             except duckdb.Error:
                 self.con.execute("rollback")
@@ -137,10 +151,7 @@ class Warehouse:
 
     def views(self) -> list[str]:
         """Names of the views defined in the warehouse."""
-        rows = self.con.execute(
-            "select view_name from duckdb_views() where not internal order by view_name"
-        ).fetchall()
-        return [r[0] for r in rows]
+        return list(self.fetch("defined_views")["view_name"])
 
     # -- reference data -------------------------------------------------------------------
 
@@ -156,33 +167,26 @@ class Warehouse:
         rows = sorted(map(tuple, new.to_numpy().tolist()), key=str)
         if rows == sorted(map(tuple, current.to_numpy().tolist()), key=str):
             return False
-        self.con.register("new_admin_units", new)
-        try:
-            with self._transaction():
-                self.con.execute("delete from admin_units")
-                self.con.execute("insert into admin_units select * from new_admin_units")
-        finally:
-            self.con.unregister("new_admin_units")
+        with self._registered(new_admin_units=new), self._transaction():
+            self.run("replace_admin_units")
         return True
 
     def admin_units(self) -> pd.DataFrame:
-        return self.query("select * from admin_units order by code")
+        return self.fetch("admin_units")
 
     # -- loads ----------------------------------------------------------------------------
 
     def is_current(self) -> bool:
         """True when every migration has been applied (the schema is the newest)."""
         try:
-            done = {
-                v for (v,) in self.con.execute("select version from schema_migrations").fetchall()
-            }
-        except duckdb.CatalogException:
+            done = set(self.fetch("applied_migrations")["version"])
+        except QueryError:
             return False
         return done >= {v for v, _, _ in migrations()}
 
     def fingerprints(self) -> set[str]:
         """sha256 of every file already processed (loaded, rejected or superseded)."""
-        return {r[0] for r in self.con.execute("select sha256 from submissions").fetchall()}
+        return set(self.fetch("fingerprints")["sha256"])
 
     def load_batch(self, batch: Batch) -> None:
         """Write one run's results in a single transaction.
@@ -191,90 +195,49 @@ class Warehouse:
         every village-year the batch touches, the accepted list received last is `loaded` and
         every other accepted list `superseded` (kept, with its rows, for audit).
         """
+        plan_rows = batch.plan_rows
         frames = {
             "batch_submissions": batch.submissions,
             "batch_village_reports": batch.village_reports,
             "batch_issues": batch.issues,
-            "batch_plan_rows": batch.plan_rows if batch.plan_rows is not None else _NO_PLAN_ROWS,
+            "batch_plan_rows": plan_rows if plan_rows is not None else _no_plan_rows(),
         }
-        for name, frame in frames.items():
-            self.con.register(name, frame)
-        try:
-            with self._transaction():
-                for table in (
-                    "households",
-                    "village_reports",
-                    "issues",
-                    "plan_rows",
-                    "submissions",
-                ):
-                    self.con.execute(
-                        f"delete from {table} where submission_id in"
-                        " (select submission_id from batch_submissions)"
-                    )
-                self.con.execute("insert into submissions by name select * from batch_submissions")
-                self.con.execute(
-                    "insert into village_reports by name select * from batch_village_reports"
-                )
-                self.con.execute("insert into issues by name select * from batch_issues")
-                self.con.execute("insert into plan_rows by name select * from batch_plan_rows")
-                testpoints.reached("load")
-                if batch.households_parquet is not None:
-                    self.con.execute(_INSERT_HOUSEHOLDS, [str(batch.households_parquet)])
-                self.con.execute(_RANK_VERSIONS)
-                self.con.execute(_DELETE_PLAN_TARGETS)
-                self.con.execute(_INSERT_PLAN_TARGETS)
-                self.con.execute(
-                    "insert into runs (run_id, flow_run_id, loaded_at, submissions, households)"
-                    " select ?, ?, current_timestamp, ?, count(*) from households"
-                    " where submission_id in (select submission_id from batch_submissions)",
-                    [batch.run_id, batch.flow_run_id, len(batch.submissions)],
-                )
-        finally:
-            for name in frames:
-                self.con.unregister(name)
+        with self._registered(**frames), self._transaction():
+            self.run("delete_batch_rows")
+            self.run("insert_batch_rows")
+            testpoints.reached("load")
+            if batch.households_parquet is not None:
+                self.run("insert_households", parquet=str(batch.households_parquet))
+            self.run("rank_versions")
+            self.run("replace_plan_targets")
+            self.run(
+                "record_run",
+                run_id=batch.run_id,
+                flow_run_id=batch.flow_run_id,
+                submissions=len(batch.submissions),
+            )
 
     def record_change(self, run_id: str) -> None:
         """Record a change made outside a batch load (e.g. a new registry) for publishing."""
-        self.con.execute(
-            "insert into runs (run_id, loaded_at, submissions, households)"
-            " values (?, current_timestamp, 0, 0)",
-            [run_id],
-        )
+        self.run("record_change", run_id=run_id)
 
     def replace_planned_targets(self, commune: str, year: int, targets: pd.DataFrame) -> None:
         """The planner's targets for a commune-year; refused where a plan table set them."""
-        own = self.con.execute(
-            "select distinct source from plan_targets"
-            " where commune_code = ? and year = ? and source <> 'planner'",
-            [commune, year],
-        ).fetchall()
-        if own:
+        own = self.fetch("own_plan_sources", commune=commune, year=year)
+        if len(own):
             raise PlanExists(
-                f"Xã {commune} đã có kế hoạch năm {year} ({own[0][0]}); chỉ tiêu của kế hoạch được "
-                f"ưu tiên. (The commune's own plan table sets its {year} targets.)"
+                f"Xã {commune} đã có kế hoạch năm {year} ({own['source'].iloc[0]}); chỉ tiêu của "
+                f"kế hoạch được ưu tiên. (The commune's own plan table sets its {year} targets.)"
             )
-        self.con.register(
-            "planned", targets.assign(commune_code=commune, year=year, source="planner")
-        )
-        try:
-            with self._transaction():
-                self.con.execute(
-                    "delete from plan_targets where commune_code = ? and year = ?", [commune, year]
-                )
-                self.con.execute(
-                    "insert into plan_targets by name select commune_code, village_code, year,"
-                    " target_households::integer as target_households, source from planned"
-                )
-        finally:
-            self.con.unregister("planned")
+        planned = targets.assign(commune_code=commune, year=year, source="planner")
+        with self._registered(planned=planned), self._transaction():
+            self.run("replace_planner_targets", commune=commune, year=year)
 
     # -- the analyst snapshot -------------------------------------------------------------
 
     def snapshot_is_stale(self, target: Path) -> bool:
         """True when the snapshot is missing or a change has not been published yet."""
-        pending = self.con.execute("select count(*) from runs where published_at is null")
-        return not target.exists() or pending.fetchall()[0][0] > 0
+        return not target.exists() or int(self.fetch("pending_publish")["pending"].iloc[0]) > 0
 
     def publish(self, target: Path) -> None:
         """Build the analyst snapshot in a new file and rename it over `target` atomically.
@@ -302,9 +265,7 @@ class Warehouse:
         testpoints.reached("publish")
         os.replace(tmp, target)
         _fsync(target.parent)
-        self.con.execute(
-            "update runs set published_at = current_timestamp where published_at is null"
-        )
+        self.run("mark_published")
 
     def _transaction(self):
         return _Transaction(self.con)
@@ -313,96 +274,69 @@ class Warehouse:
 
     def village_history(self, villages: list[str]) -> pd.DataFrame:
         """Accepted summaries (every year) of these villages, for year-over-year checks."""
-        return self.query(
-            "select village_code, year, total_households, poor_households, poor_rate_pct"
-            " from village_poverty where village_code in (select unnest(?))",
-            [villages],
-        )
+        return self.fetch("village_history", villages=villages)
 
     def codes_in_use(self, codes: pd.DataFrame) -> pd.DataFrame:
         """Current lists' rows (village_code, year, household_code) sharing a year and code
         with `codes` (columns year, household_code): the candidates for a duplicate elsewhere."""
-        self.con.register("batch_codes", codes[["year", "household_code"]].drop_duplicates())
-        try:
-            return self.query(
-                "select h.village_code, h.year, h.household_code from households_current as h"
-                " semi join batch_codes as b using (year, household_code)"
-            )
-        finally:
-            self.con.unregister("batch_codes")
+        with self._registered(batch_codes=codes[["year", "household_code"]].drop_duplicates()):
+            return self.fetch("codes_in_use")
 
-    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
-        return self.con.execute(sql, params or []).df()
+    def view(self, name: str, /, **equal: object) -> pd.DataFrame:
+        """The rows of a view (or table) whose columns equal the given values."""
+        if name not in self._relations():
+            raise QueryError(f"Không có bảng hoặc view '{name}' (no such table or view).")
+        where = " and ".join(f'"{column}" = ${column}' for column in equal) or "true"
+        return self._execute(f'select * from "{name}" where {where}', equal).df()
+
+    def fetch(self, name: str, /, **params: object) -> pd.DataFrame:
+        """The result of queries/<name>.sql (its last statement) with these named parameters."""
+        return self._statements(name, params).df()
+
+    def run(self, name: str, /, **params: object) -> None:
+        """Run the statements of queries/<name>.sql, in order, with these named parameters."""
+        self._statements(name, params)
+
+    def _statements(self, name: str, params: dict[str, object]):
+        result = None
+        for statement, used in query_statements(name):
+            missing = used - params.keys()
+            if missing:
+                raise QueryError(f"queries/{name}.sql needs {', '.join(sorted(missing))}")
+            result = self._execute(statement, {k: v for k, v in params.items() if k in used})
+        return result
+
+    def sql(self, text: str, params: list | dict | None = None) -> pd.DataFrame:
+        """An analyst's own query (read-only connections refuse writes and file access)."""
+        return self._execute(text, params).df()
+
+    def _execute(self, sql: str, params: list | dict | None):
+        try:
+            return self.con.execute(sql, params) if params else self.con.execute(sql)
+        except duckdb.Error as exc:
+            raise QueryError(f"Câu truy vấn lỗi (query failed): {exc}") from exc
+
+    def _relations(self) -> set[str]:
+        return set(self.fetch("defined_tables")["table_name"]) | set(self.views())
+
+    @contextlib.contextmanager
+    def _registered(self, **frames: pd.DataFrame):
+        """Frames visible to queries under their names for the duration of the block."""
+        for name, frame in frames.items():
+            self.con.register(name, frame)
+        try:
+            yield
+        finally:
+            for name in frames:
+                self.con.unregister(name)
 
 
 # The DuckDB 1.5 CLI (the newest on PyPI) refuses files in 2.x's default storage format.
 SNAPSHOT_STORAGE_VERSION = "v1.5.0"
 
-_INSERT_HOUSEHOLDS = """
-insert into households by name
-select *, substr(sha256(
-    (select value from warehouse_settings where key = 'household_key_salt')
-    || household_code), 1, 16) as household_key
-from read_parquet(?)
-"""
 
-# Per village-year (household lists) or commune-year (plan tables) touched by the batch: the
-# accepted file received last is current.
-_RANK_VERSIONS = """
-update submissions as s set status = r.new_status
-from (
-    select
-        submission_id,
-        case when row_number() over (
-            partition by kind, unit_code, year
-            order by received_at desc, file_path desc, submission_id desc
-        ) = 1 then 'loaded' else 'superseded' end as new_status
-    from (
-        select *, coalesce(village_code, commune_code) as unit_code
-        from submissions
-        where status in ('loaded', 'superseded')
-    ) as accepted
-    semi join (
-        select distinct kind, coalesce(village_code, commune_code) as unit_code, year
-        from batch_submissions
-    ) as touched using (kind, unit_code, year)
-) as r
-where s.submission_id = r.submission_id and s.status <> r.new_status
-"""
-
-# A commune's own plan table sets its targets (it takes precedence over the planner's).
-_DELETE_PLAN_TARGETS = """
-delete from plan_targets as t
-where exists (
-    select 1 from batch_submissions as b
-    where b.kind = 'plan' and b.commune_code = t.commune_code and b.year = t.year)
-"""
-_INSERT_PLAN_TARGETS = """
-insert into plan_targets (commune_code, village_code, year, target_households, source)
-select p.commune_code, p.village_code, p.year, coalesce(p.target_households, 0)::integer, s.file_path
-from plan_rows as p
-join submissions as s using (submission_id)
-where s.status = 'loaded' and not p.is_total and p.village_code is not null
-  and exists (
-      select 1 from batch_submissions as b
-      where b.kind = 'plan' and b.commune_code = p.commune_code and b.year = p.year)
-"""
-
-_NO_PLAN_ROWS = pd.DataFrame(
-    {
-        "submission_id": pd.Series(dtype="string"),
-        "commune_code": pd.Series(dtype="string"),
-        "year": pd.Series(dtype="Int64"),
-        "village_code": pd.Series(dtype="string"),
-        "unit_name": pd.Series(dtype="string"),
-        "poor_households": pd.Series(dtype="Float64"),
-        "poor_rate_pct": pd.Series(dtype="Float64"),
-        "target_households": pd.Series(dtype="Float64"),
-        "target_rate_pct": pd.Series(dtype="Float64"),
-        "is_total": pd.Series(dtype="boolean"),
-        "source_row": pd.Series(dtype="Int64"),
-    }
-)
+def _no_plan_rows() -> pd.DataFrame:
+    return TABLES["plan_rows"].empty_frame()
 
 
 def _private_sql() -> str:
@@ -416,30 +350,38 @@ def _private_sql() -> str:
     )
 
 
-def _snapshot_selects() -> dict[str, str]:
-    """What the analyst snapshot copies from each table: no names, no household codes, and no
-    issue value that may identify a person (`transforms.issues.shareable`, in SQL)."""
+def _masks() -> dict[tuple[str, str], str]:
+    """SQL for each `masked` column: the value as it may leave the warehouse."""
     private = _private_sql()
     quoted = "'''' || value || ''''"  # the value as the messages quote it: '…'
     hidden = "'''" + HIDDEN + "'''"
     return {
-        "schema_migrations": "select * from schema_migrations",
-        "admin_units": "select * from admin_units",
-        "submissions": "select * from submissions",
-        "village_reports": "select * from village_reports",
-        "households": "select * exclude (head_name, household_code) from households",
-        "issues": (
-            "select * replace ("
-            f" case when {private} then null else value end as value,"
-            f" case when {private} then replace(message_vi, {quoted}, {hidden}) else message_vi end"
-            " as message_vi,"
-            f" case when {private} then replace(message_en, {quoted}, {hidden}) else message_en end"
-            " as message_en) from issues"
+        ("issues", "value"): f"case when {private} then null else value end",
+        ("issues", "message_vi"): (
+            f"case when {private} then replace(message_vi, {quoted}, {hidden}) else message_vi end"
         ),
-        "plan_targets": "select * from plan_targets",
-        "plan_rows": "select * from plan_rows",
-        "runs": "select * from runs",
+        ("issues", "message_en"): (
+            f"case when {private} then replace(message_en, {quoted}, {hidden}) else message_en end"
+        ),
     }
+
+
+def _snapshot_selects() -> dict[str, str]:
+    """What the analyst snapshot copies from each table, decided by each column's privacy
+    (`transforms.tables`): public columns as they are, masked ones through their mask, and
+    nothing personal or secret."""
+    masks = _masks()
+    selects = {}
+    for table in TABLES.values():
+        columns = []
+        for column in table.columns:
+            if column.privacy == PUBLIC:
+                columns.append(f'"{column.name}"')
+            elif column.privacy == MASKED:
+                columns.append(f'{masks[(table.name, column.name)]} as "{column.name}"')
+        if columns and all(c.privacy != SECRET for c in table.columns):
+            selects[table.name] = f'select {", ".join(columns)} from "{table.name}"'
+    return selects
 
 
 def _ordered_views(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:

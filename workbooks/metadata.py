@@ -9,8 +9,8 @@ from giamngheo.transforms import normalize as nz
 from giamngheo.transforms.columns import METADATA_FIELDS, fold, match_metadata_label
 from giamngheo.transforms.issues import make_issue
 from giamngheo.transforms.standards import covered_years
+from giamngheo.transforms.submission import Submission
 from giamngheo.workbooks.grid import Grid, cell_ref
-from giamngheo.workbooks.submission import Submission
 
 SEARCH_ROWS = 40  # how far down a sheet without a table labels are looked for
 

@@ -13,13 +13,19 @@ import pandas as pd
 
 from giamngheo.transforms import normalize as nz
 from giamngheo.transforms.columns import fold
+from giamngheo.transforms.submission import PLAN, Submission
 from giamngheo.workbooks.grid import Grid, cell_ref, column_letter
-from giamngheo.workbooks.submission import PLAN, Submission
 
 PLAN_COLUMNS = (
-    "seq", "unit_name", "poor_households", "poor_rate_pct", "target_households",
-    "target_rate_pct", "is_total", "source_row",
-)  # fmt: skip
+    "seq",
+    "unit_name",
+    "poor_households",
+    "poor_rate_pct",
+    "target_households",
+    "target_rate_pct",
+    "is_total",
+    "source_row",
+)
 _YEAR = re.compile(r"nam (\d{4})")
 _COMMUNE = re.compile(
     r"\b(?:ubnd |uy ban nhan dan )?(xa|phuong|thi tran) ([a-z0-9 ]+?)(?: huyen\b| thi xa\b| tinh\b| nam\b|$)"

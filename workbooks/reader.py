@@ -25,12 +25,12 @@ from giamngheo.transforms.columns import (
     match_header,
 )
 from giamngheo.transforms.issues import make_issue
+from giamngheo.transforms.submission import HOUSEHOLDS, UNREADABLE, Submission, with_frame
 from giamngheo.workbooks.fonts import fix_legacy_text
 from giamngheo.workbooks.formats import CSV, HTML, sniff
 from giamngheo.workbooks.grid import Grid, UnreadableWorkbook, cell_ref, column_letter, load_grids
 from giamngheo.workbooks.metadata import read_metadata, read_title_block
 from giamngheo.workbooks.plan import read_plan
-from giamngheo.workbooks.submission import HOUSEHOLDS, UNREADABLE, Submission, with_frame
 from giamngheo.workbooks.texttables import read_csv_grid, read_html_grids
 
 # How far down a sheet the header row may sit, and how many fields make a header.
@@ -96,12 +96,18 @@ def load_any(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> tuple[str, di
 def _check_sizes(grids: dict[str, Grid], limits: ReaderLimits) -> None:
     """Refuse sheets and cells beyond the limits (text tables are checked here too)."""
     if len(grids) > limits.max_sheets:
-        raise Refused("FILE-TOO-LARGE", f"có {len(grids)} bảng, vượt giới hạn {limits.max_sheets}",
-                      f"{len(grids)} tables, over the limit of {limits.max_sheets}")  # fmt: skip
+        raise Refused(
+            "FILE-TOO-LARGE",
+            f"có {len(grids)} bảng, vượt giới hạn {limits.max_sheets}",
+            f"{len(grids)} tables, over the limit of {limits.max_sheets}",
+        )
     for name, grid in grids.items():
         if len(grid) > limits.max_rows:
-            raise Refused("FILE-TOO-LARGE", f"'{name}' có {len(grid)} dòng, vượt giới hạn {limits.max_rows}",
-                          f"'{name}' has {len(grid)} rows, over the limit of {limits.max_rows}")  # fmt: skip
+            raise Refused(
+                "FILE-TOO-LARGE",
+                f"'{name}' có {len(grid)} dòng, vượt giới hạn {limits.max_rows}",
+                f"'{name}' has {len(grid)} rows, over the limit of {limits.max_rows}",
+            )
         limit = limits.max_text
         for r, row in enumerate(grid):
             if not any(v.__class__ is str and len(v) > limit for v in row):
@@ -414,11 +420,16 @@ def _parse_column(
         nfc = unicodedata.is_normalized
         out = [
             v
-            if v.__class__ is str and v and v[0] != "#" and v.isprintable() and v == v.strip()
-            and "  " not in v and nfc("NFC", v)
+            if v.__class__ is str
+            and v
+            and v[0] != "#"
+            and v.isprintable()
+            and v == v.strip()
+            and "  " not in v
+            and nfc("NFC", v)
             else _SLOW
             for v in cells
-        ]  # fmt: skip
+        ]
     else:
         out = [_SLOW] * len(cells)
     known: dict[object, object] = {}  # claimed classes repeat: parse each spelling once

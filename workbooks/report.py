@@ -82,8 +82,13 @@ def write_report(path: Path, data: ReportData) -> Path:
         )
         tables["dien_bien_ho_ngheo"] = data.dynamics_poor
     if data.dynamics_near_poor is not None:
-        dynamics_sheet(wb.create_sheet("Diễn biến hộ cận nghèo"), authority, data.year, "near_poor",
-                       data.dynamics_near_poor)  # fmt: skip
+        dynamics_sheet(
+            wb.create_sheet("Diễn biến hộ cận nghèo"),
+            authority,
+            data.year,
+            "near_poor",
+            data.dynamics_near_poor,
+        )
         tables["dien_bien_ho_can_ngheo"] = data.dynamics_near_poor
     if data.deprivation is not None:
         deprivation_sheet(
@@ -94,12 +99,21 @@ def write_report(path: Path, data: ReportData) -> Path:
         )
         tables["thieu_hut"] = data.deprivation
     if data.targets is not None:
-        plain_sheet(wb.create_sheet("Chỉ tiêu & thực hiện"), f"Chỉ tiêu giảm nghèo năm {data.year} và thực hiện",
-                    data.targets, TARGET_LABELS, note=TARGET_NOTE)  # fmt: skip
+        plain_sheet(
+            wb.create_sheet("Chỉ tiêu & thực hiện"),
+            f"Chỉ tiêu giảm nghèo năm {data.year} và thực hiện",
+            data.targets,
+            TARGET_LABELS,
+            note=TARGET_NOTE,
+        )
         tables["chi_tieu_thuc_hien"] = data.targets
     if data.quality is not None:
-        plain_sheet(wb.create_sheet("Chất lượng dữ liệu"), f"Chất lượng dữ liệu năm {data.year}",
-                    data.quality, QUALITY_LABELS)  # fmt: skip
+        plain_sheet(
+            wb.create_sheet("Chất lượng dữ liệu"),
+            f"Chất lượng dữ liệu năm {data.year}",
+            data.quality,
+            QUALITY_LABELS,
+        )
         tables["chat_luong_du_lieu"] = data.quality
     if data.sources is not None:
         plain_sheet(
@@ -116,18 +130,38 @@ def write_report(path: Path, data: ReportData) -> Path:
     return path
 
 
-TARGET_LABELS = {"tt": "TT", "unit_name": "Phường/Xã", "target_households": "Chỉ tiêu giảm (hộ)",
-                 "poor_households": "Hộ nghèo đầu năm", "actual_exits": "Thoát nghèo thực tế (hộ)",
-                 "met": "Kết quả"}  # fmt: skip
-TARGET_NOTE = ("Thoát nghèo thực tế lấy từ danh sách năm sau (hộ nghèo thoát nghèo: cột 2 + 3 của "
-               "diễn biến); để trống khi chưa có danh sách năm sau.")  # fmt: skip
-QUALITY_LABELS = {"commune_code": "Mã xã", "commune_name": "Phường/Xã", "villages_expected": "Số thôn",
-                  "villages_submitted": "Đã nộp", "villages_rejected_only": "Bị từ chối",
-                  "villages_missing": "Chưa nộp", "reporting_rate_pct": "Tỷ lệ nộp (%)",
-                  "warnings": "Cảnh báo"}  # fmt: skip
-SOURCE_LABELS = {"file_path": "Tệp", "kind": "Loại", "village_code": "Mã thôn", "commune_code": "Mã xã",
-                 "status": "Trạng thái", "household_count": "Số hộ", "processed_at": "Thời điểm xử lý",
-                 "sha256": "SHA-256"}  # fmt: skip
+TARGET_LABELS = {
+    "tt": "TT",
+    "unit_name": "Phường/Xã",
+    "target_households": "Chỉ tiêu giảm (hộ)",
+    "poor_households": "Hộ nghèo đầu năm",
+    "actual_exits": "Thoát nghèo thực tế (hộ)",
+    "met": "Kết quả",
+}
+TARGET_NOTE = (
+    "Thoát nghèo thực tế lấy từ danh sách năm sau (hộ nghèo thoát nghèo: cột 2 + 3 của "
+    "diễn biến); để trống khi chưa có danh sách năm sau."
+)
+QUALITY_LABELS = {
+    "commune_code": "Mã xã",
+    "commune_name": "Phường/Xã",
+    "villages_expected": "Số thôn",
+    "villages_submitted": "Đã nộp",
+    "villages_rejected_only": "Bị từ chối",
+    "villages_missing": "Chưa nộp",
+    "reporting_rate_pct": "Tỷ lệ nộp (%)",
+    "warnings": "Cảnh báo",
+}
+SOURCE_LABELS = {
+    "file_path": "Tệp",
+    "kind": "Loại",
+    "village_code": "Mã thôn",
+    "commune_code": "Mã xã",
+    "status": "Trạng thái",
+    "household_count": "Số hộ",
+    "processed_at": "Thời điểm xử lý",
+    "sha256": "SHA-256",
+}
 
 
 def _sheet_title(name: str, code: str, used: set[str]) -> str:
@@ -139,10 +173,15 @@ def _sheet_title(name: str, code: str, used: set[str]) -> str:
 
 
 def _summary_sheet(ws: Worksheet, authority: str, year: int, summary: pd.DataFrame) -> None:
-    headers = [Header(1, 1, "TT", rows=3), Header(1, 2, "Phường/Xã", rows=3),
-               Header(1, 3, "Tổng số hộ dân cư", rows=2, cols=2), Header(3, 3, "Số hộ"),
-               Header(3, 4, "Nhân khẩu"), Header(1, 5, "Kết quả rà soát về hộ", cols=6),
-               Header(1, 11, "Kết quả rà soát về khẩu", cols=6)]  # fmt: skip
+    headers = [
+        Header(1, 1, "TT", rows=3),
+        Header(1, 2, "Phường/Xã", rows=3),
+        Header(1, 3, "Tổng số hộ dân cư", rows=2, cols=2),
+        Header(3, 3, "Số hộ"),
+        Header(3, 4, "Nhân khẩu"),
+        Header(1, 5, "Kết quả rà soát về hộ", cols=6),
+        Header(1, 11, "Kết quả rà soát về khẩu", cols=6),
+    ]
     for base, unit in ((5, "Số hộ"), (11, "Số khẩu")):
         for g, label in enumerate(("Hộ nghèo", "Hộ cận nghèo", "Hộ có mức sống trung bình")):
             c = base + 2 * g
@@ -151,14 +190,34 @@ def _summary_sheet(ws: Worksheet, authority: str, year: int, summary: pd.DataFra
                 Header(3, c, unit),
                 Header(3, c + 1, "Tỷ lệ (%)"),
             ]
-    numbering = ["A", "B", "1", "2", "3", "4=3/1*100", "5", "6=5/1*100", "7", "8=7/1*100",
-                 "9", "10=9/2*100", "11", "12=11/2*100", "13", "14=13/2*100"]  # fmt: skip
+    numbering = [
+        "A",
+        "B",
+        "1",
+        "2",
+        "3",
+        "4=3/1*100",
+        "5",
+        "6=5/1*100",
+        "7",
+        "8=7/1*100",
+        "9",
+        "10=9/2*100",
+        "11",
+        "12=11/2*100",
+        "13",
+        "14=13/2*100",
+    ]
     official_sheet(
-        ws, authority=authority,
+        ws,
+        authority=authority,
         title=f"Tổng hợp kết quả rà soát hộ nghèo, hộ cận nghèo, hộ có mức sống trung bình năm {year}",
-        headers=headers, numbering=numbering, table=summary, columns=["tt", "unit_name", *SUMMARY_COLUMNS],
+        headers=headers,
+        numbering=numbering,
+        table=summary,
+        columns=["tt", "unit_name", *SUMMARY_COLUMNS],
         rate_columns=frozenset(c for c in SUMMARY_COLUMNS if c.endswith("_pct")),
-    )  # fmt: skip
+    )
     first = 10  # header block (5 rows) + 3 header rows + numbering row, then the total row
     communes = len(summary) - 1
     if communes > 0:
@@ -229,5 +288,5 @@ def _write_csvs(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
                         if isinstance(v, str)
                         else v
                         for v in row
-                    ]  # fmt: skip
+                    ]
                 )

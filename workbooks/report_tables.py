@@ -124,34 +124,56 @@ def dynamics_sheet(
     """Tổng hợp diễn biến hộ nghèo / hộ cận nghèo (two rows per unit: Hộ, Nhân khẩu)."""
     who = "hộ nghèo" if status == "poor" else "hộ cận nghèo"
     if status == "poor":
-        decrease = [Header(2, 5, "Thoát nghèo", cols=2), Header(3, 5, "Trở thành hộ cận nghèo"),
-                    Header(3, 6, "Vượt chuẩn cận nghèo")]  # fmt: skip
-        increase = [Header(2, 8, "Hộ cận nghèo trở thành hộ nghèo", rows=2),
-                    Header(2, 9, "Số hộ bổ sung", cols=2), Header(3, 9, "Tái nghèo"),
-                    Header(3, 10, "Phát sinh mới")]  # fmt: skip
+        decrease = [
+            Header(2, 5, "Thoát nghèo", cols=2),
+            Header(3, 5, "Trở thành hộ cận nghèo"),
+            Header(3, 6, "Vượt chuẩn cận nghèo"),
+        ]
+        increase = [
+            Header(2, 8, "Hộ cận nghèo trở thành hộ nghèo", rows=2),
+            Header(2, 9, "Số hộ bổ sung", cols=2),
+            Header(3, 9, "Tái nghèo"),
+            Header(3, 10, "Phát sinh mới"),
+        ]
     else:
-        decrease = [Header(2, 5, "Số hộ thoát cận nghèo", rows=2),
-                    Header(2, 6, "Số hộ cận nghèo trở thành hộ nghèo", rows=2)]  # fmt: skip
-        increase = [Header(2, 8, "Số hộ nghèo trở thành hộ cận nghèo", rows=2),
-                    Header(2, 9, "Số hộ bổ sung", cols=2), Header(3, 9, "Tái cận nghèo"),
-                    Header(3, 10, "Phát sinh mới")]  # fmt: skip
+        decrease = [
+            Header(2, 5, "Số hộ thoát cận nghèo", rows=2),
+            Header(2, 6, "Số hộ cận nghèo trở thành hộ nghèo", rows=2),
+        ]
+        increase = [
+            Header(2, 8, "Số hộ nghèo trở thành hộ cận nghèo", rows=2),
+            Header(2, 9, "Số hộ bổ sung", cols=2),
+            Header(3, 9, "Tái cận nghèo"),
+            Header(3, 10, "Phát sinh mới"),
+        ]
     headers = [
-        Header(1, 1, "TT", rows=3), Header(1, 2, "Phường/Xã", rows=3), Header(1, 3, "Phân tổ", rows=3),
-        Header(1, 4, f"Tổng số {who} đầu kỳ", rows=3), Header(1, 5, "Diễn biến giảm", cols=3),
+        Header(1, 1, "TT", rows=3),
+        Header(1, 2, "Phường/Xã", rows=3),
+        Header(1, 3, "Phân tổ", rows=3),
+        Header(1, 4, f"Tổng số {who} đầu kỳ", rows=3),
+        Header(1, 5, "Diễn biến giảm", cols=3),
         *decrease,
         Header(2, 7, "Giảm khác: thay đổi nhân khẩu, chết, chuyển đi, tách hộ", rows=2),
-        Header(1, 8, f"Diễn biến tăng số {who}", cols=4), *increase,
+        Header(1, 8, f"Diễn biến tăng số {who}", cols=4),
+        *increase,
         Header(2, 11, "Tăng khác: chuyển đến, tách hộ, thay đổi nhân khẩu", rows=2),
         Header(1, 12, f"Tổng số {who} cuối kỳ", rows=3),
-    ]  # fmt: skip
+    ]
     numbering = ["A", "B", "C", "1", "2", "3", "4", "5", "6", "7", "8", "9=1-2-3-4+5+6+7+8"]
-    shown = table.assign(tt=table["tt"].where(table["measure"] == "Hộ", ""),
-                         unit_name=table["unit_name"].where(table["measure"] == "Hộ", ""))  # fmt: skip
+    shown = table.assign(
+        tt=table["tt"].where(table["measure"] == "Hộ", ""),
+        unit_name=table["unit_name"].where(table["measure"] == "Hộ", ""),
+    )
     official_sheet(
-        ws, authority=authority, title=f"Tổng hợp diễn biến {who} năm {year}", headers=headers,
-        numbering=numbering, table=shown,
-        columns=["tt", "unit_name", "measure", *[f"c{i}" for i in range(1, 10)]], label_columns=3,
-    )  # fmt: skip
+        ws,
+        authority=authority,
+        title=f"Tổng hợp diễn biến {who} năm {year}",
+        headers=headers,
+        numbering=numbering,
+        table=shown,
+        columns=["tt", "unit_name", "measure", *[f"c{i}" for i in range(1, 10)]],
+        label_columns=3,
+    )
 
 
 def deprivation_sheet(
@@ -159,10 +181,14 @@ def deprivation_sheet(
 ) -> None:
     """Phân tích các chỉ số thiếu hụt của hộ nghèo (counts, or % of poor households)."""
     suffix = "_pct" if percent else ""
-    headers = [Header(1, 1, "TT", rows=2), Header(1, 2, "Phường/Xã", rows=2),
-               Header(1, 3, "Tổng số hộ nghèo", rows=2), Header(1, 4, "Tổng số thiếu hụt", rows=2),
-               Header(1, 5, "Các chỉ số thiếu hụt" + (" (%)" if percent else " (số hộ)"), cols=12),
-               *[Header(2, 4 + i, f"{i}. {name}") for i, name in enumerate(INDICATORS, start=1)]]  # fmt: skip
+    headers = [
+        Header(1, 1, "TT", rows=2),
+        Header(1, 2, "Phường/Xã", rows=2),
+        Header(1, 3, "Tổng số hộ nghèo", rows=2),
+        Header(1, 4, "Tổng số thiếu hụt", rows=2),
+        Header(1, 5, "Các chỉ số thiếu hụt" + (" (%)" if percent else " (số hộ)"), cols=12),
+        *[Header(2, 4 + i, f"{i}. {name}") for i, name in enumerate(INDICATORS, start=1)],
+    ]
     numbering = ["A", "B", "1", "2", *[str(i + 2) for i in range(1, 13)]]
     columns = [
         "tt",
@@ -172,11 +198,16 @@ def deprivation_sheet(
         *[f"d{i:02d}{suffix}" for i in range(1, 13)],
     ]
     official_sheet(
-        ws, authority=authority,
-        title=f"Phân tích các chỉ số thiếu hụt của hộ nghèo năm {year}" + (" (tỷ lệ %)" if percent else ""),
-        headers=headers, numbering=numbering, table=table, columns=columns,
+        ws,
+        authority=authority,
+        title=f"Phân tích các chỉ số thiếu hụt của hộ nghèo năm {year}"
+        + (" (tỷ lệ %)" if percent else ""),
+        headers=headers,
+        numbering=numbering,
+        table=table,
+        columns=columns,
         rate_columns=frozenset(c for c in columns if c.endswith("_pct")),
-    )  # fmt: skip
+    )
 
 
 def plain_sheet(

@@ -1,9 +1,16 @@
 """The `giamngheo` command line: one module per command group, errors turned into exit codes.
 
-Exit codes (DESIGN §8): 0 all loaded, 3 run completed with rejected submissions, 2 usage or
+Each command module attaches its commands to the group in `app.py` when imported. Exit codes
+(DESIGN §8): 0 all loaded, 3 run completed with rejected submissions, 2 usage or
 configuration error, 1 failure.
 """
 
-from giamngheo.flows.cli.main import main
+from giamngheo.flows.cli import outputs, plan, query, registry, run  # noqa: F401  (commands)
+from giamngheo.flows.cli.app import cli
 
-__all__ = ["main"]
+
+def main() -> None:
+    cli(prog_name="giamngheo")
+
+
+__all__ = ["cli", "main"]

@@ -7,12 +7,12 @@ from pathlib import Path
 import click
 
 from giamngheo.errors import ConfigurationError
-from giamngheo.flows.cli.main import settings_from
+from giamngheo.flows.cli.app import cli, settings_from
 from giamngheo.flows.cli.render import console
 from giamngheo.warehouse.store import Warehouse
 
 
-@click.command()
+@cli.command()
 @click.option("--year", type=int, required=True, help="Năm của danh sách (list year).")
 @click.option("--unit", help="Mã đơn vị cấp trên (parent unit code); default every district.")
 @click.option(
@@ -40,7 +40,7 @@ def report(ctx: click.Context, year: int, unit: str | None, out: str | None) -> 
             console().print(f"Báo cáo (report): {path}")
 
 
-@click.command()
+@cli.command()
 @click.option("--commune", required=True, help="Mã xã (commune code), e.g. 19834.")
 @click.option("--year", type=int, required=True, help="Năm của danh sách (list year).")
 @click.option(
@@ -68,14 +68,14 @@ def template(ctx: click.Context, commune: str, year: int, out: str) -> None:
     villages = units[(units["level"] == "village") & (units["parent_code"] == commune)]
     for code, v in villages.sort_index().iterrows():
         meta = {
-            "province_code": province, "district_code": district, "commune_code": commune,
-            "commune_name": units.loc[commune, "name"], "village_code": code,
-            "village_name": v["name"], "year": year, "area": v["area"],
-        }  # fmt: skip
+            "province_code": province,
+            "district_code": district,
+            "commune_code": commune,
+            "commune_name": units.loc[commune, "name"],
+            "village_code": code,
+            "village_name": v["name"],
+            "year": year,
+            "area": v["area"],
+        }
         path = write_village_workbook(Path(out) / f"{code}_{year}.xlsx", meta)
         console().print(f"Mẫu (template): {path}")
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(report)
-    cli.add_command(template)

@@ -8,14 +8,14 @@ import click
 import pandas as pd
 
 from giamngheo.errors import ConfigurationError
-from giamngheo.flows.cli.main import settings_from
+from giamngheo.flows.cli.app import cli, settings_from
 from giamngheo.flows.cli.render import console, print_frame, vi_rate
 from giamngheo.transforms.aggregate import rate_pct
 from giamngheo.transforms.planning import METHODS, PROPORTIONAL, allocate, requirement
 from giamngheo.warehouse.store import Warehouse
 
 
-@click.command()
+@cli.command()
 @click.option("--commune", required=True, help="Mã xã (commune code), e.g. 19834.")
 @click.option("--year", type=int, required=True, help="Năm của danh sách hộ nghèo (list year).")
 @click.option(
@@ -24,8 +24,13 @@ from giamngheo.warehouse.store import Warehouse
     required=True,
     help="Mục tiêu: tỷ lệ hộ nghèo dưới … % (goal, percent).",
 )
-@click.option("--method", type=click.Choice(METHODS), default=PROPORTIONAL, show_default=True,
-              help="proportional: theo số hộ nghèo; highest-rate: thôn có tỷ lệ cao nhất trước.")  # fmt: skip
+@click.option(
+    "--method",
+    type=click.Choice(METHODS),
+    default=PROPORTIONAL,
+    show_default=True,
+    help="proportional: theo số hộ nghèo; highest-rate: thôn có tỷ lệ cao nhất trước.",
+)
 @click.option("--write", is_flag=True, help="Lưu làm chỉ tiêu (store as plan targets).")
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
 @click.pass_context
@@ -50,11 +55,7 @@ def plan(
     """
     settings = settings_from(ctx)
     with Warehouse(settings.published_path, read_only=True) as wh:
-        villages = wh.query(
-            "select village_code, village_name, poor_households, total_households"
-            " from village_poverty where commune_code = ? and year = ? order by village_code",
-            [commune, year],
-        )
+        villages = wh.fetch("commune_villages", commune=commune, year=year)
     if villages.empty:
         raise ConfigurationError(
             f"Chưa có danh sách hộ của xã {commune} năm {year} (no lists loaded for this commune and year)."
@@ -70,10 +71,18 @@ def plan(
 
         write_planned_targets(settings, commune, year, table)
     if as_json:
-        out = {"commune_code": commune, "year": year, "goal_rate_pct": goal_rate, "method": method,
-               "poor_households": need.poor, "total_households": need.total, "max_remaining": need.max_remaining,
-               "exits": need.exits, "explanation_vi": need.explanation_vi,
-               "villages": json.loads(table.to_json(orient="records", force_ascii=False))}  # fmt: skip
+        out = {
+            "commune_code": commune,
+            "year": year,
+            "goal_rate_pct": goal_rate,
+            "method": method,
+            "poor_households": need.poor,
+            "total_households": need.total,
+            "max_remaining": need.max_remaining,
+            "exits": need.exits,
+            "explanation_vi": need.explanation_vi,
+            "villages": json.loads(table.to_json(orient="records", force_ascii=False)),
+        }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     console().print(need.explanation_vi)
@@ -90,7 +99,3 @@ def plan(
     print_frame(pd.DataFrame(shown), "table", title=f"Chỉ tiêu giảm nghèo năm {year} ({method})")
     if write:
         console().print("Đã lưu chỉ tiêu (targets stored).")
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(plan)

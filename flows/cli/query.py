@@ -5,32 +5,13 @@ from __future__ import annotations
 import json
 
 import click
-import duckdb
 
-from giamngheo.errors import ConfigurationError
-from giamngheo.flows.cli.main import settings_from
+from giamngheo.flows.cli.app import cli, settings_from
 from giamngheo.flows.cli.render import frame_to_records, print_frame
 from giamngheo.warehouse.store import Warehouse
 
-STATUS_SQL = """
-select s.submission_id, s.file_path as file, s.kind, s.village_code, s.year, s.status,
-       s.error_count + s.warning_count as issue_count, s.household_count,
-       s.processed_at
-from submissions as s
-where ? is null or s.year = ?
-order by s.year, s.village_code, s.processed_at, s.file_path
-"""
 
-ISSUES_SQL = """
-select code, severity, submission_id, file, sheet, cell, column_name as "column", value,
-       message_vi, message_en
-from issues
-where ? is null or submission_id = ?
-order by submission_id, severity, sheet, length(cell), cell, code
-"""
-
-
-@click.command()
+@cli.command()
 @click.option("--year", type=int, help="Chỉ năm này (only this list year).")
 @click.option("--json", "as_json", is_flag=True, help="JSON array, one object per submission.")
 @click.pass_context
@@ -42,14 +23,14 @@ def status(ctx: click.Context, year: int | None, as_json: bool) -> None:
       giamngheo status --year 2024 --json
     """
     with Warehouse(settings_from(ctx).published_path, read_only=True) as wh:
-        frame = wh.query(STATUS_SQL, [year, year])
+        frame = wh.fetch("status", year=year)
     if as_json:
         click.echo(json.dumps(frame_to_records(frame), ensure_ascii=False, indent=2))
     else:
         print_frame(frame.drop(columns=["processed_at"]), "table", title="Submissions")
 
 
-@click.command()
+@cli.command()
 @click.argument("submission_id", required=False)
 @click.option("--json", "as_json", is_flag=True, help="JSON array of Issue objects.")
 @click.pass_context
@@ -61,7 +42,7 @@ def issues(ctx: click.Context, submission_id: str | None, as_json: bool) -> None
       giamngheo issues 3f2a9c0d11b84e07 --json
     """
     with Warehouse(settings_from(ctx).published_path, read_only=True) as wh:
-        frame = wh.query(ISSUES_SQL, [submission_id, submission_id])
+        frame = wh.fetch("issues", submission_id=submission_id)
     if as_json:
         click.echo(json.dumps(frame_to_records(frame), ensure_ascii=False, indent=2))
     else:
@@ -69,7 +50,7 @@ def issues(ctx: click.Context, submission_id: str | None, as_json: bool) -> None
         print_frame(frame[cols], "table", title="Issues")
 
 
-@click.command()
+@cli.command()
 @click.argument("query")
 @click.option(
     "--format",
@@ -90,14 +71,5 @@ def sql(ctx: click.Context, query: str, fmt: str) -> None:
       giamngheo sql --format json "select * from commune_poverty where commune_code = '19834' and year = 2024"
     """
     with Warehouse(settings_from(ctx).published_path, read_only=True) as wh:
-        try:
-            frame = wh.query(query)
-        except duckdb.Error as exc:
-            raise ConfigurationError(f"Câu truy vấn lỗi (query failed): {exc}") from exc
+        frame = wh.sql(query)
     print_frame(frame, fmt)
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(status)
-    cli.add_command(issues)
-    cli.add_command(sql)

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from giamngheo.flows.cli.main import settings_from
+from giamngheo.flows.cli.app import cli, settings_from
 from giamngheo.flows.cli.render import console
 
 
-@click.group()
+@cli.group()
 def registry() -> None:
     """Danh mục đơn vị hành chính (the admin registry)."""
 
@@ -35,7 +35,3 @@ def load(ctx: click.Context, file: str) -> None:
         console().print(f"Đã nạp {len(units)} đơn vị (units loaded): {levels}")
     else:
         console().print(f"Danh mục không đổi (registry unchanged): {len(units)} đơn vị (units)")
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(registry)

@@ -9,13 +9,13 @@ from dataclasses import replace
 
 import click
 
-from giamngheo.flows.cli.main import settings_from
+from giamngheo.flows.cli.app import cli, settings_from
 from giamngheo.flows.cli.render import console, print_frame, vi_rate
 
 RUNNERS = click.Choice(["thread", "process", "dask"])
 
 
-@click.command()
+@cli.command()
 @click.option(
     "--inbox",
     type=click.Path(file_okay=False),
@@ -55,12 +55,14 @@ def ingest(
         finish(idle, as_json)
     from giamngheo.flows.nightly import run_nightly
 
-    with progress_bar():
-        summary = run_nightly(settings, force=force, runner=runner, dask_address=dask_address)
+    with progress_bar() as progress:
+        summary = run_nightly(
+            settings, force=force, runner=runner, dask_address=dask_address, progress=progress
+        )
     finish(summary, as_json)
 
 
-@click.command()
+@cli.command()
 @click.option(
     "--runner", type=RUNNERS, default="thread", show_default=True, help="Task runner for reading."
 )
@@ -87,20 +89,18 @@ def demo(ctx: click.Context, runner: str) -> None:
     out = console()
     out.print(f"Đã tạo {len(written)} tệp mẫu (sample workbooks written) in {settings.inbox}")
     # The sample files were written a moment ago: they are complete, not still being written.
-    with progress_bar():
-        summary = run_nightly(replace(settings, settle_seconds=0), runner=runner)
+    with progress_bar() as progress:
+        summary = run_nightly(replace(settings, settle_seconds=0), runner=runner, progress=progress)
     print_summary(summary, show_communes=False, show_reports=False)
     with Warehouse(settings.published_path, read_only=True) as wh:
-        for (year,) in wh.con.execute(
-            "select distinct year from commune_poverty order by year"
-        ).fetchall():
-            frame = wh.query(COMMUNE_FIGURES, [year])
+        for year in wh.fetch("list_years")["year"]:
+            frame = wh.fetch("demo_communes", year=int(year))
             print_frame(
                 _vi_rates(frame),
                 "table",
                 title=f"Hộ nghèo theo xã năm {year} (poor households by commune)",
             )
-        frame = wh.query(VILLAGE_FIGURES, [DIEN_HOA, 2024])
+        frame = wh.fetch("demo_villages", commune=DIEN_HOA, year=2024)
         if len(frame):
             print_frame(
                 _vi_rates(frame), "table", title="Xã Điền Hòa năm 2024, theo thôn (by village)"
@@ -113,20 +113,6 @@ def demo(ctx: click.Context, runner: str) -> None:
     sys.exit(summary.exit_code)
 
 
-COMMUNE_FIGURES = """
-select commune_code as "Mã xã", commune_name as "Xã", village_count as "Số thôn",
-       total_households as "Tổng số hộ", poor_households as "Hộ nghèo", poor_rate_pct as "Tỷ lệ %",
-       near_poor_households as "Hộ cận nghèo", near_poor_rate_pct as "Tỷ lệ % cận nghèo"
-from commune_poverty where year = ? order by commune_code
-"""
-
-
-VILLAGE_FIGURES = """
-select village_name as "Thôn", total_households as "Tổng số hộ", poor_households as "Hộ nghèo",
-       poor_rate_pct as "Tỷ lệ %"
-from village_poverty where commune_code = ? and year = ?
-order by village_code
-"""
 DIEN_HOA = "19834"
 
 
@@ -146,8 +132,9 @@ def nothing_new(settings):
     secure_home(settings.home)
     if settings.staging.exists() and any(settings.staging.iterdir()):
         return None  # a killed run left work behind: the flow clears it
-    found = steps.nothing_to_do(settings.warehouse_path, settings.inbox,
-                                settings.published_path, settings.settle_seconds)  # fmt: skip
+    found = steps.nothing_to_do(
+        settings.warehouse_path, settings.inbox, settings.published_path, settings.settle_seconds
+    )
     if found is None:
         return None
     click.echo(
@@ -174,26 +161,26 @@ def finish(summary, as_json: bool) -> None:
 
 @contextmanager
 def progress_bar():
-    """A rich progress bar of files read, on a terminal only (never in logs or pipes)."""
-    from giamngheo.flows import nightly
-
+    """A rich progress bar of files read, on a terminal only (never in logs or pipes): yields
+    the callback to give the run, or None."""
     if not sys.stdout.isatty():
-        yield
+        yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    with Progress("Đọc tệp (reading)", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  transient=True) as bar:  # fmt: skip
+    with Progress(
+        "Đọc tệp (reading)",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+    ) as bar:
         task = bar.add_task("read", total=None)
 
         def update(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        nightly.progress_callback = update
-        try:
-            yield
-        finally:
-            nightly.progress_callback = None
+        yield update
 
 
 def print_summary(summary, show_communes: bool = True, show_reports: bool = True) -> None:
@@ -225,7 +212,7 @@ def print_summary(summary, show_communes: bool = True, show_reports: bool = True
             out.print(f"Báo cáo (report): {path}")
 
 
-@click.command()
+@cli.command()
 @click.argument("submission_ids", nargs=-1)
 @click.option(
     "--failed",
@@ -267,18 +254,19 @@ def rerun(
             "Cho mã hồ sơ hoặc --failed, không cả hai (give SUBMISSION_ID... or --failed)."
         )
     settings = settings_from(ctx)
-    with progress_bar():
+    with progress_bar() as progress:
         summary = run_nightly(
             settings,
             force=force,
             runner=runner,
             rerun_ids=list(submission_ids) or None,
             rerun_failed=failed,
+            progress=progress,
         )
     finish(summary, as_json)
 
 
-@click.command()
+@cli.command()
 @click.option("--cron", default="0 1 * * *", show_default=True, help="Lịch chạy (cron schedule).")
 @click.option(
     "--timezone", default="Asia/Ho_Chi_Minh", show_default=True, help="Múi giờ của lịch (timezone)."
@@ -308,10 +296,3 @@ def serve(
         f"Phục vụ lịch '{cron}' ({timezone}) cho {settings.home}. Ctrl+C để dừng (to stop)."
     )
     serve_deployment(settings, cron, timezone, runner, dask_address)
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(ingest)
-    cli.add_command(rerun)
-    cli.add_command(demo)
-    cli.add_command(serve)

@@ -1,7 +1,4 @@
-import json
-
 import pandas as pd
-import pytest
 
 from giamngheo.expectations.runner import load_suite, run_suite, suite_columns
 
@@ -55,19 +52,10 @@ def test_a_clean_batch_has_no_findings_and_an_empty_one_skips_gx():
     assert run_suite("households", batch().iloc[:0]) == []
 
 
-def test_severity_comes_from_the_suite_file(tmp_path, monkeypatch):
-    suite = load_suite("households")
-    suite["expectations"][0]["severity"] = "warning"
-    monkeypatch.setattr(
-        "giamngheo.expectations.runner.load_suite", lambda name: json.loads(json.dumps(suite))
-    )
-    severities = {f.code: f.severity for f in run_suite("households", batch())}
-    assert severities["HH-MEMBERS"] == "warning" and severities["HH-DUP-ID"] == "error"
+def test_a_finding_has_its_rules_severity_once_located():
+    from giamngheo.transforms.issues import Source, locate
+    from giamngheo.transforms.rules import RULES
 
-
-@pytest.mark.parametrize("name", ["households"])
-def test_every_code_in_a_suite_has_a_message(name):
-    from giamngheo.transforms.issues import CATALOGUE
-
-    for exp in load_suite(name)["expectations"]:
-        assert exp["meta"]["code"] in CATALOGUE
+    for finding in run_suite("households", batch()):
+        issue = locate(finding, Source(finding.submission_id, "f.xlsx", "S", {}))
+        assert issue.severity == RULES[finding.code].severity

@@ -9,12 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from giamngheo.flows.cli import outputs, plan, query, registry, run
-from giamngheo.flows.cli.main import cli
+from giamngheo.flows.cli import cli
 from giamngheo.warehouse.registry import sample_registry_path
-
-for module in (run, query, outputs, plan, registry):
-    module.register(cli)
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -39,8 +35,13 @@ def loaded_home(settings, dien_hoa_inbox):
 
 @pytest.mark.slow
 def test_sql_json_status_issues_report_and_template(loaded_home, tmp_path):
-    result = invoke(loaded_home, "sql", "--format", "json",
-                    "select * from commune_poverty where commune_code = '19834' and year = 2024")  # fmt: skip
+    result = invoke(
+        loaded_home,
+        "sql",
+        "--format",
+        "json",
+        "select * from commune_poverty where commune_code = '19834' and year = 2024",
+    )
     [row] = json.loads(result.output)
     assert (row["total_households"], row["poor_households"], row["poor_rate_pct"]) == (
         1415,
@@ -101,14 +102,24 @@ def test_errors_are_messages_with_exit_codes(loaded_home, tmp_path):
 def test_demo_in_a_subprocess_is_quiet_and_a_second_run_changes_nothing(tmp_path):
     exe = Path(sys.executable).with_name("giamngheo")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    first = subprocess.run([str(exe), "--home", str(tmp_path / "d"), "demo"], capture_output=True, text=True,
-                           env=env, timeout=300)  # fmt: skip
+    first = subprocess.run(
+        [str(exe), "--home", str(tmp_path / "d"), "demo"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert first.returncode == 0, first.stderr
     assert "Traceback" not in first.stderr and "telemetry" not in first.stderr.lower()
     assert "│ 19834 │ Xã Điền Hòa" in first.stdout and "1415 │       15 │ 1,06" in first.stdout
     assert "│ Thôn 7  │        159 │        1 │ 0,63" in first.stdout
-    second = subprocess.run([str(exe), "--home", str(tmp_path / "d"), "demo"], capture_output=True, text=True,
-                            env=env, timeout=300)  # fmt: skip
+    second = subprocess.run(
+        [str(exe), "--home", str(tmp_path / "d"), "demo"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert (
         second.returncode == 0
         and "0 nạp (loaded)" in second.stdout

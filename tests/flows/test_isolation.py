@@ -25,8 +25,20 @@ def slow_file(path, rows: int = 60_000):
         out = csv.writer(fh)
         out.writerow(headers)
         for i in range(rows):
-            out.writerow([i + 1, f"H{i:06d}", "Hộ thử", "Kinh", 4, 1500, "x", "x", "x",
-                          *[""] * (len(headers) - 9)])  # fmt: skip
+            out.writerow(
+                [
+                    i + 1,
+                    f"H{i:06d}",
+                    "Hộ thử",
+                    "Kinh",
+                    4,
+                    1500,
+                    "x",
+                    "x",
+                    "x",
+                    *[""] * (len(headers) - 9),
+                ]
+            )
     return path
 
 
@@ -87,7 +99,7 @@ def test_the_nightly_run_rejects_a_file_over_the_limit_without_opening_it_again(
     [rejected] = summary.rejected_files
     assert rejected["file"] == "odd/slow.xls" and "0.3 giây" in rejected["first_issue"]
     with Warehouse(settings.warehouse_path, read_only=True) as wh:
-        sid = wh.query("select submission_id from submissions where status = 'rejected'").iloc[0, 0]
+        sid = wh.sql("select submission_id from submissions where status = 'rejected'").iloc[0, 0]
     feedback = load_workbook(settings.quarantine / sid / "phan_hoi.xlsx")
     assert feedback.sheetnames == ["Lỗi"] and feedback["Lỗi"]["C2"].value == "FILE-TIMEOUT"
 

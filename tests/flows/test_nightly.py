@@ -25,8 +25,11 @@ TABLES = (
 def table_checksums(wh: Warehouse) -> dict[str, list]:
     out = {}
     for table in TABLES:
-        columns = [c for c in wh.query(f"select * from {table} limit 0").columns
-                   if c not in ("processed_at", "flow_run_id")]  # fmt: skip
+        columns = [
+            c
+            for c in wh.sql(f"select * from {table} limit 0").columns
+            if c not in ("processed_at", "flow_run_id")
+        ]
         out[table] = wh.con.execute(
             f"select {', '.join(columns)} from {table} order by all"
         ).fetchall()
@@ -37,8 +40,13 @@ def test_flow_loads_dien_hoa_and_a_second_run_changes_nothing(
     settings, warehouse, dien_hoa_inbox, make_workbook
 ):
     warehouse.close()
-    broken = make_workbook("19834-05", 2025, folder=dien_hoa_inbox / "19834", name="broken.xlsx",
-                           cells={(0, "income_kvnd"): "1,5tr"})  # fmt: skip
+    broken = make_workbook(
+        "19834-05",
+        2025,
+        folder=dien_hoa_inbox / "19834",
+        name="broken.xlsx",
+        cells={(0, "income_kvnd"): "1,5tr"},
+    )
     summary = run_nightly(settings, runner="thread")
     assert (summary.loaded, summary.rejected, summary.skipped) == (22, 1, 0)
     assert summary.exit_code == 3
@@ -46,12 +54,12 @@ def test_flow_loads_dien_hoa_and_a_second_run_changes_nothing(
     assert "F2" in summary.rejected_files[0]["first_issue"]
     assert len(summary.reports) == 2
     with Warehouse(settings.warehouse_path, read_only=True) as wh:
-        row = wh.query(
+        row = wh.sql(
             "select * from commune_poverty where commune_code = '19834' and year = 2024"
         ).iloc[0]
         assert (row.total_households, row.poor_households, row.poor_rate_pct) == (1415, 15, 1.06)
         first = table_checksums(wh)
-        issues = wh.query("select code, cell, sheet, file from issues").to_dict("records")
+        issues = wh.sql("select code, cell, sheet, file from issues").to_dict("records")
         assert issues == [
             {
                 "code": "HH-INCOME-NAN",
@@ -71,8 +79,8 @@ def test_views_agree_with_the_transforms(settings, warehouse, dien_hoa_inbox):
     warehouse.close()
     run_nightly(settings, runner="thread")
     with Warehouse(settings.warehouse_path, read_only=True) as wh:
-        households = wh.query("select * from households_current")
-        reports = wh.query(
+        households = wh.sql("select * from households_current")
+        reports = wh.sql(
             "select r.* from village_reports r join submissions s using (submission_id) where s.status = 'loaded'"
         )
         units = wh.admin_units()
@@ -83,10 +91,17 @@ def test_views_agree_with_the_transforms(settings, warehouse, dien_hoa_inbox):
             child="village_code",
             parent="commune_code",
         )
-        got = wh.query("select * from commune_poverty order by commune_code, year")
+        got = wh.sql("select * from commune_poverty order by commune_code, year")
     expected = expected.sort_values(["commune_code", "year"]).reset_index(drop=True)
-    for col in ("total_households", "total_persons", "poor_households", "near_poor_persons", "poor_rate_pct",
-                "near_poor_rate_pct", "average_persons_rate_pct"):  # fmt: skip
+    for col in (
+        "total_households",
+        "total_persons",
+        "poor_households",
+        "near_poor_persons",
+        "poor_rate_pct",
+        "near_poor_rate_pct",
+        "average_persons_rate_pct",
+    ):
         assert got[col].astype(float).tolist() == expected[col].astype(float).tolist(), col
 
 
@@ -96,19 +111,24 @@ def test_a_corrected_file_supersedes_its_predecessor(
     warehouse.close()
     run_nightly(settings, runner="thread")
     target = dien_hoa_inbox / "19834" / "19834-03_2024.xlsx"
-    make_workbook("19834-03", 2024, folder=target.parent, name="19834-03_2024_v2.xlsx",
-                  metadata={"total_households": 120})  # fmt: skip
+    make_workbook(
+        "19834-03",
+        2024,
+        folder=target.parent,
+        name="19834-03_2024_v2.xlsx",
+        metadata={"total_households": 120},
+    )
     summary = run_nightly(settings, runner="process")
     assert (summary.loaded, summary.skipped) == (1, 22)
     with Warehouse(settings.warehouse_path, read_only=True) as wh:
-        statuses = wh.query(
+        statuses = wh.sql(
             "select file_path, status from submissions where village_code = '19834-03' and year = 2024"
         )
         assert sorted(map(tuple, statuses.to_numpy())) == [
             ("19834/19834-03_2024.xlsx", "superseded"),
             ("19834/19834-03_2024_v2.xlsx", "loaded"),
         ]
-        row = wh.query(
+        row = wh.sql(
             "select * from commune_poverty where commune_code = '19834' and year = 2024"
         ).iloc[0]
         assert row.total_households == 1415 - 115 + 120
@@ -138,15 +158,15 @@ def test_rerun_of_a_fixed_rejection_loads_it(
     again = run_nightly(settings, runner="thread", rerun_failed=True)
     assert (again.loaded, again.rejected) == (2, 0)
     with Warehouse(settings.published_path, read_only=True) as wh:
-        statuses = wh.query("select status, count(*) n from submissions group by all").set_index(
+        statuses = wh.sql("select status, count(*) n from submissions group by all").set_index(
             "status"
         )["n"]
         assert statuses.to_dict() == {"loaded": 22}
-        row = wh.query(
+        row = wh.sql(
             "select poor_households, total_households from commune_poverty where commune_code = '19834' and year = 2024"
         ).iloc[0]
         assert (row.poor_households, row.total_households) == (15, 1415)
-        loaded_id = wh.query("select submission_id from submissions limit 1").iloc[0, 0]
+        loaded_id = wh.sql("select submission_id from submissions limit 1").iloc[0, 0]
     unchanged = run_nightly(settings, runner="thread", rerun_ids=[loaded_id])
     assert (unchanged.loaded, unchanged.skipped) == (0, 1)
     forced = run_nightly(settings, runner="thread", rerun_ids=[loaded_id], force=True)
@@ -182,8 +202,14 @@ def test_refused_files_never_stop_the_others_and_a_plan_sets_targets(
     summary = run_nightly(settings, runner="thread")
     assert (summary.loaded, summary.rejected) == (23, 6)
     rejected = {r["file"]: r["first_issue"] for r in summary.rejected_files}
-    assert set(rejected) == {"odd/empty.xlsx", "odd/notes.pdf.xls", "odd/truncated.xlsx", "odd/bomb.xlsx",
-                             "odd/secret.xlsx", "odd/notes.xls"}  # fmt: skip
+    assert set(rejected) == {
+        "odd/empty.xlsx",
+        "odd/notes.pdf.xls",
+        "odd/truncated.xlsx",
+        "odd/bomb.xlsx",
+        "odd/secret.xlsx",
+        "odd/notes.xls",
+    }
     assert (
         "mật khẩu" in rejected["odd/secret.xlsx"]
         and "Không tìm thấy bảng" in rejected["odd/notes.xls"]
@@ -192,10 +218,15 @@ def test_refused_files_never_stop_the_others_and_a_plan_sets_targets(
         codes = dict(
             wh.con.execute("select file, code from issues where severity = 'error'").fetchall()
         )
-        assert codes == {"odd/empty.xlsx": "FILE-EMPTY", "odd/notes.pdf.xls": "FILE-NOT-SPREADSHEET",
-                         "odd/truncated.xlsx": "FILE-UNREADABLE", "odd/bomb.xlsx": "FILE-TOO-LARGE",
-                         "odd/secret.xlsx": "FILE-PASSWORD", "odd/notes.xls": "FILE-NO-TABLE"}  # fmt: skip
-        plan_issues = wh.query(
+        assert codes == {
+            "odd/empty.xlsx": "FILE-EMPTY",
+            "odd/notes.pdf.xls": "FILE-NOT-SPREADSHEET",
+            "odd/truncated.xlsx": "FILE-UNREADABLE",
+            "odd/bomb.xlsx": "FILE-TOO-LARGE",
+            "odd/secret.xlsx": "FILE-PASSWORD",
+            "odd/notes.xls": "FILE-NO-TABLE",
+        }
+        plan_issues = wh.sql(
             "select code, cell, message_vi from issues where file = 'odd/ke_hoach.xlsx' order by cell"
         )
         # The seed's own arithmetic: 1 ÷ 159 and 1 ÷ 93 round to 0,63 and 1,08, and the total
@@ -206,11 +237,11 @@ def test_refused_files_never_stop_the_others_and_a_plan_sets_targets(
             ["PLAN-TOTAL-RATE", "F23"],
         ]
         assert "5 ÷ 1.415 hộ × 100 = 0,35" in plan_issues["message_vi"].iloc[2]
-        targets = wh.query(
+        targets = wh.sql(
             "select village_code, target_households from plan_targets where year = 2024 order by 1"
         )
         assert targets["target_households"].tolist() == [1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1]
-        plan = wh.query(
+        plan = wh.sql(
             "select kind, commune_code, year, status from submissions where kind = 'plan'"
         )
         assert plan.to_dict("records") == [

@@ -87,9 +87,11 @@ def scan(home: Path, logs: str) -> dict[str, str]:
     }
     with duckdb.connect(str(home / "published" / "current.duckdb"), read_only=True) as con:
         outputs["analyst snapshot"] = "\n".join(
-            str(v) for t in con.execute("select table_name from duckdb_tables()").fetchall()
-            for row in con.execute(f'select * from "{t[0]}"').fetchall() for v in row
-        )  # fmt: skip
+            str(v)
+            for t in con.execute("select table_name from duckdb_tables()").fetchall()
+            for row in con.execute(f'select * from "{t[0]}"').fetchall()
+            for v in row
+        )
     return outputs
 
 
@@ -97,8 +99,12 @@ def test_demo_outputs_hold_no_head_name(tmp_path):
     from prefect.settings import PREFECT_API_URL
 
     home = tmp_path / "home"
-    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PREFECT_LOGGING_LEVEL": "INFO",
-           "GIAMNGHEO_SETTLE_SECONDS": "0"}  # fmt: skip
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": PREFECT_API_URL.value(),
+        "PREFECT_LOGGING_LEVEL": "INFO",
+        "GIAMNGHEO_SETTLE_SECONDS": "0",
+    }
     command = [str(Path(sys.executable).parent / "giamngheo"), "--verbose", "--home", str(home)]
 
     def run(*args: str) -> str:

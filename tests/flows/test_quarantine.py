@@ -64,8 +64,11 @@ def test_fifty_files_five_broken_load_45_and_quarantine_5(settings, registry):
             cell = wb[sheet][ref]
             assert cell.comment is not None and cell.comment.text.startswith("[")
             assert cell.fill.fgColor.rgb.endswith("FFC7CE")
-        links = [c.hyperlink.location if c.hyperlink.location else c.hyperlink.target
-                 for c in wb["Lỗi"]["E"][1:] if c.hyperlink]  # fmt: skip
+        links = [
+            c.hyperlink.location if c.hyperlink.location else c.hyperlink.target
+            for c in wb["Lỗi"]["E"][1:]
+            if c.hyperlink
+        ]
         assert len(links) == len(expected_cells)
     assert summary.data_docs.endswith("index.html")
 
@@ -77,8 +80,21 @@ def test_fifty_files_five_broken_load_45_and_quarantine_5(settings, registry):
 def test_feedback_for_xls_and_ods_inputs(fmt, tmp_path, registry, make_workbook):
     source = make_workbook("19834-03", folder=tmp_path / "src", cells={(0, "members"): 45})
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", fmt,
-                    "--outdir", str(tmp_path / "inbox"), str(source)], check=True, capture_output=True, timeout=300)  # fmt: skip
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(tmp_path / "inbox"),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     found = steps.discover(tmp_path / "inbox", known=set(), settle_seconds=0)
     validated = validate(found.candidates, steps.read_files(found.candidates), Reference(registry))
     folders = steps.quarantine(

@@ -29,21 +29,41 @@ def report_home(settings, registry, dien_hoa_inbox):
 
 
 def sheet_rows(ws) -> dict[str, list]:
-    return {str(ws.cell(r, 2).value): [ws.cell(r, c).value for c in range(1, ws.max_column + 1)]
-            for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value is not None}  # fmt: skip
+    return {
+        str(ws.cell(r, 2).value): [ws.cell(r, c).value for c in range(1, ws.max_column + 1)]
+        for r in range(1, ws.max_row + 1)
+        if ws.cell(r, 2).value is not None
+    }
 
 
 def test_dien_hoa_sheet_reproduces_the_seed_with_correct_target_rates(report_home):
     path = report_home.reports / "bao_cao_476_2024.xlsx"
     wb = load_workbook(path)
     assert wb.sheetnames[:2] == ["Tổng hợp", "Thị trấn Phong Điền"]
-    assert {"Diễn biến hộ nghèo", "Diễn biến hộ cận nghèo", "Thiếu hụt", "Thiếu hụt (%)",
-            "Chỉ tiêu & thực hiện", "Chất lượng dữ liệu", "Nguồn"} <= set(wb.sheetnames)  # fmt: skip
+    assert {
+        "Diễn biến hộ nghèo",
+        "Diễn biến hộ cận nghèo",
+        "Thiếu hụt",
+        "Thiếu hụt (%)",
+        "Chỉ tiêu & thực hiện",
+        "Chất lượng dữ liệu",
+        "Nguồn",
+    } <= set(wb.sheetnames)
     rows = sheet_rows(wb["Xã Điền Hòa"])
-    expected = {"Thôn 1": (3, 2.22, 1, 0.74), "Thôn 2": (1, 0.85, 0, 0), "Thôn 3": (3, 2.61, 1, 0.87),
-                "Thôn 4": (1, 0.79, 0, 0), "Thôn 5": (2, 1.47, 0, 0), "Thôn 6": (2, 1.39, 1, 0.69),
-                "Thôn 7": (1, 0.63, 1, 0.63), "Thôn 8": (0, 0, 0, 0), "Thôn 9": (0, 0, 0, 0),
-                "Thôn 10": (0, 0, 0, 0), "Thôn 11": (2, 2.15, 1, 1.08), "Tổng cộng": (15, 1.06, 5, 0.35)}  # fmt: skip
+    expected = {
+        "Thôn 1": (3, 2.22, 1, 0.74),
+        "Thôn 2": (1, 0.85, 0, 0),
+        "Thôn 3": (3, 2.61, 1, 0.87),
+        "Thôn 4": (1, 0.79, 0, 0),
+        "Thôn 5": (2, 1.47, 0, 0),
+        "Thôn 6": (2, 1.39, 1, 0.69),
+        "Thôn 7": (1, 0.63, 1, 0.63),
+        "Thôn 8": (0, 0, 0, 0),
+        "Thôn 9": (0, 0, 0, 0),
+        "Thôn 10": (0, 0, 0, 0),
+        "Thôn 11": (2, 2.15, 1, 1.08),
+        "Tổng cộng": (15, 1.06, 5, 0.35),
+    }
     for name, figures in expected.items():
         assert tuple(rows[name][2:6]) == figures, name
     formula_name = '=HYPERLINK("http://x","Tổ 1")'
@@ -57,8 +77,10 @@ def test_dien_hoa_sheet_reproduces_the_seed_with_correct_target_rates(report_hom
         for c in row
         if isinstance(c.value, str) and c.value.startswith("Mục tiêu")
     )
-    assert goal == ("Mục tiêu: giảm còn dưới 1,00 % hộ nghèo. Nếu đạt các chỉ tiêu, còn 10 hộ nghèo trên "
-                    "1.415 hộ = 0,71 %: đạt mục tiêu.")  # fmt: skip
+    assert goal == (
+        "Mục tiêu: giảm còn dưới 1,00 % hộ nghèo. Nếu đạt các chỉ tiêu, còn 10 hộ nghèo trên "
+        "1.415 hộ = 0,71 %: đạt mục tiêu."
+    )
     summary = sheet_rows(wb["Tổng hợp"])
     assert summary["Xã Điền Hòa"][2] == 1415 and summary["Xã Điền Hòa"][5] == 1.06
     assert wb["Tổng hợp"]._charts, "a native bar chart of the poverty rate by commune"
@@ -79,8 +101,8 @@ def test_2025_report_shows_dynamics_that_balance_and_targets_against_exits(repor
     start, *moves, end = dien_hoa[3:12]
     assert start == 15 and end == start - sum(moves[:3]) + sum(moves[3:])
     with Warehouse(report_home.published_path, read_only=True) as wh:
-        assert wh.query("select bool_and(balances) ok from household_dynamics").iloc[0, 0]
-        progress = wh.query(
+        assert wh.sql("select bool_and(balances) ok from household_dynamics").iloc[0, 0]
+        progress = wh.sql(
             "select sum(target_households) t, sum(actual_exits) e from target_progress where year = 2024"
         )
         assert progress.iloc[0].tolist() == [5, moves[0] + moves[1]]
@@ -96,9 +118,19 @@ def test_libreoffice_opens_the_report_and_renders_a_pdf(report_home, tmp_path):
         pytest.skip("LibreOffice is not installed (.ci/run installs it)")
     report = report_home.reports / "bao_cao_476_2024.xlsx"
     done = subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(report)], capture_output=True, timeout=300,
-    )  # fmt: skip
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(report),
+        ],
+        capture_output=True,
+        timeout=300,
+    )
     pdf = tmp_path / "bao_cao_476_2024.pdf"
     assert done.returncode == 0 and pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
     assert pdf.stat().st_size > 20_000
@@ -113,14 +145,23 @@ def test_report_command_for_one_unit(report_home, tmp_path):
 def test_a_run_rewrites_only_the_reports_of_the_units_it_changed(settings, warehouse, registry):
     from giamngheo.flows.nightly import _changed_communes, write_reports
 
-    other = pd.DataFrame([("477", "district", "Huyện Khác", "46", None),
-                          ("19999", "commune", "Xã Khác", "477", "rural"),
-                          ("19999-01", "village", "Thôn 1", "19999", "rural")],
-                         columns=["code", "level", "name", "parent_code", "area"])  # fmt: skip
+    other = pd.DataFrame(
+        [
+            ("477", "district", "Huyện Khác", "46", None),
+            ("19999", "commune", "Xã Khác", "477", "rural"),
+            ("19999-01", "village", "Thôn 1", "19999", "rural"),
+        ],
+        columns=["code", "level", "name", "parent_code", "area"],
+    )
     warehouse.replace_admin_units(pd.concat([registry, other], ignore_index=True))
     warehouse.close()
-    submissions = pd.DataFrame({"status": ["loaded", "rejected", "superseded"],
-                                "year": [2024, 2025, 2024], "commune_code": ["19834", "19999", None]})  # fmt: skip
+    submissions = pd.DataFrame(
+        {
+            "status": ["loaded", "rejected", "superseded"],
+            "year": [2024, 2025, 2024],
+            "commune_code": ["19834", "19999", None],
+        }
+    )
     assert _changed_communes(submissions) == {2024: ["19834", None]}
     paths, _ = write_reports.fn(settings, {2024: ["19834"]})
     assert [Path(p).name for p in paths] == ["bao_cao_476_2024.xlsx"]

@@ -38,8 +38,13 @@ def test_dask_local_cluster_gives_the_same_warehouse_as_the_process_pool(
 def test_serve_without_a_server_says_what_to_do(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env["PREFECT_API_URL"] = "http://127.0.0.1:9/api"  # nothing listens on the discard port
-    done = subprocess.run([str(EXE), "--home", str(tmp_path), "serve"], capture_output=True, text=True,
-                          env=env, timeout=120)  # fmt: skip
+    done = subprocess.run(
+        [str(EXE), "--home", str(tmp_path), "serve"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert done.returncode == 2
     assert "prefect server start" in done.stderr and "Traceback" not in done.stderr
 
@@ -60,23 +65,65 @@ def wait_for(predicate, timeout: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_serve_registers_the_schedule_and_a_triggered_run_completes_with_artifacts(settings, registry,
-                                                                                   dien_hoa_inbox, tmp_path):  # fmt: skip
+def test_serve_registers_the_schedule_and_a_triggered_run_completes_with_artifacts(
+    settings, registry, dien_hoa_inbox, tmp_path
+):
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(PREFECT_API_URL=api, PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false",
-               GIAMNGHEO_SETTLE_SECONDS="0", PREFECT_UI_ENABLED="false")  # fmt: skip
-    server = subprocess.Popen([str(Path(sys.executable).with_name("prefect")), "server", "start", "--host",
-                               "127.0.0.1", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)  # fmt: skip
+    env.update(
+        PREFECT_API_URL=api,
+        PREFECT_HOME=str(tmp_path / "prefect"),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        GIAMNGHEO_SETTLE_SECONDS="0",
+        PREFECT_UI_ENABLED="false",
+    )
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("prefect")),
+            "server",
+            "start",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     served = None
     try:
         wait_for(lambda: _get(f"{api}/health") is not None, 90, "the Prefect server")
-        subprocess.run([str(EXE), "--home", str(settings.home), "registry", "load", str(_registry_csv(registry, tmp_path))],
-                       env=env, check=True, capture_output=True, timeout=120)  # fmt: skip
-        served = subprocess.Popen([str(EXE), "--home", str(settings.home), "serve", "--cron", "0 1 * * *",
-                                   "--runner", "thread"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+        subprocess.run(
+            [
+                str(EXE),
+                "--home",
+                str(settings.home),
+                "registry",
+                "load",
+                str(_registry_csv(registry, tmp_path)),
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        served = subprocess.Popen(
+            [
+                str(EXE),
+                "--home",
+                str(settings.home),
+                "serve",
+                "--cron",
+                "0 1 * * *",
+                "--runner",
+                "thread",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         deployment = wait_for(lambda: _deployment(api), 120, "the deployment")
         schedules = deployment["schedules"]
         assert schedules[0]["schedule"]["cron"] == "0 1 * * *"

@@ -78,8 +78,12 @@ def test_each_rule_at_its_cell(
 ):
     row = first_row(thon3, "poor")
     letters = {"members": "E", "income_kvnd": "F", "claimed_class": "U"}
-    make_workbook("19834-03", folder=tmp_path / "inbox", metadata=metadata,
-                  cells={(row, k): v for k, v in cells.items()})  # fmt: skip
+    make_workbook(
+        "19834-03",
+        folder=tmp_path / "inbox",
+        metadata=metadata,
+        cells={(row, k): v for k, v in cells.items()},
+    )
     where = {
         "village_code": "B5",
         "year": "B7",
@@ -137,8 +141,15 @@ def test_a_household_code_on_another_villages_list(
 
 def test_year_over_year_outliers(tmp_path, registry, make_workbook, thon3):
     make_workbook("19834-03", folder=tmp_path / "inbox")
-    history = pd.DataFrame({"village_code": ["19834-03"], "year": [2023], "total_households": [80],
-                            "poor_households": [20], "poor_rate_pct": [25.0]})  # fmt: skip
+    history = pd.DataFrame(
+        {
+            "village_code": ["19834-03"],
+            "year": [2023],
+            "total_households": [80],
+            "poor_households": [20],
+            "poor_rate_pct": [25.0],
+        }
+    )
     out = run(tmp_path / "inbox", registry, history=history)
     assert found(out) == [
         ("VR-OUTLIER-RATE", "warning", None),
@@ -166,11 +177,24 @@ def dien_hoa_history() -> pd.DataFrame:
 
 def plan_rows() -> tuple[list[dict], dict]:
     rows = [
-        {"unit_name": f"Thôn {i}", "poor_households": p, "poor_rate_pct": r, "target_households": t or None,
-         "target_rate_pct": tr}
-        for i, (p, r, t, tr) in enumerate(zip(DIEN_HOA_POOR_2024, DIEN_HOA_PLAN_2024["poor_rate_pct"],
-                                              DIEN_HOA_TARGETS_2024, DIEN_HOA_PLAN_2024["target_rate_pct"], strict=True), start=1)
-    ]  # fmt: skip
+        {
+            "unit_name": f"Thôn {i}",
+            "poor_households": p,
+            "poor_rate_pct": r,
+            "target_households": t or None,
+            "target_rate_pct": tr,
+        }
+        for i, (p, r, t, tr) in enumerate(
+            zip(
+                DIEN_HOA_POOR_2024,
+                DIEN_HOA_PLAN_2024["poor_rate_pct"],
+                DIEN_HOA_TARGETS_2024,
+                DIEN_HOA_PLAN_2024["target_rate_pct"],
+                strict=True,
+            ),
+            start=1,
+        )
+    ]
     rows[6]["target_rate_pct"] = 0.63  # the seed's slips, corrected: Thôn 7
     rows[10]["target_rate_pct"] = 1.08  # Thôn 11
     total = {**DIEN_HOA_PLAN_2024["total"], "target_rate_pct": 0.35}
@@ -305,8 +329,11 @@ def test_data_docs_show_no_household_code_but_the_issue_does(
 def test_rows_without_a_code_are_reported_once_and_validation_goes_on(
     tmp_path, registry, make_workbook
 ):
-    make_workbook("19834-03", folder=tmp_path / "inbox",
-                  cells={(0, "household_code"): None, (1, "household_code"): None})  # fmt: skip
+    make_workbook(
+        "19834-03",
+        folder=tmp_path / "inbox",
+        cells={(0, "household_code"): None, (1, "household_code"): None},
+    )
     out = run(tmp_path / "inbox", registry, docs=tmp_path / "docs")
     assert [(i.code, i.cell) for i in out.issues if i.code.startswith("HH-ID")] == [
         ("HH-ID-MISSING", "B2"),

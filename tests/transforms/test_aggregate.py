@@ -8,9 +8,19 @@ from giamngheo.transforms.aggregate import COUNT_COLUMNS, rate_pct, rollup, vill
 
 @pytest.mark.parametrize(
     ("num", "den", "expected"),
-    [(3, 135, 2.22), (15, 1415, 1.06), (1, 8, 12.5), (1, 800, 0.13), (1, 93, 1.08), (0, 5, 0.0),
-     (1, 159, 0.63), (5, 1415, 0.35), (2, 3, 66.67), (7, 0, None)],
-)  # fmt: skip
+    [
+        (3, 135, 2.22),
+        (15, 1415, 1.06),
+        (1, 8, 12.5),
+        (1, 800, 0.13),
+        (1, 93, 1.08),
+        (0, 5, 0.0),
+        (1, 159, 0.63),
+        (5, 1415, 0.35),
+        (2, 3, 66.67),
+        (7, 0, None),
+    ],
+)
 def test_rate_pct_rounds_half_up(num, den, expected):
     assert rate_pct(num, den) == expected
 

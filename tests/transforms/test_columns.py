@@ -11,13 +11,28 @@ from giamngheo.transforms.columns import (
 
 @pytest.mark.parametrize(
     ("header", "field"),
-    [("Họ và tên chủ hộ", "head_name"), ("HỌ TÊN CHỦ HỘ", "head_name"), ("Chủ hộ", "head_name"),
-     ("Ho ten\nchu ho", "head_name"), ("Số khẩu", "members"), ("Nhân khẩu", "members"),
-     ("TNBQ", "income_kvnd"), ("Thu nhập bình quân (đồng/người/tháng)", "income_kvnd"),
-     ("Mã số hộ", "household_code"), ("Mã hộ", "household_code"), ("1", "d01"), ("12", "d12"),
-     ("Dinh dưỡng", "d03"), ("3. Dinh dưỡng", "d03"), ("13", None), ("Phân loại hộ", "claimed_class"),
-     ("Ghi chú", "note"), ("Số điện thoại", None), ("", None)],
-)  # fmt: skip
+    [
+        ("Họ và tên chủ hộ", "head_name"),
+        ("HỌ TÊN CHỦ HỘ", "head_name"),
+        ("Chủ hộ", "head_name"),
+        ("Ho ten\nchu ho", "head_name"),
+        ("Số khẩu", "members"),
+        ("Nhân khẩu", "members"),
+        ("TNBQ", "income_kvnd"),
+        ("Thu nhập bình quân (đồng/người/tháng)", "income_kvnd"),
+        ("Mã số hộ", "household_code"),
+        ("Mã hộ", "household_code"),
+        ("1", "d01"),
+        ("12", "d12"),
+        ("Dinh dưỡng", "d03"),
+        ("3. Dinh dưỡng", "d03"),
+        ("13", None),
+        ("Phân loại hộ", "claimed_class"),
+        ("Ghi chú", "note"),
+        ("Số điện thoại", None),
+        ("", None),
+    ],
+)
 def test_header_synonyms(header, field):
     assert match_header(header) == field
 
@@ -29,9 +44,14 @@ def test_every_template_header_reads_back_to_its_field():
 
 @pytest.mark.parametrize(
     ("header", "factor"),
-    [("Thu nhập bình quân (nghìn đồng/người/tháng)", 1), ("TNBQ (đồng)", 1000), ("TNBQ", 1),
-     ("Thu nhập (VNĐ)", 1000), ("Thu nhập (ngàn đồng)", 1)],
-)  # fmt: skip
+    [
+        ("Thu nhập bình quân (nghìn đồng/người/tháng)", 1),
+        ("TNBQ (đồng)", 1000),
+        ("TNBQ", 1),
+        ("Thu nhập (VNĐ)", 1000),
+        ("Thu nhập (ngàn đồng)", 1),
+    ],
+)
 def test_income_unit(header, factor):
     assert income_unit_factor(header) == factor
 

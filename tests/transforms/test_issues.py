@@ -20,9 +20,20 @@ CASES = [
 
 @pytest.mark.parametrize(("code", "column", "value", "hidden"), CASES)
 def test_shareable_hides_what_could_name_someone(code, column, value, hidden):
-    issue = make_issue(code, submission_id="s", file="f.xlsx", sheet="S", cell="E7", column=column,
-                       value=value, expected="Cận nghèo", income=1500, deprivations=3, year=2024,
-                       other="Thôn 2")  # fmt: skip
+    issue = make_issue(
+        code,
+        submission_id="s",
+        file="f.xlsx",
+        sheet="S",
+        cell="E7",
+        column=column,
+        value=value,
+        expected="Cận nghèo",
+        income=1500,
+        deprivations=3,
+        year=2024,
+        other="Thôn 2",
+    )
     shown = shareable(issue)
     assert (shown.code, shown.cell, shown.column, shown.severity) == (
         code,

@@ -7,10 +7,23 @@ from giamngheo.transforms import normalize as nz
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("1.500.000", 1_500_000), ("2,22", 2.22), ("1.234,5", 1234.5), ("1 500", 1500),
-     ("1500", 1500), (1200.0, 1200), (7, 7), ("2.5", 2.5), ("1,500,000", 1_500_000),
-     ("-3", -3), ("", None), (None, None), ("  ", None), ("\u00a01.200\u00a0", 1200)],
-)  # fmt: skip
+    [
+        ("1.500.000", 1_500_000),
+        ("2,22", 2.22),
+        ("1.234,5", 1234.5),
+        ("1 500", 1500),
+        ("1500", 1500),
+        (1200.0, 1200),
+        (7, 7),
+        ("2.5", 2.5),
+        ("1,500,000", 1_500_000),
+        ("-3", -3),
+        ("", None),
+        (None, None),
+        ("  ", None),
+        ("\u00a01.200\u00a0", 1200),
+    ],
+)
 def test_parse_number_reads_vietnamese_writing(raw, expected):
     assert nz.parse_number(raw) == expected
 
@@ -39,10 +52,17 @@ def test_unknown_marks_raise(raw):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("Nghèo", "poor"), ("Hộ nghèo", "poor"), ("HỘ CẬN NGHÈO", "near_poor"), ("Cận nghèo", "near_poor"),
-     ("Mức sống trung bình", "average"), ("Hộ có mức sống trung bình", "average"),
-     ("Không nghèo", "not_poor"), ("", None)],
-)  # fmt: skip
+    [
+        ("Nghèo", "poor"),
+        ("Hộ nghèo", "poor"),
+        ("HỘ CẬN NGHÈO", "near_poor"),
+        ("Cận nghèo", "near_poor"),
+        ("Mức sống trung bình", "average"),
+        ("Hộ có mức sống trung bình", "average"),
+        ("Không nghèo", "not_poor"),
+        ("", None),
+    ],
+)
 def test_parse_class(raw, expected):
     assert nz.parse_class(raw) == expected
 

@@ -20,9 +20,17 @@ def test_dien_hoa_2024_needs_one_exit_to_fall_below_one_percent():
 
 @pytest.mark.parametrize(
     ("poor", "total", "goal", "exits"),
-    [(15, 1415, 1.0, 1), (10, 1000, 1.0, 1), (9, 1000, 1.0, 0), (15, 1415, "0.5", 8), (0, 100, 1, 0),
-     (3, 100, 3, 1), (3, 100, 3.01, 0), (50, 50, 1, 50)],
-)  # fmt: skip
+    [
+        (15, 1415, 1.0, 1),
+        (10, 1000, 1.0, 1),
+        (9, 1000, 1.0, 0),
+        (15, 1415, "0.5", 8),
+        (0, 100, 1, 0),
+        (3, 100, 3, 1),
+        (3, 100, 3.01, 0),
+        (50, 50, 1, 50),
+    ],
+)
 def test_requirement_is_strictly_below_the_goal(poor, total, goal, exits):
     need = requirement(poor, total, goal)
     assert need.exits == exits
@@ -39,8 +47,13 @@ def test_requirement_refuses_nonsense():
 
 
 def dien_hoa() -> pd.DataFrame:
-    return pd.DataFrame({"village_code": [f"19834-{i:02d}" for i in range(1, 12)],
-                         "poor_households": DIEN_HOA_POOR_2024, "total_households": DIEN_HOA_TOTALS})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "village_code": [f"19834-{i:02d}" for i in range(1, 12)],
+            "poor_households": DIEN_HOA_POOR_2024,
+            "total_households": DIEN_HOA_TOTALS,
+        }
+    )
 
 
 def test_highest_rate_takes_from_the_worst_village_first():
@@ -55,15 +68,21 @@ def test_proportional_uses_largest_remainders():
 
 villages = st.lists(
     st.tuples(st.integers(0, 40), st.integers(1, 400)).map(lambda t: (min(t[0], t[1]), t[1])),
-    min_size=1, max_size=15,
-)  # fmt: skip
+    min_size=1,
+    max_size=15,
+)
 
 
 @settings(max_examples=200, deadline=None)
 @given(villages, st.sampled_from(METHODS), st.decimals(min_value="0.1", max_value="20", places=2))
 def test_allocations_meet_the_requirement_and_never_exceed_a_village(rows, method, goal):
-    frame = pd.DataFrame({"village_code": [f"v{i:02d}" for i in range(len(rows))],
-                          "poor_households": [p for p, _ in rows], "total_households": [t for _, t in rows]})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "village_code": [f"v{i:02d}" for i in range(len(rows))],
+            "poor_households": [p for p, _ in rows],
+            "total_households": [t for _, t in rows],
+        }
+    )
     need = requirement(
         int(frame["poor_households"].sum()), int(frame["total_households"].sum()), str(goal)
     )

@@ -11,15 +11,15 @@ from giamngheo.warehouse.store import Batch
 # (village, year, code, class, members): two villages of Điền Hòa over 2022–2024.
 LISTS = [
     # 2022
-    ("19834-01", 2022, "H-RET", "poor", 4),      # poor in 2022, gone in 2023, poor again in 2024
+    ("19834-01", 2022, "H-RET", "poor", 4),  # poor in 2022, gone in 2023, poor again in 2024
     # 2023
-    ("19834-01", 2023, "H-STAY", "poor", 5),     # stays poor, one member fewer in 2024
-    ("19834-01", 2023, "H-NEAR", "poor", 3),     # → near-poor
-    ("19834-01", 2023, "H-ABOVE", "poor", 2),    # → above the near-poor line (unlisted)
-    ("19834-01", 2023, "H-AVG", "poor", 6),      # → average (listed, above near-poor)
-    ("19834-01", 2023, "H-MOVE", "poor", 4),     # moves to Thôn 2, still poor
+    ("19834-01", 2023, "H-STAY", "poor", 5),  # stays poor, one member fewer in 2024
+    ("19834-01", 2023, "H-NEAR", "poor", 3),  # → near-poor
+    ("19834-01", 2023, "H-ABOVE", "poor", 2),  # → above the near-poor line (unlisted)
+    ("19834-01", 2023, "H-AVG", "poor", 6),  # → average (listed, above near-poor)
+    ("19834-01", 2023, "H-MOVE", "poor", 4),  # moves to Thôn 2, still poor
     ("19834-01", 2023, "H-UP", "near_poor", 3),  # near-poor → poor
-    ("19834-01", 2023, "N-OUT", "near_poor", 2), # near-poor → above
+    ("19834-01", 2023, "N-OUT", "near_poor", 2),  # near-poor → above
     ("19834-02", 2023, "X-1", "average", 3),
     # 2024
     ("19834-01", 2024, "H-STAY", "poor", 4),
@@ -27,9 +27,9 @@ LISTS = [
     ("19834-01", 2024, "H-AVG", "average", 6),
     ("19834-01", 2024, "H-UP", "poor", 3),
     ("19834-01", 2024, "H-RET", "poor", 4),
-    ("19834-01", 2024, "H-NEW", "poor", 7),      # never poor before
+    ("19834-01", 2024, "H-NEW", "poor", 7),  # never poor before
     ("19834-02", 2024, "H-MOVE", "poor", 4),
-]  # fmt: skip
+]
 
 
 def load_lists(warehouse, tmp_path):
@@ -38,21 +38,63 @@ def load_lists(warehouse, tmp_path):
     ):
         sid = uuid.uuid4().hex[:16]
         now = dt.datetime(year, 1, 1)
-        households = pd.DataFrame({
-            "submission_id": sid, "village_code": village, "year": year, "household_code": rows["c"],
-            "head_name": "A", "ethnicity": "Kinh", "members": rows["m"], "income_kvnd": 1000.0,
-            **{f"d{i:02d}": False for i in range(1, 13)}, "deprivation_count": 0, "has_merit": False,
-            "social_protection": False, "claimed_class": rows["cls"], "poverty_class": rows["cls"],
-            "note": None, "source_sheet": "S", "source_row": range(2, len(rows) + 2), "extra": None,
-        })  # fmt: skip
+        households = pd.DataFrame(
+            {
+                "submission_id": sid,
+                "village_code": village,
+                "year": year,
+                "household_code": rows["c"],
+                "head_name": "A",
+                "ethnicity": "Kinh",
+                "members": rows["m"],
+                "income_kvnd": 1000.0,
+                **{f"d{i:02d}": False for i in range(1, 13)},
+                "deprivation_count": 0,
+                "has_merit": False,
+                "social_protection": False,
+                "claimed_class": rows["cls"],
+                "poverty_class": rows["cls"],
+                "note": None,
+                "source_sheet": "S",
+                "source_row": range(2, len(rows) + 2),
+                "extra": None,
+            }
+        )
         parquet = tmp_path / f"{sid}.parquet"
         households.to_parquet(parquet, index=False)
-        subs = pd.DataFrame([{"submission_id": sid, "file_name": "f", "file_path": f"{sid}.xlsx", "sha256": sid,
-                              "size_bytes": 1, "kind": "households", "village_code": village,
-                              "commune_code": "19834", "year": year, "status": "loaded", "household_count": len(rows),
-                              "error_count": 0, "warning_count": 0, "received_at": now, "processed_at": now}])  # fmt: skip
-        reports = pd.DataFrame([{"submission_id": sid, "village_code": village, "year": year, "area": "rural",
-                                 "total_households": 100, "total_persons": 400}])  # fmt: skip
+        subs = pd.DataFrame(
+            [
+                {
+                    "submission_id": sid,
+                    "file_name": "f",
+                    "file_path": f"{sid}.xlsx",
+                    "sha256": sid,
+                    "size_bytes": 1,
+                    "kind": "households",
+                    "village_code": village,
+                    "commune_code": "19834",
+                    "year": year,
+                    "status": "loaded",
+                    "household_count": len(rows),
+                    "error_count": 0,
+                    "warning_count": 0,
+                    "received_at": now,
+                    "processed_at": now,
+                }
+            ]
+        )
+        reports = pd.DataFrame(
+            [
+                {
+                    "submission_id": sid,
+                    "village_code": village,
+                    "year": year,
+                    "area": "rural",
+                    "total_households": 100,
+                    "total_persons": 400,
+                }
+            ]
+        )
         issues = pd.DataFrame(
             columns=["submission_id", "code", "severity", "file", "message_vi", "message_en"]
         )
@@ -60,7 +102,7 @@ def load_lists(warehouse, tmp_path):
 
 
 def row(warehouse, village, year, status, measure):
-    frame = warehouse.query(
+    frame = warehouse.sql(
         "select * from household_dynamics where village_code = ? and year = ? and status = ? and measure = ?",
         [village, year, status, measure],
     )
@@ -101,6 +143,5 @@ def test_persons_balance_with_member_changes(dynamics):
 
 def test_the_first_year_of_a_village_has_no_dynamics(dynamics):
     assert (
-        dynamics.query("select count(*) n from household_dynamics where year = 2022").iloc[0, 0]
-        == 0
+        dynamics.sql("select count(*) n from household_dynamics where year = 2022").iloc[0, 0] == 0
     )

@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from giamngheo.errors import RegistryError, WarehouseError
+from giamngheo.errors import QueryError, RegistryError, WarehouseError
 from giamngheo.warehouse.registry import read_registry
 from giamngheo.warehouse.store import Batch, Warehouse, migrations
 
@@ -17,7 +17,7 @@ def test_migrate_is_recorded_and_idempotent(settings):
     with Warehouse(settings.warehouse_path) as wh:
         assert wh.migrate() == [v for v, _, _ in migrations()]
         assert wh.migrate() == []
-        recorded = wh.query("select version from schema_migrations")["version"].tolist()
+        recorded = wh.sql("select version from schema_migrations")["version"].tolist()
         assert recorded == [v for v, _, _ in migrations()]
         assert set(wh.views()) >= VIEWS
 
@@ -31,28 +31,80 @@ def submission(
     sid: str, village: str = "19834-03", year: int = 2024, status: str = "loaded"
 ) -> dict:
     now = dt.datetime(2024, 1, 1)
-    return {"submission_id": sid, "file_name": f"{sid}.xlsx", "file_path": f"{sid}.xlsx", "sha256": sid * 4,
-            "size_bytes": 1, "kind": "households", "village_code": village, "commune_code": village[:5], "year": year, "status": status,
-            "household_count": 1, "error_count": 0, "warning_count": 0, "received_at": now,
-            "processed_at": now, "flow_run_id": "r"}  # fmt: skip
+    return {
+        "submission_id": sid,
+        "file_name": f"{sid}.xlsx",
+        "file_path": f"{sid}.xlsx",
+        "sha256": sid * 4,
+        "size_bytes": 1,
+        "kind": "households",
+        "village_code": village,
+        "commune_code": village[:5],
+        "year": year,
+        "status": status,
+        "household_count": 1,
+        "error_count": 0,
+        "warning_count": 0,
+        "received_at": now,
+        "processed_at": now,
+        "flow_run_id": "r",
+    }
 
 
 def household(sid: str, cls: str = "poor", village: str = "19834-03") -> dict:
-    return {"submission_id": sid, "village_code": village, "year": 2024, "household_code": "h1",
-            "head_name": "A", "ethnicity": "Kinh", "members": 4, "income_kvnd": 900.0,
-            **{f"d{i:02d}": i <= 3 for i in range(1, 13)}, "deprivation_count": 3, "has_merit": False,
-            "social_protection": False, "claimed_class": cls, "poverty_class": cls, "note": None,
-            "source_sheet": "Danh sách hộ", "source_row": 2}  # fmt: skip
+    return {
+        "submission_id": sid,
+        "village_code": village,
+        "year": 2024,
+        "household_code": "h1",
+        "head_name": "A",
+        "ethnicity": "Kinh",
+        "members": 4,
+        "income_kvnd": 900.0,
+        **{f"d{i:02d}": i <= 3 for i in range(1, 13)},
+        "deprivation_count": 3,
+        "has_merit": False,
+        "social_protection": False,
+        "claimed_class": cls,
+        "poverty_class": cls,
+        "note": None,
+        "source_sheet": "Danh sách hộ",
+        "source_row": 2,
+    }
 
 
 def batch(tmp_path: Path, sid: str, total: int = 115, cls: str = "poor") -> Batch:
     parquet = tmp_path / f"{sid}.parquet"
     pd.DataFrame([household(sid, cls)]).to_parquet(parquet)
-    reports = pd.DataFrame([{"submission_id": sid, "village_code": "19834-03", "year": 2024, "area": "rural",
-                             "total_households": total, "total_persons": 400, "prepared_by": None,
-                             "prepared_on": None, "source_sheet": "Danh sách hộ"}])  # fmt: skip
-    issues = pd.DataFrame(columns=["submission_id", "code", "severity", "file", "sheet", "cell",
-                                   "column_name", "value", "message_vi", "message_en"])  # fmt: skip
+    reports = pd.DataFrame(
+        [
+            {
+                "submission_id": sid,
+                "village_code": "19834-03",
+                "year": 2024,
+                "area": "rural",
+                "total_households": total,
+                "total_persons": 400,
+                "prepared_by": None,
+                "prepared_on": None,
+                "source_sheet": "Danh sách hộ",
+            }
+        ]
+    )
+    issues = pd.DataFrame(
+        columns=[
+            "submission_id",
+            "code",
+            "severity",
+            "file",
+            "sheet",
+            "cell",
+            "column_name",
+            "value",
+            "message_vi",
+            "message_en",
+        ]
+    )
     return Batch(
         f"run-{sid}-{uuid.uuid4().hex[:6]}",
         None,
@@ -93,7 +145,7 @@ def test_a_failing_load_changes_nothing(warehouse, tmp_path):
     warehouse.load_batch(batch(tmp_path, "aaaa"))
     broken = batch(tmp_path, "bbbb")
     broken.households_parquet.write_bytes(b"not parquet")
-    with pytest.raises(duckdb.Error):
+    with pytest.raises(QueryError):
         warehouse.load_batch(broken)
     assert warehouse.con.execute("select submission_id, status from submissions").fetchall() == [
         ("aaaa", "loaded")
@@ -166,7 +218,7 @@ def test_snapshot_has_no_names_or_codes_and_is_sandboxed(warehouse, tmp_path):
     assert not warehouse.snapshot_is_stale(target)
     assert list(target.parent.iterdir()) == [target]
     with Warehouse(target, read_only=True) as snap:
-        columns = set(snap.query("select * from households limit 0").columns)
+        columns = set(snap.sql("select * from households limit 0").columns)
         assert "head_name" not in columns and "household_code" not in columns
         assert "household_key" in columns
         assert "warehouse_settings" not in {
@@ -175,11 +227,18 @@ def test_snapshot_has_no_names_or_codes_and_is_sandboxed(warehouse, tmp_path):
         assert poverty(snap) == (115, 1, 0.87)
         value, message = snap.con.execute("select value, message_vi from issues").fetchall()[0]
         assert value is None and "h1" not in message
-        for statement in ("select * from read_text('/etc/passwd')", "copy households to '/tmp/x.csv'",
-                          "attach '/tmp/other.duckdb'", "install httpfs", "load httpfs",
-                          "set enable_external_access = true", "set temp_directory = '/tmp/elsewhere'",
-                          "set memory_limit = '1TB'", "set extension_directory = '/tmp/x'",
-                          "delete from households"):  # fmt: skip
+        for statement in (
+            "select * from read_text('/etc/passwd')",
+            "copy households to '/tmp/x.csv'",
+            "attach '/tmp/other.duckdb'",
+            "install httpfs",
+            "load httpfs",
+            "set enable_external_access = true",
+            "set temp_directory = '/tmp/elsewhere'",
+            "set memory_limit = '1TB'",
+            "set extension_directory = '/tmp/x'",
+            "delete from households",
+        ):
             with pytest.raises(duckdb.Error):
                 snap.con.execute(statement)
 
@@ -190,10 +249,22 @@ def test_snapshot_issues_show_what_shareable_shows(warehouse, tmp_path):
     from tests.transforms.test_issues import CASES
 
     issues = [
-        make_issue(code, submission_id="aaaa", file="f.xlsx", sheet="S", cell=f"E{i}", column=column,
-                   value=value, expected="Cận nghèo", income=1500, deprivations=3, year=2024, other="T")
+        make_issue(
+            code,
+            submission_id="aaaa",
+            file="f.xlsx",
+            sheet="S",
+            cell=f"E{i}",
+            column=column,
+            value=value,
+            expected="Cận nghèo",
+            income=1500,
+            deprivations=3,
+            year=2024,
+            other="T",
+        )
         for i, (code, column, value, _) in enumerate(CASES)
-    ]  # fmt: skip
+    ]
     warehouse.load_batch(batch(tmp_path, "aaaa"))
     warehouse.con.register("found", issues_table(issues))
     warehouse.con.execute("insert into issues by name select * from found")
@@ -218,14 +289,23 @@ def test_the_duckdb_cli_from_pypi_reads_the_snapshot(warehouse, tmp_path):
     warehouse.load_batch(batch(tmp_path, "aaaa"))
     target = tmp_path / "current.duckdb"
     warehouse.publish(target)
-    readme = (Path(__file__).parents[2] / "warehouse" / "README.md").read_text(
-        encoding="utf-8"
-    )
+    readme = (Path(__file__).parents[2] / "warehouse" / "README.md").read_text(encoding="utf-8")
     documented = re.findall(r"^### `(\w+)`", readme, flags=re.M)
     queries = "; ".join(f"select '{name}', count(*) from {name}" for name in documented)
-    out = subprocess.run([cli, "-readonly", "-csv", str(target), "-c",
-                          "select total_households, poor_households, poor_rate_pct from village_poverty; " + queries],
-                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    out = subprocess.run(
+        [
+            cli,
+            "-readonly",
+            "-csv",
+            str(target),
+            "-c",
+            "select total_households, poor_households, poor_rate_pct from village_poverty; "
+            + queries,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     assert "115,1,0.87" in out.stdout
     for name in documented:

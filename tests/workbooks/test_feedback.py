@@ -16,15 +16,26 @@ EXAMPLES = int(os.environ.get("GIAMNGHEO_FUZZ_EXAMPLES", "25"))
 FORMULA_START = ("=", "+", "-", "@")
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(st.text(max_size=300))
 @example("Nguyễn\x07 Văn\x00 A")  # control characters openpyxl refuses outright
 @example('=HYPERLINK("http://x","y")')
 @example("+84 123\u202e")
 def test_feedback_and_issues_csv_survive_any_text(tmp_path, text):
-    issue = make_issue("HH-MARK", submission_id="s", file=text, sheet="Danh sách hộ", cell="E2",
-                       column=text, value=text)  # fmt: skip
+    issue = make_issue(
+        "HH-MARK",
+        submission_id="s",
+        file=text,
+        sheet="Danh sách hộ",
+        cell="E2",
+        column=text,
+        value=text,
+    )
     out = write_feedback(None, [issue], tmp_path / "phan_hoi.xlsx")
     cells = [c for c in load_workbook(out)["Lỗi"][2] if c.value is not None]
     assert all(c.data_type == "s" for c in cells[1:])  # text stays text, never a formula

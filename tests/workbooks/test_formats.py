@@ -92,9 +92,11 @@ def _as_html(village) -> str:
                 v = ""
             cells.append(f"<td>{v}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    info = (f"<table><tr><td>Mã thôn</td><td>{meta['village_code']}</td></tr>"
-            f"<tr><td>Năm</td><td>{meta['year']}</td></tr>"
-            f"<tr><td>Tổng số hộ dân cư</td><td>{meta['total_households']}</td></tr></table>")  # fmt: skip
+    info = (
+        f"<table><tr><td>Mã thôn</td><td>{meta['village_code']}</td></tr>"
+        f"<tr><td>Năm</td><td>{meta['year']}</td></tr>"
+        f"<tr><td>Tổng số hộ dân cư</td><td>{meta['total_households']}</td></tr></table>"
+    )
     return f"<html><body>{info}<table><tr>{head}</tr>{''.join(rows)}</table></body></html>"
 
 
@@ -129,12 +131,22 @@ def test_an_xls_that_is_really_csv_is_read(tmp_path, dien_hoa_lists, encoding, s
     w.writerow(["Tổng số hộ dân cư", village.metadata["total_households"]])
     w.writerow([TEMPLATE_HEADERS[c] for c in HOUSEHOLD_COLUMNS])
     for rec in village.households.to_dict("records"):
-        w.writerow([
-            ("x" if rec[c] else "") if c in (*INDICATOR_COLUMNS, "has_merit", "social_protection")
-            else CLASS_LABELS[rec[c]] if c == "claimed_class"
-            else ("" if rec[c] is None else str(rec[c]).replace(".", ",") if c == "income_kvnd" else rec[c])
-            for c in HOUSEHOLD_COLUMNS
-        ])  # fmt: skip
+        w.writerow(
+            [
+                ("x" if rec[c] else "")
+                if c in (*INDICATOR_COLUMNS, "has_merit", "social_protection")
+                else CLASS_LABELS[rec[c]]
+                if c == "claimed_class"
+                else (
+                    ""
+                    if rec[c] is None
+                    else str(rec[c]).replace(".", ",")
+                    if c == "income_kvnd"
+                    else rec[c]
+                )
+                for c in HOUSEHOLD_COLUMNS
+            ]
+        )
     (tmp_path / "list.xls").write_bytes(buf.getvalue().encode(encoding))
     kind, found, sub = codes(tmp_path / "list.xls")
     assert (kind, found) == ("households", [])

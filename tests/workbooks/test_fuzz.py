@@ -37,7 +37,7 @@ text = st.one_of(
             " ",
             "\u0000",
         ]
-    ),  # fmt: skip
+    ),
     st.just("ư" * 100_000),  # a 100,000-character string
     st.sampled_from(HEADERS),
 )
@@ -50,8 +50,17 @@ cell = st.one_of(
     st.none(),
 )
 grid = st.lists(st.lists(cell, max_size=25), max_size=30)
-sheets = st.lists(st.tuples(st.text(min_size=1, max_size=31).filter(lambda n: n.strip() and not set(n) & set("[]:*?/\\\\'")), grid),
-                  min_size=1, max_size=3, unique_by=lambda t: t[0].strip().lower())  # fmt: skip
+sheets = st.lists(
+    st.tuples(
+        st.text(min_size=1, max_size=31).filter(
+            lambda n: n.strip() and not set(n) & set("[]:*?/\\\\'")
+        ),
+        grid,
+    ),
+    min_size=1,
+    max_size=3,
+    unique_by=lambda t: t[0].strip().lower(),
+)
 
 
 def write_xlsx(path, content) -> None:
@@ -72,8 +81,12 @@ def write_xlsx(path, content) -> None:
 def write_ods(path, content) -> None:
     with pd.ExcelWriter(path, engine="odf") as writer:
         for i, (_name, rows) in enumerate(content):
-            frame = pd.DataFrame([[ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
-                                  for row in rows])  # fmt: skip
+            frame = pd.DataFrame(
+                [
+                    [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
+                    for row in rows
+                ]
+            )
             frame.to_excel(writer, sheet_name=f"S{i}", header=False, index=False)
 
 
@@ -87,8 +100,16 @@ def check(path) -> None:
         assert issue.code and issue.message_vi and issue.message_en
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 @given(sheets)
 def test_any_xlsx_reads_to_rows_or_issues(tmp_path, content):
     path = tmp_path / "fuzz.xlsx"
@@ -96,8 +117,16 @@ def test_any_xlsx_reads_to_rows_or_issues(tmp_path, content):
     check(path)
 
 
-@settings(max_examples=max(EXAMPLES // 3, 5), deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=max(EXAMPLES // 3, 5),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 @given(sheets)
 def test_any_ods_reads_to_rows_or_issues(tmp_path, content):
     path = tmp_path / "fuzz.ods"
@@ -105,8 +134,12 @@ def test_any_ods_reads_to_rows_or_issues(tmp_path, content):
     check(path)
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(st.binary(max_size=4096))
 def test_any_bytes_with_a_spreadsheet_name(tmp_path, data):
     path = tmp_path / "random.xlsx"

@@ -14,9 +14,10 @@ def test_template_round_trip_is_row_for_row(make_workbook, dien_hoa_lists):
     sub = read_submission(path, "s1")
     assert sub.issues == []
     expected = next(
-        v for v in dien_hoa_lists
+        v
+        for v in dien_hoa_lists
         if v.metadata["village_code"] == "19834-03" and v.metadata["year"] == 2024
-    )  # fmt: skip
+    )
     got = sub.households[list(HOUSEHOLD_COLUMNS)].reset_index(drop=True)
     want = expected.households[list(HOUSEHOLD_COLUMNS)].astype(got.dtypes.to_dict())
     pd.testing.assert_frame_equal(got, want)
@@ -27,11 +28,17 @@ def test_template_round_trip_is_row_for_row(make_workbook, dien_hoa_lists):
 
 @pytest.mark.parametrize(
     ("column", "value", "code", "letter"),
-    [("income_kvnd", "1,5tr", "HH-INCOME-NAN", "F"), ("members", "ba", "HH-MEMBERS", "E"),
-     ("members", 2.5, "HH-MEMBERS", "E"), ("d03", "?", "HH-MARK", "I"),
-     ("claimed_class", "Khá giả", "HH-CLASS", "U"), ("household_code", None, "HH-ID-MISSING", "B"),
-     ("head_name", None, "HH-NAME-MISSING", "C"), ("income_kvnd", "#DIV/0!", "HH-FORMULA-ERROR", "F")],
-)  # fmt: skip
+    [
+        ("income_kvnd", "1,5tr", "HH-INCOME-NAN", "F"),
+        ("members", "ba", "HH-MEMBERS", "E"),
+        ("members", 2.5, "HH-MEMBERS", "E"),
+        ("d03", "?", "HH-MARK", "I"),
+        ("claimed_class", "Khá giả", "HH-CLASS", "U"),
+        ("household_code", None, "HH-ID-MISSING", "B"),
+        ("head_name", None, "HH-NAME-MISSING", "C"),
+        ("income_kvnd", "#DIV/0!", "HH-FORMULA-ERROR", "F"),
+    ],
+)
 def test_bad_cells_become_issues_at_their_cell(make_workbook, column, value, code, letter):
     sub = read_submission(make_workbook(cells={(1, column): value}), "s1")
     assert issue_codes(sub) == [(code, f"{letter}3")]

@@ -31,16 +31,28 @@ def village(dien_hoa_lists):
 @pytest.fixture(scope="session")
 def variant_files(tmp_path_factory, village) -> dict[tuple[str, str], Path]:
     folder = tmp_path_factory.mktemp("variants")
-    files = {(name, "xlsx"): write_variant(folder / f"{name}.xlsx", village, seed=i, **kwargs)
-             for i, (name, (kwargs, _)) in enumerate(VARIANTS.items())}  # fmt: skip
+    files = {
+        (name, "xlsx"): write_variant(folder / f"{name}.xlsx", village, seed=i, **kwargs)
+        for i, (name, (kwargs, _)) in enumerate(VARIANTS.items())
+    }
     if SOFFICE:
         for fmt, names in CONVERTED.items():
             out = folder / fmt
             subprocess.run(
-                [SOFFICE, "--headless", f"-env:UserInstallation=file://{folder}/lo-profile",
-                 "--convert-to", fmt, "--outdir", str(out), *(str(files[(n, "xlsx")]) for n in names)],
-                check=True, capture_output=True, timeout=300,
-            )  # fmt: skip
+                [
+                    SOFFICE,
+                    "--headless",
+                    f"-env:UserInstallation=file://{folder}/lo-profile",
+                    "--convert-to",
+                    fmt,
+                    "--outdir",
+                    str(out),
+                    *(str(files[(n, "xlsx")]) for n in names),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
             for name in names:
                 files[(name, fmt)] = out / f"{name}.{fmt}"
     return files

@@ -60,8 +60,15 @@ class Sheet:
             cell.font = Font(name=name)
 
 
-def _cell_value(name: str, value, *, marks: tuple[str, ...] = ("x",), text_numbers: bool = False,
-                dong: bool = False, rng: random.Random | None = None):  # fmt: skip
+def _cell_value(
+    name: str,
+    value,
+    *,
+    marks: tuple[str, ...] = ("x",),
+    text_numbers: bool = False,
+    dong: bool = False,
+    rng: random.Random | None = None,
+):
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     if name in MARK_FIELDS:
@@ -185,11 +192,18 @@ def nfd(text: str) -> str:
 
 
 NO_DIACRITICS = {
-    "seq": "TT", "household_code": "MA SO HO", "head_name": "HO TEN\nCHU HO", "ethnicity": "DAN TOC",
-    "members": "SO KHAU", "income_kvnd": "TNBQ (nghin dong)", "claimed_class": "PHAN LOAI HO",
-    "has_merit": "HO CO NGUOI CO CONG", "social_protection": "HO BAO TRO XA HOI", "note": "GHI CHU",
+    "seq": "TT",
+    "household_code": "MA SO HO",
+    "head_name": "HO TEN\nCHU HO",
+    "ethnicity": "DAN TOC",
+    "members": "SO KHAU",
+    "income_kvnd": "TNBQ (nghin dong)",
+    "claimed_class": "PHAN LOAI HO",
+    "has_merit": "HO CO NGUOI CO CONG",
+    "social_protection": "HO BAO TRO XA HOI",
+    "note": "GHI CHU",
     **{c: str(i) for i, c in enumerate(INDICATOR_COLUMNS, start=1)},
-}  # fmt: skip
+}
 
 
 def shuffled(seed: int) -> list[str]:
@@ -205,13 +219,22 @@ VARIANTS: dict[str, tuple[dict, list[str]]] = {
     "labels_above_table": ({"title_rows": True, "info_sheet": False}, []),
     "two_row_merged_header": ({"two_row_header": True, "numbering_row": True}, []),
     "no_diacritics_synonyms": ({"headers": NO_DIACRITICS}, []),
-    "shuffled_and_extra_column": ({"order": shuffled(7), "extra_column": True}, ["FILE-EXTRA-COLUMN"]),
+    "shuffled_and_extra_column": (
+        {"order": shuffled(7), "extra_column": True},
+        ["FILE-EXTRA-COLUMN"],
+    ),
     "numbers_as_text": ({"text_numbers": True}, []),
-    "income_in_dong": ({"dong": True, "text_numbers": True,
-                        "headers": {"income_kvnd": "Thu nhập bình quân (đồng/người/tháng)"}}, []),
+    "income_in_dong": (
+        {
+            "dong": True,
+            "text_numbers": True,
+            "headers": {"income_kvnd": "Thu nhập bình quân (đồng/người/tháng)"},
+        },
+        [],
+    ),
     "other_marks": ({"marks": ("X", "1", "có", "✓", "v")}, []),
     "blank_and_total_rows": ({"blank_rows": True, "total_row": True}, []),
     "nfd_text": ({"text": nfd}, []),
     "tcvn3_font": ({"text": to_tcvn3, "font": ".VnTime"}, []),
     "vni_font": ({"text": to_vni, "font": "VNI-Times"}, []),
-}  # fmt: skip
+}

@@ -1,0 +1,218 @@
+"""Every warehouse table, declared once: its columns, their types, and what may leave it.
+
+The migrations build these tables and `tests/warehouse/test_schema.py` compares this module
+with the migrated database column by column (the role `schema.yml` plays in a dbt project).
+Staging, the batch tables and the store take their column lists from here, and the analyst
+snapshot is built from each column's `privacy`:
+
+- `public`: copied to the analyst snapshot as it is;
+- `personal`: kept in the writer's warehouse for officers, never copied to the snapshot;
+- `extra`: the columns a village added outside the template (JSON); only the keys an
+  administrator allows (`GIAMNGHEO_SNAPSHOT_EXTRA_COLUMNS`) reach the snapshot, masked;
+- `masked`: copied with any value that may identify a person replaced by "…"
+  (`transforms.privacy`);
+- `secret`: the table never leaves the writer's warehouse.
+
+A new column without a decision fails the schema test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+PUBLIC = "public"
+PERSONAL = "personal"
+EXTRA = "extra"
+MASKED = "masked"
+SECRET = "secret"
+PRIVACY = (PUBLIC, PERSONAL, EXTRA, MASKED, SECRET)
+
+# DuckDB type → the pandas dtype a frame of that column uses.
+DTYPES = {
+    "VARCHAR": "string",
+    "INTEGER": "Int64",
+    "BIGINT": "Int64",
+    "DOUBLE": "Float64",
+    "BOOLEAN": "boolean",
+    "TIMESTAMP": "datetime64[us]",
+    "DATE": "datetime64[s]",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # DuckDB type, as `describe` shows it
+    privacy: str = PUBLIC
+
+    @property
+    def dtype(self) -> str:
+        return DTYPES[self.type]
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    def empty_frame(self, exclude: tuple[str, ...] = ()) -> pd.DataFrame:
+        return pd.DataFrame(
+            {c.name: pd.Series(dtype=c.dtype) for c in self.columns if c.name not in exclude}
+        )
+
+    def frame(self, data: pd.DataFrame, exclude: tuple[str, ...] = ()) -> pd.DataFrame:
+        """`data` in this table's column order and types; a column it lacks is all missing."""
+        out = {}
+        for c in self.columns:
+            if c.name in exclude:
+                continue
+            values = data[c.name] if c.name in data else pd.Series(pd.NA, index=data.index)
+            out[c.name] = _cast(values, c.dtype)
+        return pd.DataFrame(out, index=data.index)
+
+
+def _cast(values: pd.Series, dtype: str) -> pd.Series:
+    if dtype == "string":
+        return values.astype("object").where(values.notna(), None).astype("string")
+    if dtype == "boolean":
+        return values.astype("object").where(values.notna(), None).astype("boolean")
+    return values.astype(dtype)
+
+
+def _table(name: str, *columns: tuple[str, str] | tuple[str, str, str]) -> Table:
+    return Table(name, tuple(Column(*c) for c in columns))
+
+
+_INDICATORS = tuple((f"d{i:02d}", "BOOLEAN") for i in range(1, 13))
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        _table(
+            "schema_migrations",
+            ("version", "INTEGER"),
+            ("name", "VARCHAR"),
+            ("applied_at", "TIMESTAMP"),
+        ),
+        _table(
+            "admin_units",
+            ("code", "VARCHAR"),
+            ("level", "VARCHAR"),
+            ("name", "VARCHAR"),
+            ("parent_code", "VARCHAR"),
+            ("area", "VARCHAR"),
+        ),
+        _table(
+            "submissions",
+            ("submission_id", "VARCHAR"),
+            ("file_name", "VARCHAR"),
+            ("file_path", "VARCHAR"),
+            ("sha256", "VARCHAR"),
+            ("size_bytes", "BIGINT"),
+            ("kind", "VARCHAR"),
+            ("village_code", "VARCHAR"),
+            ("year", "INTEGER"),
+            ("status", "VARCHAR"),
+            ("household_count", "INTEGER"),
+            ("error_count", "INTEGER"),
+            ("warning_count", "INTEGER"),
+            ("received_at", "TIMESTAMP"),
+            ("processed_at", "TIMESTAMP"),
+            ("flow_run_id", "VARCHAR"),
+            ("commune_code", "VARCHAR"),
+            ("goal_rate_pct", "DOUBLE"),
+        ),
+        _table(
+            "village_reports",
+            ("submission_id", "VARCHAR"),
+            ("village_code", "VARCHAR"),
+            ("year", "INTEGER"),
+            ("area", "VARCHAR"),
+            ("total_households", "INTEGER"),
+            ("total_persons", "INTEGER"),
+            ("prepared_by", "VARCHAR", PERSONAL),
+            ("prepared_on", "VARCHAR"),
+            ("source_sheet", "VARCHAR"),
+        ),
+        _table(
+            "households",
+            ("submission_id", "VARCHAR"),
+            ("village_code", "VARCHAR"),
+            ("year", "INTEGER"),
+            ("household_code", "VARCHAR", PERSONAL),
+            ("head_name", "VARCHAR", PERSONAL),
+            ("ethnicity", "VARCHAR"),
+            ("members", "INTEGER"),
+            ("income_kvnd", "DOUBLE"),
+            *_INDICATORS,
+            ("deprivation_count", "INTEGER"),
+            ("has_merit", "BOOLEAN"),
+            ("social_protection", "BOOLEAN"),
+            ("claimed_class", "VARCHAR"),
+            ("poverty_class", "VARCHAR"),
+            ("note", "VARCHAR", PERSONAL),
+            ("source_sheet", "VARCHAR"),
+            ("source_row", "INTEGER"),
+            ("household_key", "VARCHAR"),
+            ("extra", "VARCHAR", EXTRA),
+        ),
+        _table(
+            "issues",
+            ("submission_id", "VARCHAR"),
+            ("code", "VARCHAR"),
+            ("severity", "VARCHAR"),
+            ("file", "VARCHAR"),
+            ("sheet", "VARCHAR"),
+            ("cell", "VARCHAR"),
+            ("column_name", "VARCHAR"),
+            ("value", "VARCHAR", MASKED),
+            ("message_vi", "VARCHAR", MASKED),
+            ("message_en", "VARCHAR", MASKED),
+        ),
+        _table(
+            "plan_targets",
+            ("commune_code", "VARCHAR"),
+            ("village_code", "VARCHAR"),
+            ("year", "INTEGER"),
+            ("target_households", "INTEGER"),
+            ("source", "VARCHAR"),
+        ),
+        _table(
+            "runs",
+            ("run_id", "VARCHAR"),
+            ("flow_run_id", "VARCHAR"),
+            ("loaded_at", "TIMESTAMP"),
+            ("published_at", "TIMESTAMP"),
+            ("submissions", "INTEGER"),
+            ("households", "INTEGER"),
+        ),
+        _table(
+            "warehouse_settings",
+            ("key", "VARCHAR", SECRET),
+            ("value", "VARCHAR", SECRET),
+        ),
+        _table(
+            "plan_rows",
+            ("submission_id", "VARCHAR"),
+            ("commune_code", "VARCHAR"),
+            ("year", "INTEGER"),
+            ("village_code", "VARCHAR"),
+            ("unit_name", "VARCHAR"),
+            ("poor_households", "DOUBLE"),
+            ("poor_rate_pct", "DOUBLE"),
+            ("target_households", "DOUBLE"),
+            ("target_rate_pct", "DOUBLE"),
+            ("is_total", "BOOLEAN"),
+            ("source_row", "INTEGER"),
+        ),
+    )
+}

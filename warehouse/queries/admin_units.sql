@@ -1,0 +1,1 @@
+select * from admin_units order by code

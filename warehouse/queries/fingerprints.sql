@@ -1,0 +1,2 @@
+-- The sha256 of every file already processed (loaded, rejected or superseded).
+select sha256 from submissions
