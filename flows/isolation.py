@@ -1,9 +1,11 @@
-"""Reading each file in a child process with a time limit.
+"""Reading each file (and writing its feedback) in a child process with a time limit.
 
 A workbook that makes the reader spin, or crash inside a native library, must cost one file,
 not the night's run. The child reads files one at a time; when a file takes longer than the
 limit the child is killed and the file gets a FILE-TIMEOUT issue, and when the child dies the
-file gets FILE-UNREADABLE. Either way a fresh child reads the next file.
+file gets FILE-UNREADABLE. Either way a fresh child reads the next file. A child that fails
+to start is tried once more; then only its file is rejected. The feedback workbook of a
+rejected file, which opens the file again, is written the same way (`IsolatedReader.call_all`).
 
 Children fork from a preloaded forkserver, so one costs milliseconds: a batch of files gets a
 child of its own, and with the thread task runner N threads read N files at a time in N
@@ -18,6 +20,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -41,8 +44,7 @@ def _context():
 
 
 def _serve(jobs: Connection, results: Connection) -> None:
-    """The child: read each (path, submission id, name, limits, frame) sent, answer with the
-    result."""
+    """The child: call each (function, arguments) sent, answer with the result."""
     results.send(_READY)
     while True:
         try:
@@ -51,8 +53,12 @@ def _serve(jobs: Connection, results: Connection) -> None:
             return
         if job is None:
             return
-        path, submission_id, name, limits, frame = job
-        results.send(read_submission(Path(path), submission_id, name, limits, frame=frame))
+        function, arguments = job
+        results.send(function(*arguments))
+
+
+def _read(path: str, submission_id: str, name: str, limits: ReaderLimits, frame: bool):
+    return read_submission(Path(path), submission_id, name, limits, frame=frame)
 
 
 def _daemonic() -> bool:
@@ -139,6 +145,15 @@ class _Child:
             return self._popen.wait()
 
 
+class ChildStartError(Exception):
+    """A reader process could not be started, twice (memory or process limits)."""
+
+    def __init__(self, cause: BaseException):
+        super().__init__(str(cause))
+        self.detail_vi = f"không khởi động được chương trình đọc tệp ({cause})"
+        self.detail_en = f"the reader process could not start ({cause})"
+
+
 class IsolatedReader:
     """Reads files one at a time in a child process, killed and replaced when a file overruns.
 
@@ -171,17 +186,33 @@ class IsolatedReader:
     ) -> list[Submission]:
         """`read_submission` of each (path, submission id, name), in order, each within the
         time limit; a file that overruns or kills the child is an unreadable submission."""
-        out: list[Submission] = []
-        sent = 0  # files sent to the current child (those before len(out) are answered)
-        while len(out) < len(files):
-            if self._child is None or not self._child.alive():
-                self._stop(kill=True)
-                self._child = _Child()
-                sent = len(out)
+        jobs = [(_read, (str(path), sid, name, limits, frame)) for path, sid, name in files]
+
+        def failed(i: int, code: str, detail_vi: str, detail_en: str) -> Submission:
+            _, submission_id, name = files[i]
+            return unreadable(submission_id, name, code, detail_vi, detail_en)
+
+        return self.call_all(jobs, failed)
+
+    def call_all(self, jobs: list[tuple[Callable, tuple]], failed: Callable[..., object]) -> list:
+        """Each job's `function(*arguments)` in the child, in order, each within the time
+        limit. A job that overruns, kills the child, or finds no child to run in gets
+        `failed(index, code, detail_vi, detail_en)` instead (FILE-TIMEOUT or FILE-UNREADABLE).
+        """
+        out: list = []
+        sent = 0  # jobs sent to the current child (those before len(out) are answered)
+        while len(out) < len(jobs):
             try:
-                while sent < len(files) and sent - len(out) < self.WINDOW:
-                    path, submission_id, name = files[sent]
-                    self._child.jobs.send((str(path), submission_id, name, limits, frame))
+                if self._child is None or not self._child.alive():
+                    self._stop(kill=True)
+                    self._child = self._start()
+                    sent = len(out)
+            except ChildStartError as exc:
+                out.append(failed(len(out), "FILE-UNREADABLE", exc.detail_vi, exc.detail_en))
+                continue
+            try:
+                while sent < len(jobs) and sent - len(out) < self.WINDOW:
+                    self._child.jobs.send(jobs[sent])
                     sent += 1
                 if self._child.results.poll(self.timeout):
                     out.append(self._child.results.recv())
@@ -196,9 +227,18 @@ class IsolatedReader:
                     f"chương trình đọc tệp bị dừng đột ngột (mã {code})",
                     f"the reader process died (exit code {code})",
                 )
-            _, submission_id, name = files[len(out)]
-            out.append(unreadable(submission_id, name, *detail))
+            out.append(failed(len(out), *detail))
         return out
+
+    def _start(self) -> _Child:
+        """A new child; if it fails to start, one more try (ChildStartError after both)."""
+        for attempt in range(2):
+            try:
+                return _Child()
+            except (RuntimeError, OSError) as exc:
+                if attempt:
+                    raise ChildStartError(exc) from exc
+        raise AssertionError("unreachable")
 
     def __enter__(self) -> IsolatedReader:
         return self

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import shutil
 import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -22,15 +24,18 @@ from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
+from giamngheo import testpoints
 from giamngheo.errors import ConfigurationError
-from giamngheo.flows import steps
-from giamngheo.flows.reporting import YearTables, report_units, write_unit_report
+from giamngheo.flows import inbox, steps
+from giamngheo.flows.reporting import YearTables, write_unit_report
 from giamngheo.flows.settings import Settings, secure_home
-from giamngheo.flows.summary import RunSummary, count_results, publish_artifacts
+from giamngheo.flows.summary import RunSummary, count_results, publish_artifacts, summary_lines
 from giamngheo.flows.validation import validate
 from giamngheo.transforms.batch import REJECTED, Reference, Validated
+from giamngheo.transforms.issues import Source
+from giamngheo.transforms.tables import TABLES
 from giamngheo.warehouse.lock import writer_lock
-from giamngheo.warehouse.store import Batch, Warehouse
+from giamngheo.warehouse.store import Batch, Loaded, Warehouse
 
 FLOW_NAME = "nightly-consolidation"
 
@@ -42,7 +47,7 @@ def new_run_id() -> str:
 @task(name="discover", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def discover_files(
     settings: Settings, force: bool, rerun_ids: list[str] | None, rerun_failed: bool
-) -> tuple[steps.Discovery, pd.DataFrame]:
+) -> tuple[inbox.Discovery, pd.DataFrame]:
     """The files to process (new ones, or those asked for again) and the admin registry."""
     with Warehouse(settings.warehouse_path) as wh:
         wh.migrate()
@@ -58,7 +63,7 @@ def discover_files(
         )
     if rerun_ids is not None or rerun_failed:
         return steps.rerun_candidates(chosen, settings.inbox, force=force), registry
-    found = steps.discover(
+    found = inbox.discover(
         settings.inbox, known, force=force, settle_seconds=settings.settle_seconds
     )
     return found, registry
@@ -78,7 +83,7 @@ def _rerun_rows(wh: Warehouse, ids: list[str] | None, failed: bool) -> pd.DataFr
 
 
 @task(name="read-workbooks", cache_policy=NO_CACHE)
-def read_workbooks(candidates: list[steps.Candidate], limits, timeout: float):
+def read_workbooks(candidates: list[inbox.Candidate], limits, timeout: float):
     return steps.read_batch(candidates, limits, timeout)
 
 
@@ -97,38 +102,97 @@ def validate_batch(
                 year=households["submission_id"].map(years)
             )
             reference.known_codes = wh.codes_in_use(codes.dropna(subset=["year", "household_code"]))
-    return validate(candidates, submissions, reference, settings.data_docs / run_id, households)
+        batch_years = sorted({int(y) for y in years.values() if y is not None})
+        _current_plans(reference, wh.fetch("current_plans", years=batch_years))
+    return validate(
+        candidates,
+        submissions,
+        reference,
+        settings.data_docs / run_id,
+        households,
+        max_issues=settings.max_issues,
+    )
+
+
+def _current_plans(reference: Reference, plans: pd.DataFrame) -> None:
+    """The current plans of the batch's years, where their tables sit and their goals."""
+    reference.plans = TABLES["plan_rows"].frame(plans)
+    first = plans.drop_duplicates("submission_id")
+    for row in first.itertuples(index=False):
+        columns = json.loads(row.source_columns) if isinstance(row.source_columns, str) else {}
+        reference.plan_sources[row.submission_id] = Source(
+            row.submission_id, row.file_path, row.source_sheet, columns
+        )
+        if pd.notna(row.goal_rate_pct):
+            reference.plan_goals[row.submission_id] = float(row.goal_rate_pct)
 
 
 @task(name="load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
-def load_batch(settings: Settings, validated: Validated, run_id: str, flow_run_id: str):
-    """Stage accepted households as Parquet and write everything in one transaction."""
+def load_batch(
+    settings: Settings, validated: Validated, run_id: str, flow_run_id: str
+) -> tuple[Loaded, list[dict]]:
+    """Stage accepted households as Parquet and write everything in one transaction, with the
+    work the run then owes. A file processed again that was loaded and now fails is not
+    written: its loaded version stays in the figures (returned as `kept`)."""
+    table = validated.submissions
+    with Warehouse(settings.warehouse_path) as wh:
+        before = wh.fetch("statuses", ids=list(table["submission_id"]))
+    was_accepted = set(before.loc[before["status"] != REJECTED, "submission_id"])
+    failing = set(table.loc[table["status"] == REJECTED, "submission_id"])
+    kept = was_accepted & failing
+    kept_files = summary_lines(table[table["submission_id"].isin(kept)], validated.issues)
+    if kept:
+        validated = _without(validated, kept)
     parquet = steps.stage_households(validated.households, settings.staging, run_id)
-    table = validated.submissions.assign(processed_at=dt.datetime.now(), flow_run_id=flow_run_id)
     batch = Batch(
         run_id=run_id,
         flow_run_id=flow_run_id,
-        submissions=table,
+        submissions=validated.submissions.assign(
+            processed_at=dt.datetime.now(), flow_run_id=flow_run_id
+        ),
         village_reports=validated.village_reports,
         issues=steps.issues_table(validated.issues),
         households_parquet=parquet,
         plan_rows=validated.plan_rows,
+        reevaluated=steps.issues_table(validated.reevaluated),
+        reevaluated_plans=tuple(validated.reevaluated_plans),
     )
     with Warehouse(settings.warehouse_path) as wh:
-        wh.load_batch(batch)
+        loaded = wh.load_batch(batch)
     shutil.rmtree(settings.staging / run_id, ignore_errors=True)
+    return loaded, kept_files
+
+
+def _without(validated: Validated, ids: set[str]) -> Validated:
+    def drop(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[~frame["submission_id"].isin(ids)].reset_index(drop=True)
+
+    return replace(
+        validated,
+        submissions=drop(validated.submissions),
+        village_reports=drop(validated.village_reports),
+        households=drop(validated.households),
+        plan_rows=drop(validated.plan_rows),
+        issues=[i for i in validated.issues if i.submission_id not in ids],
+    )
 
 
 @task(name="quarantine", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-def quarantine_rejected(settings: Settings, validated: Validated, candidates) -> dict[str, str]:
-    """Original, issues.csv and feedback workbook of every rejected submission."""
+def quarantine_pending(settings: Settings) -> dict[str, str]:
+    """The quarantine folders runs owe: original, issues.csv and feedback workbook of every
+    rejected submission, and no folder for one that is no longer rejected."""
+    with Warehouse(settings.warehouse_path) as wh:
+        pending = wh.pending_work()
+        ids = sorted(set(pending.loc[pending["kind"] == "quarantine", "submission_id"]))
+        if not ids:
+            return {}
+        facts = wh.fetch("quarantine_facts", ids=ids)
+    items = steps.quarantine_items(facts, settings.inbox)
     folders = steps.quarantine(
-        validated.submissions,
-        validated.issues,
-        candidates,
-        settings.quarantine,
-        settings.reader_limits,
+        items, settings.quarantine, settings.reader_limits, settings.read_timeout
     )
+    with Warehouse(settings.warehouse_path) as wh:
+        wh.work_done("quarantine", ids)
     return {sid: str(path) for sid, path in folders.items()}
 
 
@@ -138,38 +202,40 @@ def publish_snapshot(settings: Settings) -> bool:
     with Warehouse(settings.warehouse_path) as wh:
         if not wh.snapshot_is_stale(settings.published_path):
             return False
-        wh.publish(settings.published_path)
+        wh.publish(settings.published_path, settings.snapshot_extra_columns)
     return True
 
 
 @task(name="report", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2)
-def write_reports(
-    settings: Settings, changed: dict[int, list[str | None]]
-) -> tuple[list[str], list[dict]]:
-    """Rewrite the reports this run changed: for each year, those of the parent units whose
-    communes had a list loaded (every unit's when a list's commune is unknown)."""
+def write_pending_reports(settings: Settings) -> list[str]:
+    """The reports runs owe: for each year, those of the parent units whose figures changed."""
     paths: list[str] = []
-    years = sorted(changed)
-    with Warehouse(settings.warehouse_path, read_only=True) as wh:
-        units = wh.admin_units()
-        parent_of = units.set_index("code")["parent_code"].to_dict()
-        for year in years:
-            tables = YearTables.load(wh, year)
-            touched = {parent_of.get(c) for c in changed[year]}
-            for unit in report_units(units):
-                if unit in touched or None in changed[year]:
-                    paths.append(str(write_unit_report(wh, unit, year, settings.reports, tables)))
-        communes = wh.fetch("commune_figures", years=years)
-    return paths, communes.to_dict("records")
+    with Warehouse(settings.warehouse_path) as wh:
+        pending = wh.pending_work()
+        reports = pending[pending["kind"] == "report"]
+        for year, units in reports.groupby("year", sort=True):
+            tables = YearTables.load(wh, int(year))
+            for unit in sorted(set(units["unit_code"])):
+                path = write_unit_report(wh, unit, int(year), settings.reports, tables)
+                if path is not None:
+                    paths.append(str(path))
+                    testpoints.reached("report")
+        keys = [f"{u}:{int(y)}" for u, y in zip(reports["unit_code"], reports["year"], strict=True)]
+        wh.work_done("report", keys)
+    return paths
 
 
 def remove_leftovers(settings: Settings) -> None:
-    """Staging folders and unfinished snapshots of a run that was killed (we hold the lock)."""
+    """Staging folders, unfinished snapshots and report files of a run that was killed (we
+    hold the lock): every temporary file DuckDB or we leave (`*.tmp`, `*.tmp.wal`, …)."""
     if settings.staging.exists():
         shutil.rmtree(settings.staging, ignore_errors=True)
-    if settings.published_path.parent.exists():
-        for tmp in settings.published_path.parent.glob(f".{settings.published_path.stem}-*.tmp"):
-            tmp.unlink(missing_ok=True)
+    published = settings.published_path
+    patterns = ((published.parent, f".{published.stem}-*.tmp*"), (settings.reports, ".*.tmp*"))
+    for folder, pattern in patterns:
+        if folder.exists():
+            for tmp in folder.glob(pattern):
+                tmp.unlink(missing_ok=True)
 
 
 RUNNERS = ("thread", "process", "dask")
@@ -254,7 +320,8 @@ def consolidate(
     rerun_failed: bool,
     progress: Progress | None = None,
 ) -> RunSummary:
-    """The body of the flow: discover, read, validate, load, quarantine, publish, report."""
+    """The body of the flow: discover, read, validate, load; then the work the load (or a
+    killed run before it) left owed: quarantine, publish, report."""
     from prefect.runtime import flow_run
 
     logger = get_run_logger()
@@ -272,8 +339,8 @@ def consolidate(
             summary.skipped,
             summary.still_writing,
         )
-        changed: dict[int, list[str | None]] = {}
         clock = _Clock(logger)
+        years: list[int] = []
         if found.candidates:
             _warm_up_validation()
             _share_api_url_with_workers()
@@ -289,17 +356,21 @@ def consolidate(
                 settings, summary.run_id, found.candidates, submissions, households, registry
             )
             clock.lap(f"validated ({validated.gx_runs} GX runs)")
-            load_batch(settings, validated, summary.run_id, str(flow_run.id or ""))
+            loaded, kept = load_batch(settings, validated, summary.run_id, str(flow_run.id or ""))
             clock.lap("loaded")
-            folders = quarantine_rejected(settings, validated, found.candidates)
-            count_results(summary, validated, folders)
+            count_results(summary, validated, loaded, kept)
             summary.data_docs = str(validated.data_docs or "")
-            changed = _changed_communes(validated.submissions)
+            years = _accepted_years(validated.submissions)
+        folders = quarantine_pending(settings)
+        for rejected in summary.rejected_files:
+            rejected["quarantine"] = folders.get(rejected["submission_id"], "")
         summary.published = publish_snapshot(settings)
         clock.lap("published")
-        if changed:
-            summary.reports, summary.communes = write_reports(settings, changed)
-            clock.lap(f"wrote {len(summary.reports)} report(s)")
+        summary.reports = write_pending_reports(settings)
+        clock.lap(f"wrote {len(summary.reports)} report(s)")
+        if years:
+            with Warehouse(settings.warehouse_path) as wh:
+                summary.communes = wh.fetch("commune_figures", years=years).to_dict("records")
     log = logger.warning if summary.rejected else logger.info
     log(
         "Loaded %d, rejected %d, superseded %d; %d households",
@@ -311,13 +382,10 @@ def consolidate(
     return summary
 
 
-def _changed_communes(submissions: pd.DataFrame) -> dict[int, list[str | None]]:
-    """Year → communes (None: unknown) of the lists this run loaded or superseded."""
+def _accepted_years(submissions: pd.DataFrame) -> list[int]:
+    """The list years of the submissions this run accepted."""
     accepted = submissions[(submissions["status"] != REJECTED) & submissions["year"].notna()]
-    changed: dict[int, set] = {}
-    for year, commune in zip(accepted["year"], accepted["commune_code"], strict=True):
-        changed.setdefault(int(year), set()).add(None if pd.isna(commune) else str(commune))
-    return {year: sorted(c, key=str) for year, c in changed.items()}
+    return sorted({int(y) for y in accepted["year"]})
 
 
 class _Clock:
@@ -399,7 +467,7 @@ def load_registry(settings: Settings, units: pd.DataFrame) -> bool:
         if changed:
             wh.record_change(f"registry-{new_run_id()}")
         if wh.snapshot_is_stale(settings.published_path):
-            wh.publish(settings.published_path)
+            wh.publish(settings.published_path, settings.snapshot_extra_columns)
     return changed
 
 
@@ -410,4 +478,4 @@ def write_planned_targets(settings: Settings, commune: str, year: int, table: pd
         wh.migrate()
         wh.replace_planned_targets(commune, year, table[["village_code", "target_households"]])
         wh.record_change(f"plan-{new_run_id()}")
-        wh.publish(settings.published_path)
+        wh.publish(settings.published_path, settings.snapshot_extra_columns)

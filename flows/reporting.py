@@ -81,8 +81,9 @@ class YearTables:
 
 def write_unit_report(
     wh: Warehouse, unit_code: str, year: int, out_dir: Path, tables: YearTables | None = None
-) -> Path:
-    """The report workbook (and CSV files) of one parent unit and year; returns its path.
+) -> Path | None:
+    """The report workbook (and CSV files) of one parent unit and year; returns its path, or
+    None when no list of that year belongs to the unit (nothing to report).
 
     `tables`: the year's tables when several units' reports are written (`YearTables.load`).
     """
@@ -93,6 +94,8 @@ def write_unit_report(
             f"Mã đơn vị '{unit_code}' không có trong danh mục (unit code not in the registry)."
         )
     t = tables.of_unit(unit_code)
+    if t.villages.empty:
+        return None
     units = t.units
     communes = units[(units["level"] == "commune") & (units["parent_code"] == unit_code)]
     sheets = []

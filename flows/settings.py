@@ -26,13 +26,15 @@ def quiet_environment() -> None:
 
 
 def secure_home(home: Path) -> None:
-    """Create the home folder readable by its owner only, and refuse a world-writable one.
+    """Create the home folder (and its default inbox) readable by its owner only, and refuse a
+    world-writable one.
 
     Everything written under it inherits owner-only permissions (umask 077): the warehouse
     holds the names and living conditions of poor families.
     """
     os.umask(0o077)
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    (home / "inbox").mkdir(exist_ok=True, mode=0o700)
     mode = home.stat().st_mode
     if mode & 0o002:
         raise ConfigurationError(
@@ -57,6 +59,11 @@ class Settings:
     GIAMNGHEO_MAX_FILE_MB (default 50), GIAMNGHEO_MAX_SHEETS (default 50), GIAMNGHEO_MAX_ROWS
     (rows per sheet; default 100,000) and GIAMNGHEO_MAX_TEXT (characters in one cell; default
     10,000): a file beyond any of them is refused with an issue.
+    GIAMNGHEO_SNAPSHOT_EXTRA_COLUMNS: headers of columns villages add outside the template
+    (comma-separated, e.g. "Nghề nghiệp, Ghi chú khác") whose values an administrator allows
+    in the analyst snapshot, masked; by default none. GIAMNGHEO_DATA_DOCS_KEEP: validation
+    reports of this many runs are kept (default 30). GIAMNGHEO_MAX_ISSUES: issues kept per
+    file, the rest counted in one ISSUES-TRUNCATED (default 500).
     """
 
     home: Path
@@ -71,6 +78,9 @@ class Settings:
     max_sheets: int = 50
     max_rows: int = 100_000
     max_text: int = 10_000
+    snapshot_extra_columns: tuple[str, ...] = ()
+    data_docs_keep: int = 30
+    max_issues: int = 500
 
     @property
     def warehouse_path(self) -> Path:
@@ -110,12 +120,17 @@ class Settings:
 
     def to_parameters(self) -> dict:
         """The settings as JSON values: how a flow run (or a deployment) receives them."""
-        return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}
+        return {
+            k: str(v) if isinstance(v, Path) else list(v) if isinstance(v, tuple) else v
+            for k, v in asdict(self).items()
+        }
 
     @classmethod
     def from_parameters(cls, parameters: dict | None) -> Settings:
         """Settings from `to_parameters` output; missing keys come from the environment."""
         parameters = dict(parameters or {})
+        if parameters.get("snapshot_extra_columns") is not None:
+            parameters["snapshot_extra_columns"] = tuple(parameters["snapshot_extra_columns"])
         return cls.load(parameters.pop("home", None), **parameters)
 
     @classmethod
@@ -138,6 +153,9 @@ class Settings:
                 max_sheets=int(env.get("GIAMNGHEO_MAX_SHEETS", 50)),
                 max_rows=int(env.get("GIAMNGHEO_MAX_ROWS", 100_000)),
                 max_text=int(env.get("GIAMNGHEO_MAX_TEXT", 10_000)),
+                snapshot_extra_columns=_names(env.get("GIAMNGHEO_SNAPSHOT_EXTRA_COLUMNS", "")),
+                data_docs_keep=int(env.get("GIAMNGHEO_DATA_DOCS_KEEP", 30)),
+                max_issues=int(env.get("GIAMNGHEO_MAX_ISSUES", 500)),
             )
         except ValueError as exc:
             raise ConfigurationError(
@@ -154,9 +172,18 @@ class Settings:
             or settings.lock_timeout < 0
             or settings.read_timeout < 0
             or settings.max_uncompressed_mb < 1
+            or settings.data_docs_keep < 1
+            or settings.max_issues < 1
         ):
             raise ConfigurationError(
-                "GIAMNGHEO_MAX_WORKERS, GIAMNGHEO_READ_BATCH phải ≥ 1; GIAMNGHEO_SETTLE_SECONDS, "
-                "GIAMNGHEO_LOCK_TIMEOUT, GIAMNGHEO_READ_TIMEOUT phải ≥ 0 (must be ≥ 1 and ≥ 0)."
+                "GIAMNGHEO_MAX_WORKERS, GIAMNGHEO_READ_BATCH, GIAMNGHEO_DATA_DOCS_KEEP, "
+                "GIAMNGHEO_MAX_ISSUES phải ≥ 1; "
+                "GIAMNGHEO_SETTLE_SECONDS, GIAMNGHEO_LOCK_TIMEOUT, GIAMNGHEO_READ_TIMEOUT phải ≥ 0 "
+                "(must be ≥ 1 and ≥ 0)."
             )
         return settings
+
+
+def _names(text: str) -> tuple[str, ...]:
+    """Comma- or semicolon-separated names, trimmed, empty ones dropped."""
+    return tuple(n.strip() for n in text.replace(";", ",").split(",") if n.strip())

@@ -1,36 +1,33 @@
 """The steps of a nightly run as plain functions; `nightly.py` wraps them in Prefect tasks.
 
-discover → read → validate → load → report. Each step takes and returns plain data, so it can
-be tested without Prefect.
+discover (`inbox.py`) → read → validate → load → quarantine → publish → report. Each step
+takes and returns plain data, so it can be tested without Prefect.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import re
 import shutil
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from giamngheo import testpoints
+from giamngheo.flows.inbox import Candidate, Discovery, copy_regular, discover, fingerprint
 from giamngheo.flows.isolation import IsolatedReader
 from giamngheo.transforms.batch import REJECTED
-from giamngheo.transforms.issues import Issue, issues_frame
+from giamngheo.transforms.issues import ISSUE_COLUMNS, Issue, issues_frame
 from giamngheo.transforms.submission import Submission, households_frame
 from giamngheo.transforms.tables import TABLES
 from giamngheo.workbooks.feedback import write_feedback, write_issues_csv
-from giamngheo.workbooks.reader import DEFAULT_LIMITS, ReaderLimits, read_submission
-
-EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
+from giamngheo.workbooks.reader import DEFAULT_LIMITS, ReaderLimits, read_submission, unreadable
 
 # A file refused with one of these is never opened again (for its feedback workbook either):
-# it is too large, unreadable, or made the reader overrun or die.
+# it is not a regular file, too large, unreadable, or made the reader overrun or die.
 REFUSALS = frozenset(
     {
+        "FILE-NOT-REGULAR",
         "FILE-EMPTY",
         "FILE-UNREADABLE",
         "FILE-PASSWORD",
@@ -41,75 +38,12 @@ REFUSALS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A file found in the inbox, fingerprinted."""
-
-    path: Path
-    rel_path: str
-    sha256: str
-    size_bytes: int
-    modified: dt.datetime
-
-    @property
-    def submission_id(self) -> str:
-        return self.sha256[:16]
-
-
-@dataclass
-class Discovery:
-    """What the inbox holds this run: files to process, and those passed over (and why)."""
-
-    candidates: list[Candidate] = field(default_factory=list)
-    already_loaded: list[str] = field(default_factory=list)
-    still_writing: list[str] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)  # rerun: file no longer in the inbox
-    changed: list[str] = field(default_factory=list)  # rerun: file edited since (a new version)
-
-
-def fingerprint(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def discover(
-    inbox: Path, known: set[str], force: bool = False, settle_seconds: float = 2.0
-) -> Discovery:
-    """Spreadsheets under `inbox`, minus lock files, files still being written, and files whose
-    fingerprint was already processed (unless `force`). Sorted by path for a stable order."""
-    found = Discovery()
-    if not inbox.exists():
-        return found
-    now = time.time()
-    seen: set[str] = set()
-    for path in sorted(p for p in inbox.rglob("*") if p.is_file()):
-        rel = path.relative_to(inbox).as_posix()
-        if path.name.startswith(("~$", ".")) or path.suffix.lower() not in EXTENSIONS:
-            found.ignored.append(rel)
-            continue
-        stat = path.stat()
-        if now - stat.st_mtime < settle_seconds:
-            found.still_writing.append(rel)
-            continue
-        sha = fingerprint(path)
-        if sha in seen or (sha in known and not force):
-            found.already_loaded.append(rel)
-            continue
-        seen.add(sha)
-        found.candidates.append(Candidate(path, rel, sha, stat.st_size, _mtime(stat.st_mtime)))
-    return found
-
-
 def nothing_to_do(
     warehouse: Path, inbox: Path, published: Path, settle_seconds: float
 ) -> Discovery | None:
-    """The inbox when a run would change nothing: every file in it already processed, the
-    snapshot published and the schema current. None when a run has work to do, or when the
-    warehouse cannot tell (missing, or open in another run: that run's lock decides).
+    """The inbox when a run would change nothing: every file in it already processed, no work
+    owed, the snapshot published and the schema current. None when a run has work to do, or
+    when the warehouse cannot tell (missing, or open in another run: that run's lock decides).
 
     Lets `giamngheo ingest` answer at once, without starting the orchestrator, when nothing
     came in; it reads the warehouse only.
@@ -119,7 +53,12 @@ def nothing_to_do(
 
     try:
         with Warehouse(warehouse, read_only=True) as wh:
-            if not wh.is_current() or wh.admin_units().empty or wh.snapshot_is_stale(published):
+            if (
+                not wh.is_current()
+                or wh.admin_units().empty
+                or wh.snapshot_is_stale(published)
+                or len(wh.pending_work())
+            ):
                 return None
             known = wh.fingerprints()
     except WarehouseError:
@@ -132,24 +71,27 @@ def rerun_candidates(chosen: pd.DataFrame, inbox: Path, force: bool = False) -> 
     """Files of processed submissions to process again (`giamngheo rerun`).
 
     `chosen` has submission_id, file_path, sha256 and status. A rejected submission is read
-    again; a loaded or superseded one only with `force`. A file that is gone, or whose bytes
-    changed since (then it is a new version, which `ingest` picks up), is passed over.
+    again; a loaded or superseded one only with `force`. A file that is gone, is no longer a
+    regular file, or whose bytes changed since (then it is a new version, which `ingest` picks
+    up), is passed over.
     """
     found = Discovery()
     for row in chosen.sort_values("file_path").itertuples(index=False):
         path = inbox / row.file_path
-        if not path.is_file():
+        try:
+            sha = fingerprint(path)
+        except OSError:
             found.missing.append(row.file_path)
             continue
-        if fingerprint(path) != row.sha256:
+        if sha != row.sha256:
             found.changed.append(row.file_path)
             continue
         if row.status != REJECTED and not force:
             found.already_loaded.append(row.file_path)
             continue
-        stat = path.stat()
+        info = path.lstat()
         found.candidates.append(
-            Candidate(path, row.file_path, row.sha256, stat.st_size, _mtime(stat.st_mtime))
+            Candidate(path, row.file_path, row.sha256, info.st_size, _mtime(info.st_mtime))
         )
     return found
 
@@ -168,7 +110,9 @@ def files_frame(candidates: list[Candidate]) -> pd.DataFrame:
     )
 
 
-def _mtime(timestamp: float) -> dt.datetime:
+def _mtime(timestamp: float):
+    import datetime as dt
+
     return dt.datetime.fromtimestamp(timestamp)
 
 
@@ -182,18 +126,28 @@ def read_files(
 
     With a `timeout`, each file is read in a child process that is killed when the file takes
     longer (FILE-TIMEOUT) and replaced when it dies (FILE-UNREADABLE); 0 reads in this process.
-    `frame=False` leaves each file's households as `rows` (see `read_batch`).
+    An entry refused at discovery (not a regular file) is not opened at all. `frame=False`
+    leaves each file's households as `rows` (see `read_batch`).
     """
     testpoints.reached("read")
+    readable = [c for c in candidates if c.refusal is None]
     if not timeout:
-        return [
+        read = [
             read_submission(c.path, c.submission_id, c.rel_path, limits, frame=frame)
-            for c in candidates
+            for c in readable
         ]
-    with IsolatedReader(timeout) as reader:
-        return reader.read_all(
-            [(c.path, c.submission_id, c.rel_path) for c in candidates], limits, frame
-        )
+    else:
+        with IsolatedReader(timeout) as reader:
+            read = reader.read_all(
+                [(c.path, c.submission_id, c.rel_path) for c in readable], limits, frame
+            )
+    by_id = {s.submission_id: s for s in read}
+    return [by_id.get(c.submission_id) or _refused(c) for c in candidates]
+
+
+def _refused(candidate: Candidate) -> Submission:
+    vi, en = candidate.refusal
+    return unreadable(candidate.submission_id, candidate.rel_path, "FILE-NOT-REGULAR", vi, en)
 
 
 def read_batch(
@@ -224,36 +178,101 @@ def issues_table(issues: list[Issue]) -> pd.DataFrame:
     return issues_frame(issues).rename(columns={"column": "column_name"})
 
 
+@dataclass(frozen=True)
+class Quarantined:
+    """What a quarantine folder is made of: the submission's status and issues, its file in
+    the inbox to copy (None when it is not a regular file, or is gone or changed since), and
+    whether the feedback may open it again (not after a refusal: too large, unreadable,
+    timed out)."""
+
+    submission_id: str
+    status: str
+    original: Path | None
+    issues: tuple[Issue, ...]
+    reopen: bool = True
+
+    @classmethod
+    def of(cls, submission_id: str, status: str, path: Path | None, issues) -> Quarantined:
+        codes = {i.code for i in issues}
+        return cls(
+            submission_id,
+            status,
+            None if "FILE-NOT-REGULAR" in codes else path,
+            tuple(issues),
+            reopen=not codes & REFUSALS,
+        )
+
+
+def quarantine_items(facts: pd.DataFrame, inbox: Path) -> list[Quarantined]:
+    """Quarantine items from the warehouse's facts (`queries/quarantine_facts.sql`): one row
+    per issue, with the submission's status, file path and sha256."""
+    items = []
+    for sid, rows in facts.groupby("submission_id", sort=True):
+        first = rows.iloc[0]
+        issues = tuple(
+            Issue(**{c: _text(r[c if c != "column" else "column_name"]) for c in ISSUE_COLUMNS})
+            for _, r in rows.iterrows()
+            if pd.notna(r["code"])
+        )
+        path = _unchanged(inbox / first["file_path"], first["sha256"])
+        items.append(Quarantined.of(sid, first["status"], path, issues))
+    return items
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+
+
+def _unchanged(path: Path, sha256: str) -> Path | None:
+    """The file if it is still the one that was processed (a regular file, same bytes)."""
+    try:
+        return path if fingerprint(path) == sha256 else None
+    except OSError:
+        return None
+
+
 def quarantine(
-    submissions: pd.DataFrame,
-    issues: list[Issue],
-    candidates: list[Candidate],
+    items: list[Quarantined],
     root: Path,
     limits: ReaderLimits = DEFAULT_LIMITS,
+    timeout: float = 0,
 ) -> dict[str, Path]:
-    """Put every rejected submission in ``<root>/<submission_id>/``: the original file,
-    issues.csv and the feedback workbook. A submission that now loads leaves quarantine.
+    """Make ``<root>/<submission_id>/`` hold, for every rejected submission, the original file,
+    issues.csv and the feedback workbook; remove the folder of one that is no longer rejected.
 
-    Paths come from submission ids (hex digits) only, never from file or sheet names.
+    The feedback workbook opens the file again: that happens in a child process under the
+    reading time limit (`timeout`, 0 in this process), and a file that overruns or kills it
+    gets a feedback with the list of issues only. Paths come from submission ids (hex digits)
+    only, never from file or sheet names.
     """
-    by_id = {c.submission_id: c for c in candidates}
-    by_submission: dict[str, list[Issue]] = {}
-    for issue in issues:
-        by_submission.setdefault(issue.submission_id, []).append(issue)
     folders: dict[str, Path] = {}
-    for row in submissions.itertuples(index=False):
-        folder = root / row.submission_id
-        if row.status != REJECTED:
+    jobs: list[tuple[Quarantined, Path]] = []
+    for item in items:
+        folder = root / item.submission_id
+        if item.status != REJECTED:
             shutil.rmtree(folder, ignore_errors=True)
             continue
-        candidate = by_id[row.submission_id]
-        found = by_submission.get(row.submission_id, [])
         folder.mkdir(parents=True, exist_ok=True)
-        suffix = re.sub(r"[^A-Za-z0-9.]", "", candidate.path.suffix)[:8]
-        shutil.copy2(candidate.path, folder / f"original{suffix}")
-        write_issues_csv(found, folder / "issues.csv")
-        refused = any(i.code in REFUSALS for i in found)
-        original = None if refused else candidate.path
-        write_feedback(original, found, folder / "phan_hoi.xlsx", limits)
-        folders[row.submission_id] = folder
+        if item.original is not None:
+            suffix = re.sub(r"[^A-Za-z0-9.]", "", item.original.suffix)[:8]
+            copy_regular(item.original, folder / f"original{suffix}")
+        write_issues_csv(item.issues, folder / "issues.csv")
+        if item.original is None or not item.reopen:
+            write_feedback(None, item.issues, folder / "phan_hoi.xlsx", limits)
+        else:
+            jobs.append((item, folder / "phan_hoi.xlsx"))
+        folders[item.submission_id] = folder
+        testpoints.reached("quarantine")
+
+    def list_only(i: int, *_: object) -> Path:
+        item, out = jobs[i]
+        return write_feedback(None, item.issues, out, limits)
+
+    calls = [(write_feedback, (item.original, item.issues, out, limits)) for item, out in jobs]
+    if timeout and calls:
+        with IsolatedReader(timeout) as child:
+            child.call_all(calls, list_only)
+    else:
+        for function, arguments in calls:
+            function(*arguments)
     return folders

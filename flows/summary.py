@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from giamngheo.transforms.batch import LOADED, REJECTED, SUPERSEDED, Validated
-from giamngheo.transforms.issues import shareable
+import pandas as pd
+
+from giamngheo.transforms.batch import LOADED, REJECTED, Validated
+from giamngheo.transforms.issues import Issue
+from giamngheo.transforms.privacy import shareable
+from giamngheo.transforms.rules import ERROR
+from giamngheo.warehouse.store import Loaded
 
 
 @dataclass
@@ -23,6 +28,7 @@ class RunSummary:
     missing: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     rejected_files: list[dict] = field(default_factory=list)
+    kept_files: list[dict] = field(default_factory=list)  # failed again: loaded version kept
     communes: list[dict] = field(default_factory=list)
     reports: list[str] = field(default_factory=list)
     published: bool = False
@@ -31,7 +37,7 @@ class RunSummary:
 
     @property
     def exit_code(self) -> int:
-        return 3 if self.rejected else 0
+        return 3 if self.rejected or self.kept_files else 0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -91,30 +97,43 @@ def summary_markdown(summary: RunSummary) -> str:
     return "\n".join(lines)
 
 
-def count_results(summary: RunSummary, validated: Validated, folders: dict[str, str]) -> None:
-    """Fill the summary's counts and rejected files from a validated batch."""
+def count_results(
+    summary: RunSummary, validated: Validated, loaded: Loaded, kept: list[dict]
+) -> None:
+    """Fill the summary's counts and rejected files from a batch and what the warehouse decided
+    when loading it (supersessions count lists of earlier runs too)."""
     table = validated.submissions
-    summary.loaded = int((table["status"] == LOADED).sum())
-    summary.rejected = int((table["status"] == REJECTED).sum())
-    summary.superseded = int((table["status"] == SUPERSEDED).sum())
+    final = table["submission_id"].map(loaded.statuses)
+    summary.loaded = int((final == LOADED).sum())
+    summary.rejected = int((final == REJECTED).sum())
+    summary.superseded = loaded.superseded
     summary.households_loaded = int(
         validated.households["submission_id"]
-        .isin(table.loc[table["status"] == LOADED, "submission_id"])
+        .isin(table.loc[final == LOADED, "submission_id"])
         .sum()
     )
-    first_error = {}
-    for issue in validated.issues:
-        if issue.severity == "error":
+    summary.rejected_files = summary_lines(table[final == REJECTED], validated.issues)
+    summary.kept_files = kept
+
+
+def summary_lines(table: pd.DataFrame, issues: list[Issue]) -> list[dict]:
+    """One line per submission of `table`: its file, error count and first error, as it may
+    leave the warehouse (logs and artifacts quote no one)."""
+    first_error: dict[str, Issue] = {}
+    for issue in issues:
+        if issue.severity == ERROR:
             first_error.setdefault(issue.submission_id, issue)
-    for row in table[table["status"] == REJECTED].itertuples(index=False):
+    lines = []
+    for row in table.itertuples(index=False):
         issue = first_error.get(row.submission_id)
-        issue = shareable(issue) if issue else None  # logs and artifacts quote no one
-        summary.rejected_files.append(
+        issue = shareable(issue) if issue else None
+        lines.append(
             {
                 "submission_id": row.submission_id,
                 "file": row.file_path,
                 "errors": int(row.error_count),
                 "first_issue": issue.message_vi if issue else "",
-                "quarantine": folders.get(row.submission_id, ""),
+                "quarantine": "",
             }
         )
+    return lines

@@ -31,11 +31,13 @@ def validate(
     reference: Reference,
     docs_dir: Path | None = None,
     households: pd.DataFrame | None = None,
+    max_issues: int = 500,
 ) -> Validated:
     """Run every rule over the whole batch at once and decide each submission's status.
 
     `candidates` are the files read; `households` holds the rows of all the submissions when
-    they were read as one frame.
+    they were read as one frame. Each file keeps at most `max_issues` issues (the counts
+    cover them all).
     """
     assembled = batch.assemble(submissions, reference.registry, households)
     runner = SuiteRunner(docs_dir)
@@ -47,16 +49,18 @@ def validate(
         *runner.run("plan_rows", assembled.plans, LINEAGE),
     ]
     docs = runner.build_docs()
-    table, issues = batch.decide(assembled, files_frame(candidates), findings, reference.registry)
-    rows = batch.accepted_rows(assembled, table)
+    decided = batch.decide(assembled, files_frame(candidates), findings, reference)
+    rows = batch.accepted_rows(assembled, decided.table)
     return Validated(
-        submissions=table,
+        submissions=decided.table,
         village_reports=rows["village_reports"],
         households=rows["households"],
-        issues=issues,
+        issues=batch.capped(decided.issues, max_issues),
         plan_rows=rows["plan_rows"],
         gx_runs=runner.runs,
         data_docs=docs,
+        reevaluated=batch.capped(decided.reevaluated, max_issues),
+        reevaluated_plans=decided.reevaluated_plans,
     )
 
 

@@ -8,16 +8,17 @@ the same village and year in the batch). The flow runs the checks in between.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from giamngheo.transforms.aggregate import village_summary
-from giamngheo.transforms.checks import CheckInput
+from giamngheo.transforms.checks import CheckInput, run_checks
 from giamngheo.transforms.classify import classify
-from giamngheo.transforms.issues import Finding, Issue, Source, locate
+from giamngheo.transforms.issues import Finding, Issue, Source, locate, make_issue
 from giamngheo.transforms.registry import resolve_commune, resolve_village
-from giamngheo.transforms.rules import ERROR, WARNING
+from giamngheo.transforms.rules import ACCEPTED, ERROR, WARNING
 from giamngheo.transforms.submission import HOUSEHOLDS, PLAN, Submission, empty_households
 from giamngheo.transforms.tables import TABLES
 
@@ -39,7 +40,9 @@ class Reference:
 
     `history`: accepted village summaries (village_code, year, total_households,
     poor_households, poor_rate_pct). `known_codes`: household codes on current lists
-    (village_code, year, household_code).
+    (village_code, year, household_code). `plans`: the rows of current commune plans of the
+    batch's years (plan_rows columns), with `plan_sources` (where each plan's table sits) and
+    `plan_goals`: their findings are computed again when the batch changes their villages.
     """
 
     registry: pd.DataFrame
@@ -47,6 +50,9 @@ class Reference:
     known_codes: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["village_code", "year", "household_code"])
     )
+    plans: pd.DataFrame = field(default_factory=lambda: TABLES["plan_rows"].empty_frame())
+    plan_sources: dict[str, Source] = field(default_factory=dict)
+    plan_goals: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -60,6 +66,7 @@ class Assembled:
     findings: list[Finding]  # from resolving the plans' communes and villages
 
     def check_input(self, reference: Reference) -> CheckInput:
+        """What the checks over the batch as read look at."""
         readable = self.readable()
         summaries = _summaries(self.households, self.reports)
         return CheckInput(
@@ -72,17 +79,22 @@ class Assembled:
             summaries=summaries,
             history=_combined_history(reference.history, summaries),
             known_codes=reference.known_codes,
-            plans=self.plans,
-            goals={
-                s.submission_id: s.metadata["goal_rate_pct"]
-                for s in self.submissions
-                if s.kind == PLAN and s.metadata.get("goal_rate_pct") is not None
-            },
         )
 
     def readable(self) -> list[Submission]:
         """Lists whose household table was found (a file without one has FILE-NO-TABLE)."""
         return [s for s in self.submissions if s.kind == HOUSEHOLDS and s.sheet is not None]
+
+
+@dataclass
+class Decided:
+    """Each submission's row of the submissions table and every issue of the batch; and the
+    new findings of current plans outside the batch whose villages it changed."""
+
+    table: pd.DataFrame
+    issues: list[Issue]
+    reevaluated: list[Issue] = field(default_factory=list)
+    reevaluated_plans: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -96,6 +108,8 @@ class Validated:
     plan_rows: pd.DataFrame
     gx_runs: int = 0
     data_docs: object = None
+    reevaluated: list[Issue] = field(default_factory=list)
+    reevaluated_plans: list[str] = field(default_factory=list)
 
 
 def assemble(
@@ -119,11 +133,12 @@ def decide(
     assembled: Assembled,
     files: pd.DataFrame,
     findings: list[Finding],
-    registry: pd.DataFrame,
-) -> tuple[pd.DataFrame, list[Issue]]:
+    reference: Reference,
+) -> Decided:
     """Every submission's issues (the reader's and the findings, located) and its row of the
-    submissions table: rejected when it has an error, else loaded, unless a later file of the
-    same village and year in the batch supersedes it.
+    submissions table: rejected when it has an error, else loaded (the warehouse then ranks the
+    versions of each village's list). Then the checks on accepted lists: the plans of the batch
+    and the current plans whose villages the batch's accepted lists change.
 
     `files` is indexed by submission_id: file_name, file_path, sha256, size_bytes, received_at.
     """
@@ -133,8 +148,70 @@ def decide(
     }
     issues = [i for s in assembled.submissions for i in s.issues]
     issues += [locate(f, sources[f.submission_id]) for f in findings]
-    table = _status_table(assembled, files, issues, registry)
-    return _supersede_within_batch(table), issues
+    table = _status_table(assembled, files, issues, reference.registry)
+    accepted = set(table.loc[table["status"] != REJECTED, "submission_id"])
+    outside = _touched_plans(assembled, accepted, reference)
+    later = run_checks(_accepted_input(assembled, accepted, outside, reference), stage=ACCEPTED)
+    reevaluated = []
+    for finding in later:
+        if finding.submission_id in sources:
+            issues.append(locate(finding, sources[finding.submission_id]))
+        else:
+            reevaluated.append(locate(finding, reference.plan_sources[finding.submission_id]))
+    table = _counted(table, issues)
+    return Decided(table, issues, reevaluated, sorted(set(outside["submission_id"])))
+
+
+def _touched_plans(assembled: Assembled, accepted: set[str], reference: Reference) -> pd.DataFrame:
+    """Current plans outside the batch for a commune and year of an accepted village list."""
+    plans = reference.plans
+    if plans.empty:
+        return plans
+    reports = assembled.reports[assembled.reports["submission_id"].isin(accepted)]
+    commune_of = reference.registry.set_index("code")["parent_code"]
+    touched = set(zip(reports["village_code"].map(commune_of), reports["year"], strict=True))
+    inside = set(assembled.plans["submission_id"])
+    chosen = [
+        (commune, year) in touched and sid not in inside
+        for commune, year, sid in zip(
+            plans["commune_code"], plans["year"], plans["submission_id"], strict=True
+        )
+    ]
+    return plans[chosen]
+
+
+def _accepted_input(
+    assembled: Assembled, accepted: set[str], outside: pd.DataFrame, reference: Reference
+) -> CheckInput:
+    reports = assembled.reports[assembled.reports["submission_id"].isin(accepted)]
+    summaries = _summaries(assembled.households, reports)
+    own = assembled.plans[assembled.plans["submission_id"].isin(accepted)]
+    plans = pd.concat([frame for frame in (own, outside) if len(frame)] or [own])
+    goals = {
+        s.submission_id: s.metadata["goal_rate_pct"]
+        for s in assembled.submissions
+        if s.kind == PLAN and s.metadata.get("goal_rate_pct") is not None
+    }
+    goals |= {
+        sid: g for sid, g in reference.plan_goals.items() if sid in set(outside["submission_id"])
+    }
+    return CheckInput(
+        registry=reference.registry,
+        plans=plans.reset_index(drop=True),
+        goals=goals,
+        history=_combined_history(reference.history, summaries),
+    )
+
+
+def _counted(table: pd.DataFrame, issues: list[Issue]) -> pd.DataFrame:
+    """The table's error and warning counts from the issues."""
+    errors = pd.Series([i.submission_id for i in issues if i.severity == ERROR]).value_counts()
+    warnings = pd.Series([i.submission_id for i in issues if i.severity == WARNING]).value_counts()
+    ids = table["submission_id"]
+    return table.assign(
+        error_count=ids.map(errors).fillna(0).astype(int),
+        warning_count=ids.map(warnings).fillna(0).astype(int),
+    )
 
 
 def accepted_rows(assembled: Assembled, table: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -184,24 +261,11 @@ def _status_table(
                 "error_count": int(errors.get(sub.submission_id, 0)),
                 "warning_count": int(warnings.get(sub.submission_id, 0)),
                 "received_at": info["received_at"],
+                "source_sheet": sub.sheet,
+                "source_columns": json.dumps(sub.columns) if sub.columns else None,
             }
         )
     return pd.DataFrame(rows)
-
-
-def _supersede_within_batch(table: pd.DataFrame) -> pd.DataFrame:
-    """Two loadable files for one village-year in a batch: the later-received one wins.
-
-    The superseded list keeps its rows (for audit); the warehouse applies the same rule
-    against lists loaded by earlier runs.
-    """
-    table = table.copy()
-    if table.empty:
-        return table
-    loadable = table[table["status"] == LOADED].sort_values(["received_at", "file_path"])
-    dup = loadable.duplicated(["kind", "village_code", "commune_code", "year"], keep="last")
-    table.loc[dup[dup].index, "status"] = SUPERSEDED
-    return table
 
 
 def _summaries(households: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
@@ -300,3 +364,27 @@ def _households(
     keyed = reports[["submission_id", "village_code", "year", "area"]]
     combined = combined.merge(keyed, on="submission_id", how="left")
     return classify(combined)
+
+
+def capped(issues: list[Issue], limit: int) -> list[Issue]:
+    """At most `limit` issues per submission, errors first, then one ISSUES-TRUNCATED saying
+    how many more there were: a file broken in every row must not write a feedback of
+    100,000 comments or fill the warehouse. The counts of the submissions table are taken
+    before (`decide`), so a file's status and counts stay true."""
+    by_submission: dict[str, list[Issue]] = {}
+    for issue in issues:
+        by_submission.setdefault(issue.submission_id, []).append(issue)
+    out: list[Issue] = []
+    for sid, found in by_submission.items():
+        if len(found) <= limit:
+            out += found
+            continue
+        ordered = sorted(found, key=lambda i: i.severity != ERROR)  # stable: errors first
+        kept = ordered[:limit]
+        out += kept
+        out.append(
+            make_issue(
+                "ISSUES-TRUNCATED", submission_id=sid, file=kept[0].file, value=len(found) - limit
+            )
+        )
+    return out

@@ -14,7 +14,7 @@ import pandas as pd
 from giamngheo.transforms.aggregate import rate_pct
 from giamngheo.transforms.columns import AVERAGE, CLASS_LABELS, METADATA_FIELDS, NOT_POOR
 from giamngheo.transforms.issues import Finding
-from giamngheo.transforms.rules import DOMAIN_CHECKS, RULES, domain_check
+from giamngheo.transforms.rules import ACCEPTED, BATCH, DOMAIN_CHECKS, RULES, domain_check
 from giamngheo.transforms.standards import STANDARDS, covered_years
 from giamngheo.transforms.vietnamese import vi_int, vi_pct
 
@@ -52,9 +52,9 @@ class CheckInput:
     standards: pd.DataFrame = field(default_factory=lambda: STANDARDS)
 
 
-def run_checks(batch: CheckInput) -> list[Finding]:
-    """Every registered domain check over the batch, in the order they are declared."""
-    return [finding for check in DOMAIN_CHECKS for finding in check.run(batch)]
+def run_checks(batch: CheckInput, stage: str = BATCH) -> list[Finding]:
+    """Every registered domain check of a stage over the batch, in the order declared."""
+    return [f for check in DOMAIN_CHECKS if check.stage == stage for f in check.run(batch)]
 
 
 @domain_check("VR-MISSING", "VR-UNKNOWN-VILLAGE", "VR-BAD-YEAR", "VR-BAD-TOTAL")
@@ -284,11 +284,17 @@ def check_year_over_year(batch: CheckInput) -> list[Finding]:
 
 
 @domain_check(
-    "PLAN-RATE", "PLAN-TOTAL-COUNT", "PLAN-TOTAL-RATE", "PLAN-POOR-MISMATCH", "PLAN-GOAL-NOT-MET"
+    "PLAN-RATE",
+    "PLAN-TOTAL-COUNT",
+    "PLAN-TOTAL-RATE",
+    "PLAN-POOR-MISMATCH",
+    "PLAN-GOAL-NOT-MET",
+    stage=ACCEPTED,
 )
 def check_plan(batch: CheckInput) -> list[Finding]:
     """A commune plan table against its own arithmetic and against the village lists
-    (`history`: accepted village summaries, this batch's included)."""
+    (`history`: accepted village summaries, this batch's accepted lists included). Runs for
+    the batch's plans and for the current plans whose villages the batch changed."""
     plan, village_totals, goals = batch.plans, batch.history, batch.goals
     findings: list[Finding] = []
     if plan.empty:

@@ -8,7 +8,7 @@ officer with English beside it for logs. Codes, severities and wording live in `
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
 
 import pandas as pd
 
@@ -33,43 +33,6 @@ class Issue:
 
 
 ISSUE_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Issue))
-
-# What a cell of a household row holds may be a person's name, even in the wrong column (a
-# village that typed names under "Số nhân khẩu"). Outside the warehouse and the village's own
-# feedback (run summaries, logs, Prefect artifacts, the analyst snapshot) such a value is shown
-# as '…': always in the name and household-code columns, and in any other household cell
-# when it holds a letter. These codes quote only fixed vocabulary and stay as they are.
-PERSONAL_COLUMNS = (TEMPLATE_HEADERS["head_name"], TEMPLATE_HEADERS["household_code"])
-PRIVATE_PREFIXES = ("HH-", "TEXT-")
-VOCABULARY_CODES = frozenset({"HH-CLASS-MISMATCH", "HH-INCOME-UNIT", "HH-FORMULA-ERROR"})
-HIDDEN = "…"
-
-
-def is_private(issue: Issue) -> bool:
-    """Whether the issue's value may identify a person (see PERSONAL_COLUMNS)."""
-    if issue.value is None:
-        return False
-    if issue.column in PERSONAL_COLUMNS:
-        return True
-    return (
-        issue.code.startswith(PRIVATE_PREFIXES)
-        and issue.code not in VOCABULARY_CODES
-        and any(ch.isalpha() for ch in issue.value)
-    )
-
-
-def shareable(issue: Issue) -> Issue:
-    """The issue as it may leave the warehouse: a private value becomes '…' (the messages
-    quote a value as '{value}', so exactly that quotation is replaced)."""
-    if not is_private(issue):
-        return issue
-    quoted = f"'{issue.value}'"
-    return replace(
-        issue,
-        value=None,
-        message_vi=issue.message_vi.replace(quoted, f"'{HIDDEN}'"),
-        message_en=issue.message_en.replace(quoted, f"'{HIDDEN}'"),
-    )
 
 
 def make_issue(

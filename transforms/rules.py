@@ -105,6 +105,23 @@ RULES: dict[str, Rule] = _rules(
         "Send the household list as an Excel workbook.",
     ),
     Rule(
+        "FILE-NOT-REGULAR",
+        ERROR,
+        "'{value}' trong thư mục nhận không phải là một tệp bình thường ({detail_vi}) nên không "
+        "được mở.",
+        "'{value}' in the inbox is not a regular file ({detail_en}) and was not opened.",
+        "Hãy chép chính tệp Excel (không phải lối tắt hay liên kết) vào thư mục nhận.",
+        "Copy the workbook itself (not a shortcut or link) into the inbox.",
+    ),
+    Rule(
+        "ISSUES-TRUNCATED",
+        WARNING,
+        "Tệp còn {value} lỗi và cảnh báo khác không được liệt kê.",
+        "The file has {value} more issues that are not listed.",
+        "Hãy sửa các lỗi đã liệt kê (thường cùng một nguyên nhân), rồi gửi lại để kiểm tra tiếp.",
+        "Fix the issues listed (usually one cause) and send the file again to check the rest.",
+    ),
+    Rule(
         "FILE-EXTRA-COLUMN",
         WARNING,
         "Cột '{value}' không thuộc mẫu; dữ liệu của cột được giữ lại nhưng không dùng để tính.",
@@ -445,26 +462,34 @@ DomainCheck = Callable[..., list]
 
 @dataclass(frozen=True)
 class RegisteredCheck:
-    """A domain check and the rule codes it raises."""
+    """A domain check, the rule codes it raises, and when it runs."""
 
     codes: tuple[str, ...]
     run: DomainCheck
+    stage: str
 
+
+# When a check runs: over the whole batch as read, or once the batch's village lists are
+# decided, against the accepted ones only (its rules must then all be warnings).
+BATCH = "batch"
+ACCEPTED = "accepted"
 
 DOMAIN_CHECKS: list[RegisteredCheck] = []
 
 
-def domain_check(*codes: str) -> Callable[[DomainCheck], DomainCheck]:
-    """Register a check over a whole batch that raises the rules `codes`.
+def domain_check(*codes: str, stage: str = BATCH) -> Callable[[DomainCheck], DomainCheck]:
+    """Register a check that raises the rules `codes`.
 
     The check takes the batch's frames (`transforms.checks.CheckInput`) and returns Findings.
     """
     unknown = [c for c in codes if c not in RULES]
     if unknown:
         raise ValueError(f"undeclared rule codes: {unknown}")
+    if stage == ACCEPTED and any(RULES[c].severity == ERROR for c in codes):
+        raise ValueError("a check on accepted lists cannot reject: its rules are warnings")
 
     def register(check: DomainCheck) -> DomainCheck:
-        DOMAIN_CHECKS.append(RegisteredCheck(codes, check))
+        DOMAIN_CHECKS.append(RegisteredCheck(codes, check, stage))
         return check
 
     return register

@@ -11,7 +11,8 @@ snapshot is built from each column's `privacy`:
   administrator allows (`GIAMNGHEO_SNAPSHOT_EXTRA_COLUMNS`) reach the snapshot, masked;
 - `masked`: copied with any value that may identify a person replaced by "…"
   (`transforms.privacy`);
-- `secret`: the table never leaves the writer's warehouse.
+- `secret`: the table never leaves the writer's warehouse;
+- `internal`: the writer's bookkeeping (work a run still owes), not copied either.
 
 A new column without a decision fails the schema test.
 """
@@ -27,7 +28,9 @@ PERSONAL = "personal"
 EXTRA = "extra"
 MASKED = "masked"
 SECRET = "secret"
-PRIVACY = (PUBLIC, PERSONAL, EXTRA, MASKED, SECRET)
+INTERNAL = "internal"
+PRIVACY = (PUBLIC, PERSONAL, EXTRA, MASKED, SECRET, INTERNAL)
+NOT_PUBLISHED = (SECRET, INTERNAL)  # tables with these never reach the snapshot
 
 # DuckDB type → the pandas dtype a frame of that column uses.
 DTYPES = {
@@ -130,6 +133,9 @@ TABLES: dict[str, Table] = {
             ("flow_run_id", "VARCHAR"),
             ("commune_code", "VARCHAR"),
             ("goal_rate_pct", "DOUBLE"),
+            ("received_seq", "BIGINT"),
+            ("source_sheet", "VARCHAR"),
+            ("source_columns", "VARCHAR"),
         ),
         _table(
             "village_reports",
@@ -213,6 +219,15 @@ TABLES: dict[str, Table] = {
             ("target_rate_pct", "DOUBLE"),
             ("is_total", "BOOLEAN"),
             ("source_row", "INTEGER"),
+        ),
+        _table(
+            "pending_work",
+            ("run_id", "VARCHAR", INTERNAL),
+            ("kind", "VARCHAR", INTERNAL),
+            ("submission_id", "VARCHAR", INTERNAL),
+            ("unit_code", "VARCHAR", INTERNAL),
+            ("year", "INTEGER", INTERNAL),
+            ("created_at", "TIMESTAMP", INTERNAL),
         ),
     )
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 import re
 import uuid
@@ -22,13 +23,10 @@ import pandas as pd
 
 from giamngheo import testpoints
 from giamngheo.errors import PlanExists, QueryError, WarehouseError
-from giamngheo.transforms.issues import (
-    HIDDEN,
-    PERSONAL_COLUMNS,
-    PRIVATE_PREFIXES,
-    VOCABULARY_CODES,
-)
-from giamngheo.transforms.tables import MASKED, PUBLIC, SECRET, TABLES
+from giamngheo.transforms.columns import fold
+from giamngheo.transforms.issues import Issue
+from giamngheo.transforms.privacy import HIDDEN, is_private, mask_text
+from giamngheo.transforms.tables import EXTRA, MASKED, NOT_PUBLISHED, PUBLIC, TABLES
 
 _PACKAGE = "giamngheo.warehouse"
 
@@ -81,6 +79,27 @@ class Batch:
     issues: pd.DataFrame
     households_parquet: Path | None
     plan_rows: pd.DataFrame | None = None
+    reevaluated: pd.DataFrame | None = None  # new findings of plans outside the batch…
+    reevaluated_plans: tuple[str, ...] = ()  # …and those plans' submission ids
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What a load decided: each batch submission's status, and how many lists (of this batch
+    or earlier ones) it superseded."""
+
+    statuses: dict[str, str]
+    superseded: int
+
+
+# Plan findings that depend on the village lists, recomputed when a village changes.
+REEVALUATED_CODES = (
+    "PLAN-RATE",
+    "PLAN-TOTAL-COUNT",
+    "PLAN-TOTAL-RATE",
+    "PLAN-POOR-MISMATCH",
+    "PLAN-GOAL-NOT-MET",
+)
 
 
 class Warehouse:
@@ -188,19 +207,27 @@ class Warehouse:
         """sha256 of every file already processed (loaded, rejected or superseded)."""
         return set(self.fetch("fingerprints")["sha256"])
 
-    def load_batch(self, batch: Batch) -> None:
-        """Write one run's results in a single transaction.
+    def load_batch(self, batch: Batch) -> Loaded:
+        """Write one run's results in a single transaction, with the work the run then owes.
 
-        Rows of the batch's submission ids are replaced (a rerun of the same file). Then, for
-        every village-year the batch touches, the accepted list received last is `loaded` and
-        every other accepted list `superseded` (kept, with its rows, for audit).
+        Rows of the batch's submission ids are replaced (a file processed again). Then, for
+        every village-year the batch touches, the accepted list received last is `loaded`,
+        every other accepted list `superseded` (kept, with its rows, for audit), and so is a
+        rejected list received before the current one. Plan findings recomputed for plans
+        outside the batch (`batch.reevaluated`) replace theirs. The quarantine folders, the
+        snapshot and the reports the load calls for are recorded in `pending_work`.
         """
-        plan_rows = batch.plan_rows
+
+        def table(name: str, frame: pd.DataFrame | None) -> pd.DataFrame:
+            declared = TABLES[name]
+            return declared.empty_frame() if frame is None else declared.frame(frame)
+
         frames = {
-            "batch_submissions": batch.submissions,
-            "batch_village_reports": batch.village_reports,
-            "batch_issues": batch.issues,
-            "batch_plan_rows": plan_rows if plan_rows is not None else _no_plan_rows(),
+            "batch_submissions": table("submissions", batch.submissions),
+            "batch_village_reports": table("village_reports", batch.village_reports),
+            "batch_issues": table("issues", batch.issues),
+            "batch_plan_rows": table("plan_rows", batch.plan_rows),
+            "reevaluated_issues": table("issues", batch.reevaluated),
         }
         with self._registered(**frames), self._transaction():
             self.run("delete_batch_rows")
@@ -208,7 +235,13 @@ class Warehouse:
             testpoints.reached("load")
             if batch.households_parquet is not None:
                 self.run("insert_households", parquet=str(batch.households_parquet))
-            self.run("rank_versions")
+            self.run(
+                "replace_reevaluated_issues",
+                codes=list(REEVALUATED_CODES),
+                plans=list(batch.reevaluated_plans),
+            )
+            changed = self.fetch("rank_versions")
+            before = self.fetch("previous_statuses")
             self.run("replace_plan_targets")
             self.run(
                 "record_run",
@@ -216,6 +249,27 @@ class Warehouse:
                 flow_run_id=batch.flow_run_id,
                 submissions=len(batch.submissions),
             )
+            self.run("queue_work", run_id=batch.run_id, changed=list(changed["submission_id"]))
+            ids = list(batch.submissions["submission_id"])
+            statuses = self.fetch("statuses", ids=ids)
+        was = dict(zip(before["submission_id"], before["status"], strict=True))
+        newly = [
+            sid
+            for sid, status in zip(changed["submission_id"], changed["status"], strict=True)
+            if status == "superseded" and was.get(sid) != "superseded"
+        ]
+        return Loaded(
+            statuses=dict(zip(statuses["submission_id"], statuses["status"], strict=True)),
+            superseded=len(newly),
+        )
+
+    def pending_work(self) -> pd.DataFrame:
+        """The work runs still owe: kind, submission_id, unit_code, year."""
+        return self.fetch("pending_work")
+
+    def work_done(self, kind: str, keys: list[str] | None = None) -> None:
+        """Pending work done: quarantine folders (submission ids) or reports ("unit:year")."""
+        self.run("work_done", kind=kind, keys=keys or [])
 
     def record_change(self, run_id: str) -> None:
         """Record a change made outside a batch load (e.g. a new registry) for publishing."""
@@ -239,13 +293,15 @@ class Warehouse:
         """True when the snapshot is missing or a change has not been published yet."""
         return not target.exists() or int(self.fetch("pending_publish")["pending"].iloc[0]) > 0
 
-    def publish(self, target: Path) -> None:
+    def publish(self, target: Path, extra_columns: tuple[str, ...] = ()) -> None:
         """Build the analyst snapshot in a new file and rename it over `target` atomically.
 
-        The snapshot holds every table but the warehouse's secrets, without household head
-        names or household codes (a salted `household_key` identifies households instead),
-        plus the macros and views. It is written in a storage format the DuckDB 1.5 CLI reads.
-        A reader holding the old file keeps reading it; the next open sees the new one.
+        The snapshot holds what each column's privacy allows (`transforms.tables`): no head
+        names, household codes, notes or other personal columns (a salted `household_key`
+        identifies households instead), issue values that may name someone hidden, and of
+        the columns villages added (`extra`) only `extra_columns`, masked. Then the macros and
+        views. It is written in a storage format the DuckDB 1.5 CLI reads. A reader holding the
+        old file keeps reading it; the next open sees the new one.
         """
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.stem}-{uuid.uuid4().hex[:8]}.tmp")
@@ -253,8 +309,9 @@ class Warehouse:
             f"attach '{_sql_path(tmp)}' as snapshot (storage_version '{SNAPSHOT_STORAGE_VERSION}')"
         )
         try:
-            for table, select in _snapshot_selects().items():
-                self.con.execute(f"create table snapshot.{table} as {select}")
+            with _privacy_functions(self.con, extra_columns):
+                for table, select in _snapshot_selects().items():
+                    self.con.execute(f"create table snapshot.{table} as {select}")
         finally:
             self.con.execute("detach snapshot")
         with duckdb.connect(str(tmp)) as snap:
@@ -335,24 +392,41 @@ class Warehouse:
 SNAPSHOT_STORAGE_VERSION = "v1.5.0"
 
 
-def _no_plan_rows() -> pd.DataFrame:
-    return TABLES["plan_rows"].empty_frame()
+@contextlib.contextmanager
+def _privacy_functions(con: duckdb.DuckDBPyConnection, extra_columns: tuple[str, ...]):
+    """The SQL functions the snapshot's masks call, backed by `transforms.privacy`."""
+    allowed = {fold(c) for c in extra_columns}
 
+    def private(code: str | None, column: str | None, value: str | None) -> bool:
+        issue = Issue(code or "", "", "", "", None, None, column, value, "", "")
+        return is_private(issue)
 
-def _private_sql() -> str:
-    """`transforms.issues.is_private` as a SQL condition over the issues table."""
-    personal = ", ".join(f"'{c}'" for c in PERSONAL_COLUMNS)
-    prefixes = " or ".join(f"starts_with(code, '{p}')" for p in PRIVATE_PREFIXES)
-    vocabulary = ", ".join(f"'{c}'" for c in sorted(VOCABULARY_CODES))
-    return (
-        f"value is not null and (column_name in ({personal}) or (({prefixes})"
-        f" and code not in ({vocabulary}) and regexp_matches(value, '\\pL')))"
-    )
+    def extra(text: str | None, head_name: str | None) -> str | None:
+        if not text or not allowed:
+            return None
+        kept = {
+            header: mask_text(str(value), [head_name] if head_name else [])
+            for header, value in json.loads(text).items()
+            if fold(header) in allowed
+        }
+        return json.dumps(kept, ensure_ascii=False) if kept else None
+
+    functions = {
+        "giamngheo_private": (private, ["VARCHAR", "VARCHAR", "VARCHAR"], "BOOLEAN"),
+        "giamngheo_extra": (extra, ["VARCHAR", "VARCHAR"], "VARCHAR"),
+    }
+    for name, (function, arguments, returns) in functions.items():
+        con.create_function(name, function, arguments, returns, null_handling="special")
+    try:
+        yield
+    finally:
+        for name in functions:
+            con.remove_function(name)
 
 
 def _masks() -> dict[tuple[str, str], str]:
-    """SQL for each `masked` column: the value as it may leave the warehouse."""
-    private = _private_sql()
+    """SQL for each `masked` or `extra` column: the value as it may leave the warehouse."""
+    private = "giamngheo_private(code, column_name, value)"
     quoted = "'''' || value || ''''"  # the value as the messages quote it: '…'
     hidden = "'''" + HIDDEN + "'''"
     return {
@@ -363,6 +437,7 @@ def _masks() -> dict[tuple[str, str], str]:
         ("issues", "message_en"): (
             f"case when {private} then replace(message_en, {quoted}, {hidden}) else message_en end"
         ),
+        ("households", "extra"): "giamngheo_extra(extra, head_name)",
     }
 
 
@@ -377,9 +452,9 @@ def _snapshot_selects() -> dict[str, str]:
         for column in table.columns:
             if column.privacy == PUBLIC:
                 columns.append(f'"{column.name}"')
-            elif column.privacy == MASKED:
+            elif column.privacy in (MASKED, EXTRA):
                 columns.append(f'{masks[(table.name, column.name)]} as "{column.name}"')
-        if columns and all(c.privacy != SECRET for c in table.columns):
+        if columns and all(c.privacy not in NOT_PUBLISHED for c in table.columns):
             selects[table.name] = f'select {", ".join(columns)} from "{table.name}"'
     return selects
 

@@ -32,12 +32,21 @@ def report(ctx: click.Context, year: int, unit: str | None, out: str | None) -> 
 
     settings = settings_from(ctx)
     out_dir = Path(out) if out else settings.reports
+    written = []
     with Warehouse(settings.published_path, read_only=True) as wh:
         units = [unit] if unit else report_units(wh.admin_units())
         tables = YearTables.load(wh, year)
         for code in units:
             path = write_unit_report(wh, code, year, out_dir, tables)
-            console().print(f"Báo cáo (report): {path}")
+            if path is not None:
+                written.append(path)
+                console().print(f"Báo cáo (report): {path}")
+    if not written:
+        where = f"đơn vị {unit}" if unit else "mọi đơn vị"
+        raise ConfigurationError(
+            f"Không có danh sách hộ năm {year} của {where}: không có gì để báo cáo. "
+            f"(No list of {year} for {'unit ' + unit if unit else 'any unit'}: nothing to report.)"
+        )
 
 
 @cli.command()

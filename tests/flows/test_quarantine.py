@@ -8,12 +8,27 @@ import pytest
 from openpyxl import load_workbook
 
 from giamngheo.flows import steps
+from giamngheo.flows.inbox import discover
 from giamngheo.flows.nightly import load_registry, run_nightly
 from giamngheo.flows.validation import Reference, validate
 from giamngheo.transforms.synthetic import sample_lists
 from giamngheo.workbooks.template import write_village_workbook
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def items(validated, candidates) -> list[steps.Quarantined]:
+    """Quarantine items of a validated batch, as the warehouse would give them."""
+    path_of = {c.submission_id: c.path for c in candidates}
+    return [
+        steps.Quarantined.of(
+            sid, status, path_of[sid], [i for i in validated.issues if i.submission_id == sid]
+        )
+        for sid, status in zip(
+            validated.submissions["submission_id"], validated.submissions["status"], strict=True
+        )
+    ]
+
 
 # file index → (what is broken, the cells the feedback must mark)
 BROKEN = {
@@ -95,11 +110,9 @@ def test_feedback_for_xls_and_ods_inputs(fmt, tmp_path, registry, make_workbook)
         capture_output=True,
         timeout=300,
     )
-    found = steps.discover(tmp_path / "inbox", known=set(), settle_seconds=0)
+    found = discover(tmp_path / "inbox", known=set(), settle_seconds=0)
     validated = validate(found.candidates, steps.read_files(found.candidates), Reference(registry))
-    folders = steps.quarantine(
-        validated.submissions, validated.issues, found.candidates, tmp_path / "q"
-    )
+    folders = steps.quarantine(items(validated, found.candidates), tmp_path / "q")
     [folder] = folders.values()
     assert (folder / f"original.{fmt}").exists()
     wb = load_workbook(folder / "phan_hoi.xlsx")
@@ -110,11 +123,9 @@ def test_feedback_for_xls_and_ods_inputs(fmt, tmp_path, registry, make_workbook)
 def test_an_unreadable_file_gets_a_feedback_with_the_list_only(tmp_path, registry):
     (tmp_path / "inbox").mkdir()
     (tmp_path / "inbox" / "empty.xlsx").write_bytes(b"")
-    found = steps.discover(tmp_path / "inbox", known=set(), settle_seconds=0)
+    found = discover(tmp_path / "inbox", known=set(), settle_seconds=0)
     validated = validate(found.candidates, steps.read_files(found.candidates), Reference(registry))
-    [folder] = steps.quarantine(
-        validated.submissions, validated.issues, found.candidates, tmp_path / "q"
-    ).values()
+    [folder] = steps.quarantine(items(validated, found.candidates), tmp_path / "q").values()
     wb = load_workbook(folder / "phan_hoi.xlsx")
     assert wb["Lỗi"]["C2"].value == "FILE-EMPTY"
 

@@ -142,8 +142,10 @@ def test_report_command_for_one_unit(report_home, tmp_path):
     assert path.exists() and (tmp_path / "bao_cao_476_2024" / "tong_hop.csv").exists()
 
 
-def test_a_run_rewrites_only_the_reports_of_the_units_it_changed(settings, warehouse, registry):
-    from giamngheo.flows.nightly import _changed_communes, write_reports
+def test_a_run_rewrites_the_reports_of_the_units_and_years_its_lists_change(
+    settings, registry, dien_hoa_inbox, make_workbook
+):
+    from giamngheo.flows.nightly import load_registry, run_nightly
 
     other = pd.DataFrame(
         [
@@ -153,17 +155,22 @@ def test_a_run_rewrites_only_the_reports_of_the_units_it_changed(settings, wareh
         ],
         columns=["code", "level", "name", "parent_code", "area"],
     )
-    warehouse.replace_admin_units(pd.concat([registry, other], ignore_index=True))
-    warehouse.close()
-    submissions = pd.DataFrame(
-        {
-            "status": ["loaded", "rejected", "superseded"],
-            "year": [2024, 2025, 2024],
-            "commune_code": ["19834", "19999", None],
-        }
+    load_registry(settings, pd.concat([registry, other], ignore_index=True))
+    first = run_nightly(settings, runner="thread")
+    assert sorted(Path(p).name for p in first.reports) == [
+        "bao_cao_476_2024.xlsx",
+        "bao_cao_476_2025.xlsx",
+    ]
+    # A corrected 2024 list arrives late: 2024 changes, and so does 2025, whose movements
+    # start from the 2024 lists (there is no 2023 list: nothing to write for it).
+    make_workbook(
+        "19834-03", 2024, metadata={"total_households": 117}, folder=settings.inbox / "late"
     )
-    assert _changed_communes(submissions) == {2024: ["19834", None]}
-    paths, _ = write_reports.fn(settings, {2024: ["19834"]})
-    assert [Path(p).name for p in paths] == ["bao_cao_476_2024.xlsx"]
-    paths, _ = write_reports.fn(settings, {2024: [None]})  # a list of unknown commune: all
-    assert sorted(Path(p).name for p in paths) == ["bao_cao_476_2024.xlsx", "bao_cao_477_2024.xlsx"]
+    second = run_nightly(settings, runner="thread")
+    assert second.loaded == 1 and second.superseded == 1
+    assert sorted(Path(p).name for p in second.reports) == [
+        "bao_cao_476_2024.xlsx",
+        "bao_cao_476_2025.xlsx",
+    ]
+    with Warehouse(settings.warehouse_path, read_only=True) as wh:
+        assert wh.pending_work().empty

@@ -1,7 +1,11 @@
 import os
 import time
 
+import pytest
+
+from giamngheo.errors import ConfigurationError
 from giamngheo.flows import steps, validation
+from giamngheo.flows.inbox import discover, fingerprint
 
 
 def test_discover_skips_lock_files_unfinished_files_and_known_fingerprints(tmp_path, make_workbook):
@@ -14,29 +18,34 @@ def test_discover_skips_lock_files_unfinished_files_and_known_fingerprints(tmp_p
     past = time.time() - 60
     for p in (old, loaded):
         os.utime(p, (past, past))
-    found = steps.discover(inbox, known={steps.fingerprint(loaded)}, settle_seconds=30)
+    found = discover(inbox, known={fingerprint(loaded)}, settle_seconds=30)
     assert [c.rel_path for c in found.candidates] == ["a/19834-01_2024.xlsx"]
     assert found.already_loaded == ["a/19834-02_2024.xlsx"]
     assert found.still_writing == ["b/19834-03_2024.xlsx"]
     assert sorted(found.ignored) == ["a/~$19834-01_2024.xlsx", "notes.txt"]
     assert fresh.exists()
-    forced = steps.discover(inbox, known={steps.fingerprint(loaded)}, force=True, settle_seconds=0)
+    forced = discover(inbox, known={fingerprint(loaded)}, force=True, settle_seconds=0)
     assert len(forced.candidates) == 3
 
 
-def test_discover_on_a_missing_inbox_finds_nothing(tmp_path):
-    assert steps.discover(tmp_path / "none", known=set()).candidates == []
+def test_a_missing_inbox_is_an_error_not_an_empty_inbox(tmp_path):
+    with pytest.raises(ConfigurationError, match="does not exist") as raised:
+        discover(tmp_path / "none", known=set())
+    assert raised.value.exit_code == 2
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ConfigurationError, match="not a folder"):
+        discover(tmp_path / "file", known=set())
 
 
 def test_identical_bytes_under_two_names_are_one_submission(tmp_path, make_workbook):
     path = make_workbook(folder=tmp_path / "inbox")
     (tmp_path / "inbox" / "copy.xlsx").write_bytes(path.read_bytes())
-    found = steps.discover(tmp_path / "inbox", known=set(), settle_seconds=0)
+    found = discover(tmp_path / "inbox", known=set(), settle_seconds=0)
     assert len(found.candidates) == 1 and len(found.already_loaded) == 1
 
 
 def run(tmp_path, registry, paths):
-    found = steps.discover(tmp_path / "inbox", known=set(), settle_seconds=0)
+    found = discover(tmp_path / "inbox", known=set(), settle_seconds=0)
     subs = steps.read_files(found.candidates)
     return validation.validate(found.candidates, subs, validation.Reference(registry))
 
@@ -64,7 +73,9 @@ def test_claimed_class_mismatch_and_unknown_village_are_errors(tmp_path, registr
     assert set(out.submissions["status"]) == {"rejected"}
 
 
-def test_two_files_for_one_village_year_the_later_wins(tmp_path, registry, make_workbook):
+def test_two_files_for_one_village_year_are_both_accepted_for_the_warehouse_to_rank(
+    tmp_path, registry, make_workbook
+):
     inbox = tmp_path / "inbox"
     first = make_workbook("19834-01", folder=inbox, name="first.xlsx")
     second = make_workbook(
@@ -74,8 +85,8 @@ def test_two_files_for_one_village_year_the_later_wins(tmp_path, registry, make_
     os.utime(second, (time.time() - 60,) * 2)
     out = run(tmp_path, registry, inbox)
     status = dict(zip(out.submissions["file_path"], out.submissions["status"], strict=True))
-    assert status == {"first.xlsx": "superseded", "second.xlsx": "loaded"}
-    # The superseded list keeps its rows, for audit.
+    assert status == {"first.xlsx": "loaded", "second.xlsx": "loaded"}
+    # Both keep their rows: the warehouse ranks them (tests/warehouse/test_store.py).
     assert sorted(out.village_reports["total_households"].tolist()) == [135, 140]
 
 
@@ -94,7 +105,7 @@ def test_nothing_to_do_only_when_every_file_is_processed_and_published(
             "insert into submissions (submission_id, file_name, file_path, sha256, size_bytes, kind,"
             " status, received_at, processed_at) values (?, ?, ?, ?, 1, 'households', 'loaded',"
             " now(), now())",
-            ["s1", path.name, path.name, steps.fingerprint(path)],
+            ["s1", path.name, path.name, fingerprint(path)],
         )
         assert steps.nothing_to_do(*args) is None  # the snapshot is missing
         wh.publish(settings.published_path)

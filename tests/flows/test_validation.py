@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from giamngheo.flows import steps
+from giamngheo.flows.inbox import discover
 from giamngheo.flows.validation import Reference, validate
 from giamngheo.transforms.synthetic import (
     DIEN_HOA_PLAN_2024,
@@ -18,7 +19,7 @@ from giamngheo.workbooks.template import write_plan_workbook
 
 
 def run(inbox: Path, registry, history=None, known=None, docs=None):
-    found = steps.discover(inbox, known=set(), settle_seconds=0)
+    found = discover(inbox, known=set(), settle_seconds=0)
     subs = steps.read_files(found.candidates)
     reference = Reference(registry)
     if history is not None:

@@ -1,5 +1,8 @@
 import datetime as dt
+import subprocess
+import sys
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -7,6 +10,7 @@ import pandas as pd
 import pytest
 
 from giamngheo.errors import QueryError, RegistryError, WarehouseError
+from giamngheo.transforms.tables import NOT_PUBLISHED, TABLES
 from giamngheo.warehouse.registry import read_registry
 from giamngheo.warehouse.store import Batch, Warehouse, migrations
 
@@ -166,15 +170,61 @@ def test_registry_csv_errors_are_listed(tmp_path):
         read_registry(path)
 
 
-def test_an_older_list_loaded_later_does_not_displace_the_newer_one(warehouse, tmp_path):
-    newer = batch(tmp_path, "bbbb", total=100)
-    warehouse.load_batch(newer)
-    warehouse.load_batch(batch(tmp_path, "aaaa", total=115))  # e.g. a rerun of an old file
-    statuses = dict(
-        warehouse.con.execute("select submission_id, status from submissions").fetchall()
-    )
-    assert statuses == {"aaaa": "superseded", "bbbb": "loaded"}
+def statuses(wh: Warehouse) -> dict[str, str]:
+    return dict(wh.con.execute("select submission_id, status from submissions").fetchall())
+
+
+def test_a_file_processed_again_keeps_its_place_in_the_order_of_receipt(warehouse, tmp_path):
+    warehouse.load_batch(batch(tmp_path, "aaaa", total=115))
+    warehouse.load_batch(batch(tmp_path, "bbbb", total=100))
+    loaded = warehouse.load_batch(batch(tmp_path, "aaaa", total=115))  # e.g. a forced rerun
+    assert statuses(warehouse) == {"aaaa": "superseded", "bbbb": "loaded"}
+    assert loaded.statuses == {"aaaa": "superseded"} and loaded.superseded == 0
     assert poverty(warehouse) == (100, 1, 1.0)
+
+
+def test_the_file_received_later_wins_whatever_its_modification_time(warehouse, tmp_path):
+    warehouse.load_batch(batch(tmp_path, "aaaa", total=115))
+    correction = batch(tmp_path, "bbbb", total=100)
+    older = correction.submissions.assign(received_at=dt.datetime(2020, 1, 1))  # unzipped
+    loaded = warehouse.load_batch(replace(correction, submissions=older))
+    assert statuses(warehouse) == {"aaaa": "superseded", "bbbb": "loaded"}
+    assert loaded.superseded == 1  # counted from the warehouse's decision, across runs
+
+
+def test_inside_one_batch_modification_time_then_path_decide(warehouse, tmp_path):
+    two = batch(tmp_path, "aaaa", total=115)
+    second = batch(tmp_path, "bbbb", total=100)
+    frames = [
+        two.submissions.assign(received_at=dt.datetime(2024, 1, 2)),
+        second.submissions.assign(received_at=dt.datetime(2024, 1, 1)),
+    ]
+    both = replace(
+        two,
+        submissions=pd.concat(frames, ignore_index=True),
+        village_reports=pd.concat([two.village_reports, second.village_reports]),
+    )
+    loaded = warehouse.load_batch(both)
+    assert loaded.statuses == {"aaaa": "loaded", "bbbb": "superseded"}
+    assert loaded.superseded == 1
+
+
+def rejected(tmp_path: Path, sid: str) -> Batch:
+    failed = batch(tmp_path, sid)
+    row = failed.submissions.assign(status="rejected", error_count=1, household_count=0)
+    return replace(failed, submissions=row, households_parquet=None)
+
+
+def test_a_rejected_list_whose_correction_loads_is_superseded(warehouse, tmp_path):
+    warehouse.load_batch(rejected(tmp_path, "aaaa"))
+    assert statuses(warehouse) == {"aaaa": "rejected"}
+    loaded = warehouse.load_batch(batch(tmp_path, "bbbb"))
+    assert statuses(warehouse) == {"aaaa": "superseded", "bbbb": "loaded"}
+    assert loaded.superseded == 1
+    # A rejected file received after the loaded one is a new problem: it stays rejected.
+    warehouse.load_batch(rejected(tmp_path, "cccc"))
+    assert statuses(warehouse)["cccc"] == "rejected"
+    assert poverty(warehouse) == (115, 1, 0.87)
 
 
 def test_upgrading_a_warehouse_built_by_the_previous_migrations_keeps_its_data(settings, tmp_path):
@@ -245,8 +295,9 @@ def test_snapshot_has_no_names_or_codes_and_is_sandboxed(warehouse, tmp_path):
 
 def test_snapshot_issues_show_what_shareable_shows(warehouse, tmp_path):
     from giamngheo.flows.steps import issues_table
-    from giamngheo.transforms.issues import make_issue, shareable
-    from tests.transforms.test_issues import CASES
+    from giamngheo.transforms.issues import make_issue
+    from giamngheo.transforms.privacy import shareable
+    from tests.transforms.test_privacy import CASES
 
     issues = [
         make_issue(
@@ -290,7 +341,10 @@ def test_the_duckdb_cli_from_pypi_reads_the_snapshot(warehouse, tmp_path):
     target = tmp_path / "current.duckdb"
     warehouse.publish(target)
     readme = (Path(__file__).parents[2] / "warehouse" / "README.md").read_text(encoding="utf-8")
-    documented = re.findall(r"^### `(\w+)`", readme, flags=re.M)
+    unpublished = {t.name for t in TABLES.values() if t.columns[0].privacy in NOT_PUBLISHED}
+    documented = [
+        n for n in re.findall(r"^### `(\w+)`", readme, flags=re.M) if n not in unpublished
+    ]
     queries = "; ".join(f"select '{name}', count(*) from {name}" for name in documented)
     out = subprocess.run(
         [
@@ -316,9 +370,36 @@ def test_a_second_writer_waits_then_gives_up_with_a_message(settings):
     from giamngheo.errors import WarehouseBusy
     from giamngheo.warehouse.lock import writer_lock
 
-    held = writer_lock(settings.warehouse_path, timeout=1)
-    busy = pytest.raises(WarehouseBusy, match="Another run holds the warehouse lock")
-    with held, busy, writer_lock(settings.warehouse_path, timeout=0.3):
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path;"
+            "from giamngheo.warehouse.lock import writer_lock;"
+            "lock = writer_lock(Path(sys.argv[1]), 1); lock.__enter__();"
+            "print('held', flush=True); time.sleep(60)",
+            str(settings.warehouse_path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        busy = pytest.raises(WarehouseBusy, match="Another run holds the warehouse lock")
+        with busy, writer_lock(settings.warehouse_path, timeout=0.3):
+            pass
+    finally:
+        holder.kill()
+        holder.wait()
+    with writer_lock(settings.warehouse_path, timeout=5):
+        pass  # released when its holder died
+
+
+def test_the_writer_lock_is_reentrant_within_a_process(settings):
+    from giamngheo.warehouse.lock import writer_lock
+
+    with (
+        writer_lock(settings.warehouse_path, timeout=0.3),
+        writer_lock(settings.warehouse_path, timeout=0.3),
+    ):
         pass
-    with writer_lock(settings.warehouse_path, timeout=0.3):
-        pass  # released

@@ -3,6 +3,7 @@
 import pytest
 from openpyxl import Workbook
 
+from giamngheo.flows.inbox import discover
 from giamngheo.workbooks.reader import ReaderLimits, read_submission
 
 
@@ -50,11 +51,13 @@ def test_names_from_outside_never_become_paths(tmp_path, registry, name):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "x.xlsx").write_bytes(b"")
-    found = steps.discover(inbox, known=set(), settle_seconds=0)
+    found = discover(inbox, known=set(), settle_seconds=0)
     sub = steps.read_files(found.candidates)[0]
     sub.file = name  # as if the name came from outside
     out = validate(found.candidates, [sub], Reference(registry))
-    folders = steps.quarantine(out.submissions, out.issues, found.candidates, tmp_path / "q")
+    [candidate] = found.candidates
+    item = steps.Quarantined.of(candidate.submission_id, "rejected", candidate.path, out.issues)
+    folders = steps.quarantine([item], tmp_path / "q")
     [folder] = folders.values()
     assert folder.parent == tmp_path / "q" and folder.name == found.candidates[0].submission_id
     assert sorted(p.name for p in folder.iterdir()) == [

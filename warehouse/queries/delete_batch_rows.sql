@@ -1,4 +1,9 @@
--- A batch replaces every row of its submission ids (a rerun of the same file).
+-- A batch replaces every row of its submission ids (a file processed again), keeping the
+-- order in which each was first received.
+create or replace temporary table kept_receipts as
+select submission_id, received_seq, status
+from submissions
+where submission_id in (select submission_id from batch_submissions);
 delete from households where submission_id in (select submission_id from batch_submissions);
 delete from village_reports where submission_id in (select submission_id from batch_submissions);
 delete from issues where submission_id in (select submission_id from batch_submissions);

@@ -1,21 +1,35 @@
 -- Per village-year (household lists) or commune-year (plan tables) touched by the batch: the
--- accepted file received last is current (loaded), every other accepted one superseded.
+-- accepted file (no error) received last is current (loaded), every other accepted one
+-- superseded, and a rejected one received before it superseded too (its correction loaded).
+-- Returns every submission whose status changed.
 update submissions as s set status = r.new_status
 from (
     select
         submission_id,
-        case when row_number() over (
-            partition by kind, unit_code, year
-            order by received_at desc, file_path desc, submission_id desc
-        ) = 1 then 'loaded' else 'superseded' end as new_status
+        case
+            when accepted and received_seq = current_seq then 'loaded'
+            when accepted then 'superseded'
+            when received_seq < current_seq then 'superseded'
+            else 'rejected'
+        end as new_status
     from (
-        select *, coalesce(village_code, commune_code) as unit_code
-        from submissions
-        where status in ('loaded', 'superseded')
-    ) as accepted
-    semi join (
-        select distinct kind, coalesce(village_code, commune_code) as unit_code, year
-        from batch_submissions
-    ) as touched using (kind, unit_code, year)
+        select
+            submission_id,
+            received_seq,
+            error_count = 0 as accepted,
+            max(received_seq) filter (where error_count = 0) over (
+                partition by kind, unit_code, year
+            ) as current_seq
+        from (
+            select *, coalesce(village_code, commune_code) as unit_code
+            from submissions
+            where coalesce(village_code, commune_code) is not null and year is not null
+        ) as units
+        semi join (
+            select distinct kind, coalesce(village_code, commune_code) as unit_code, year
+            from batch_submissions
+        ) as touched using (kind, unit_code, year)
+    ) as ranked
 ) as r
 where s.submission_id = r.submission_id and s.status <> r.new_status
+returning s.submission_id, s.status;

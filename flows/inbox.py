@@ -1,0 +1,187 @@
+"""What the inbox holds: regular files to read, fingerprinted, and everything else refused.
+
+Only regular files inside the inbox are ever opened. A symbolic link (to a file, a workbook
+elsewhere or a folder), a FIFO, a socket or a device is refused with an issue that names it,
+and nothing behind it is read: `ln -s /etc/shadow inbox/x.xlsx` must not copy /etc/shadow
+anywhere. Files are opened without following links (O_NOFOLLOW), so a file swapped for a link
+after it was found is refused too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import hashlib
+import os
+import stat
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from giamngheo.errors import ConfigurationError
+
+EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file found in the inbox, fingerprinted; or an entry refused without being opened
+    (`refusal` names what it is, in Vietnamese and English)."""
+
+    path: Path
+    rel_path: str
+    sha256: str
+    size_bytes: int
+    modified: dt.datetime
+    refusal: tuple[str, str] | None = None
+
+    @property
+    def submission_id(self) -> str:
+        return self.sha256[:16]
+
+
+@dataclass
+class Discovery:
+    """What the inbox holds this run: files to process, and those passed over (and why)."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    already_loaded: list[str] = field(default_factory=list)
+    still_writing: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # rerun: file no longer in the inbox
+    changed: list[str] = field(default_factory=list)  # rerun: file edited since (a new version)
+
+
+def open_regular(path: Path) -> int:
+    """A descriptor of `path` opened for reading, only if it is a regular file reached without
+    following a link; OSError otherwise."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    return fd
+
+
+def fingerprint(path: Path) -> str:
+    """sha256 of a regular file's bytes (never through a link)."""
+    digest = hashlib.sha256()
+    with os.fdopen(open_regular(path), "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def copy_regular(source: Path, target: Path) -> None:
+    """Copy a regular file's bytes (never through a link) to a new owner-only file."""
+    with os.fdopen(open_regular(source), "rb") as src:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "wb") as dst:
+            for chunk in iter(lambda: src.read(1 << 20), b""):
+                dst.write(chunk)
+    os.chmod(target, 0o600)
+
+
+def check_inbox(inbox: Path) -> Path:
+    """The inbox as a real folder path; ConfigurationError (exit 2) when it is missing or
+    cannot be read, so a mistyped path is never taken for an empty inbox."""
+    if not inbox.exists():
+        raise ConfigurationError(
+            f"Không có thư mục nhận tệp {inbox}. Kiểm tra lại đường dẫn (--inbox hoặc "
+            f"GIAMNGHEO_INBOX). (The inbox {inbox} does not exist: check --inbox or "
+            "GIAMNGHEO_INBOX.)"
+        )
+    if not inbox.is_dir():
+        raise ConfigurationError(
+            f"{inbox} không phải là thư mục. (The inbox {inbox} is not a folder.)"
+        )
+    if not os.access(inbox, os.R_OK | os.X_OK):
+        raise ConfigurationError(
+            f"Không đọc được thư mục nhận tệp {inbox} (không có quyền). "
+            f"(The inbox {inbox} cannot be read: permission denied.)"
+        )
+    return inbox.resolve()
+
+
+_KINDS = (
+    (stat.S_ISLNK, "liên kết tượng trưng (symlink)", "a symbolic link"),
+    (stat.S_ISFIFO, "ống dẫn (FIFO)", "a FIFO"),
+    (stat.S_ISSOCK, "socket", "a socket"),
+    (stat.S_ISCHR, "thiết bị (device)", "a device"),
+    (stat.S_ISBLK, "thiết bị (device)", "a device"),
+)
+
+
+def _what(mode: int, path: Path) -> tuple[str, str] | None:
+    """What a non-regular entry is, in Vietnamese and English; None for a regular file."""
+    for test, vi, en in _KINDS:
+        if test(mode):
+            if stat.S_ISLNK(mode):
+                target = os.readlink(path)
+                return f"{vi} tới {target}", f"{en} to {target}"
+            return vi, en
+    return None
+
+
+def walk(inbox: Path) -> Iterator[tuple[Path, os.stat_result]]:
+    """Every entry under the inbox, by path, from lstat (links are not followed; a linked
+    folder is listed, not entered)."""
+    entries: list[tuple[Path, os.stat_result]] = []
+    for root, dirs, files in os.walk(inbox, followlinks=False):
+        for name in dirs + files:
+            path = Path(root) / name
+            try:
+                info = os.lstat(path)
+            except FileNotFoundError:
+                continue  # removed while we looked
+            if not stat.S_ISDIR(info.st_mode):
+                entries.append((path, info))
+    yield from sorted(entries)
+
+
+def discover(
+    inbox: Path, known: set[str], force: bool = False, settle_seconds: float = 2.0
+) -> Discovery:
+    """Spreadsheets under `inbox`, minus lock files, files still being written, and files whose
+    fingerprint was already processed (unless `force`); entries that are not regular files are
+    refused. Sorted by path for a stable order."""
+    inbox = check_inbox(inbox)
+    found = Discovery()
+    now = time.time()
+    seen: set[str] = set()
+    for path, info in walk(inbox):
+        rel = path.relative_to(inbox).as_posix()
+        if path.name.startswith(("~$", ".")):
+            found.ignored.append(rel)
+            continue
+        refusal = _what(info.st_mode, path)
+        if refusal is None and path.suffix.lower() not in EXTENSIONS:
+            found.ignored.append(rel)
+            continue
+        if refusal is None and 0 <= now - info.st_mtime < settle_seconds:
+            found.still_writing.append(rel)  # a time in the future counts as settled
+            continue
+        if refusal is None:
+            try:
+                sha = fingerprint(path)
+            except OSError as exc:  # swapped for a link, or unreadable, since we looked
+                refusal = ("không mở được", f"cannot be opened ({exc.strerror})")
+        if refusal is not None:
+            sha = refused_fingerprint(rel, refusal[1])
+        if sha in seen or (sha in known and not force):
+            found.already_loaded.append(rel)
+            continue
+        seen.add(sha)
+        found.candidates.append(
+            Candidate(path, rel, sha, info.st_size, _mtime(info.st_mtime), refusal)
+        )
+    return found
+
+
+def refused_fingerprint(rel_path: str, what: str) -> str:
+    """A stable fingerprint for an entry that is never opened: what it is, where."""
+    return hashlib.sha256(f"not-a-regular-file\0{rel_path}\0{what}".encode()).hexdigest()
+
+
+def _mtime(timestamp: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(timestamp)
