@@ -2,24 +2,29 @@
 
 Each suite runs once per batch on the combined frame (never once per file), with
 `result_format` COMPLETE and the lineage columns as the unexpected index, so every failing
-row comes back with its submission (and Excel row). One ephemeral GX context serves a batch;
-its Data Docs site can be built into a folder. Great Expectations is imported lazily: the
-import alone costs seconds, and a run with nothing to validate should not pay it.
+row comes back with its submission (and Excel row). One ephemeral GX context serves a batch.
+Its validation results are written as one self-contained HTML page (`write_docs`): no
+stylesheet or script from the internet (these machines are offline), a few kilobytes per run,
+no value that may name a person. A finding's severity is its rule's (`transforms/rules.py`).
+Great Expectations is imported lazily: the import alone costs seconds, and a run with nothing
+to validate should not pay it.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import os
+import shutil
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
 from giamngheo.transforms.issues import Finding
-
-DOCS_SITE = "giamngheo"
+from giamngheo.transforms.privacy import has_number
 
 
 def load_suite(name: str) -> dict:
@@ -40,12 +45,30 @@ def suite_columns(suite: dict) -> list[str]:
     return cols
 
 
+@dataclass
+class Outcome:
+    """One expectation's result over a batch, as the validation page shows it."""
+
+    suite: str
+    expectation: str
+    columns: str
+    code: str
+    rows: int
+    unexpected: int
+    examples: list[str] = field(default_factory=list)
+
+    @property
+    def success(self) -> bool:
+        return self.unexpected == 0
+
+
 class SuiteRunner:
-    """One GX context for one batch: run suites, count the runs, build the Data Docs."""
+    """One GX context for one batch: run suites, count the runs, write the validation page."""
 
     def __init__(self, docs_dir: Path | None = None):
         self.docs_dir = docs_dir
         self.runs = 0
+        self.outcomes: list[Outcome] = []
         self._context = None
 
     def run(self, name: str, frame: pd.DataFrame, index_columns: list[str]) -> list[Finding]:
@@ -57,20 +80,19 @@ class SuiteRunner:
         data = _plain_dtypes(frame[columns], index_columns)
         result = self._validate(name, suite_json, data, index_columns)
         self.runs += 1
+        self.outcomes += _outcomes(name, result, len(data))
         return list(_findings(result, index_columns))
 
     def build_docs(self) -> Path | None:
-        """Write the Data Docs of every run so far into `docs_dir`; returns its index page."""
-        if self._context is None or self.docs_dir is None:
+        """Write the validation page of every run so far into `docs_dir`; returns it."""
+        if self.docs_dir is None or not self.runs:
             return None
-        self._context.build_data_docs(site_names=[DOCS_SITE])
-        index = self.docs_dir / "index.html"
-        return index if index.exists() else None
+        return write_docs(self.outcomes, self.docs_dir / "index.html")
 
     @property
     def context(self):
         if self._context is None:
-            self._context = _new_context(self.docs_dir)
+            self._context = _new_context()
         return self._context
 
     def _validate(self, name: str, suite_json: dict, data: pd.DataFrame, index_columns: list[str]):
@@ -92,7 +114,7 @@ class SuiteRunner:
         )
 
 
-def _new_context(docs_dir: Path | None):
+def _new_context():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -102,20 +124,94 @@ def _new_context(docs_dir: Path | None):
         logging.getLogger(logger).setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    if docs_dir is not None:
-        docs_dir.mkdir(parents=True, exist_ok=True)
-        context.add_data_docs_site(
-            site_name=DOCS_SITE,
-            site_config={
-                "class_name": "SiteBuilder",
-                "store_backend": {
-                    "class_name": "TupleFilesystemStoreBackend",
-                    "base_directory": str(docs_dir),
-                },
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            },
-        )
     return context
+
+
+def _outcomes(suite: str, result, rows: int) -> list[Outcome]:
+    out = []
+    for res in result.results:
+        config = res.expectation_config
+        kwargs = config.kwargs
+        columns = [kwargs.get("column"), kwargs.get("column_A"), kwargs.get("column_B")]
+        columns = [c for c in [*columns, *kwargs.get("column_list", [])] if c]
+        unexpected = int(res.result.get("unexpected_count") or 0) if not res.success else 0
+        examples = [
+            str(_shown(v))
+            for v in (res.result.get("partial_unexpected_list") or [])[:10]
+            if not isinstance(v, str) or not has_number(v) and not any(ch.isalpha() for ch in v)
+        ]
+        out.append(
+            Outcome(
+                suite=suite,
+                expectation=config.type,
+                columns=", ".join(columns),
+                code=(config.meta or {}).get("code", ""),
+                rows=rows,
+                unexpected=unexpected,
+                examples=examples,
+            )
+        )
+    return out
+
+
+_PAGE = """<!doctype html>
+<html lang="vi"><head><meta charset="utf-8">
+<title>Kết quả kiểm tra dữ liệu (validation results)</title>
+<style>
+body {{ font-family: "Times New Roman", serif; margin: 2em; color: #222; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ border: 1px solid #999; padding: 4px 8px; text-align: left; vertical-align: top; }}
+th {{ background: #dde7f3; }}
+.ok {{ color: #1b6e1b; }} .failed {{ color: #b00020; font-weight: bold; }}
+td.n {{ text-align: right; }}
+</style></head><body>
+<h1>Kết quả kiểm tra dữ liệu</h1>
+<p>Validation results of one run: {suites} suite(s), {failed} expectation(s) not met.
+Each row is one expectation over the whole batch; the issues of each file, at their cells, are
+in its quarantine folder and in <code>giamngheo issues</code>.</p>
+<table><tr><th>Bộ kiểm tra (suite)</th><th>Mã lỗi (rule)</th><th>Kiểm tra (expectation)</th>
+<th>Cột (columns)</th><th>Số dòng (rows)</th><th>Không đạt (unexpected)</th>
+<th>Kết quả</th><th>Ví dụ (examples)</th></tr>
+{rows}
+</table></body></html>
+"""
+
+
+def write_docs(outcomes: list[Outcome], path: Path) -> Path:
+    """The validation results as one self-contained HTML page."""
+    rows = "\n".join(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{:,}</td>"
+        "<td class=n>{:,}</td><td class={}>{}</td><td>{}</td></tr>".format(
+            html.escape(o.suite),
+            html.escape(o.code),
+            html.escape(o.expectation),
+            html.escape(o.columns),
+            o.rows,
+            o.unexpected,
+            "ok" if o.success else "failed",
+            "Đạt" if o.success else "Không đạt",
+            html.escape(", ".join(o.examples)),
+        )
+        for o in outcomes
+    )
+    page = _PAGE.format(
+        suites=len({o.suite for o in outcomes}),
+        failed=sum(not o.success for o in outcomes),
+        rows=rows,
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def prune_docs(root: Path, keep: int) -> None:
+    """Keep the validation pages of the `keep` latest runs under `root` (one folder per run,
+    named so that their names sort by time)."""
+    if not root.exists():
+        return
+    runs = sorted(p for p in root.iterdir() if p.is_dir())
+    for old in runs[: max(len(runs) - keep, 0)]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _findings(result, index_columns: list[str]):

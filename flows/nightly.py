@@ -26,6 +26,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from giamngheo import testpoints
 from giamngheo.errors import ConfigurationError
+from giamngheo.expectations.runner import prune_docs
 from giamngheo.flows import inbox, steps
 from giamngheo.flows.reporting import YearTables, write_unit_report
 from giamngheo.flows.settings import Settings, secure_home
@@ -50,23 +51,40 @@ def discover_files(
 ) -> tuple[inbox.Discovery, pd.DataFrame]:
     """The files to process (new ones, or those asked for again) and the admin registry."""
     with Warehouse(settings.warehouse_path) as wh:
-        wh.migrate()
-        registry = wh.admin_units()
+        registry = ready(wh, settings)
         if rerun_ids is not None or rerun_failed:
             chosen = _rerun_rows(wh, rerun_ids, rerun_failed)
         else:
             known = wh.fingerprints()
-    if registry.empty:
-        raise ConfigurationError(
-            "Chưa nạp danh mục đơn vị hành chính: chạy 'giamngheo registry load FILE.csv'. "
-            "(The admin registry is empty: run 'giamngheo registry load FILE.csv'.)"
-        )
     if rerun_ids is not None or rerun_failed:
         return steps.rerun_candidates(chosen, settings.inbox, force=force), registry
     found = inbox.discover(
         settings.inbox, known, force=force, settle_seconds=settings.settle_seconds
     )
     return found, registry
+
+
+def ready(wh: Warehouse, settings: Settings) -> pd.DataFrame:
+    """Migrate the warehouse and return its registry; ConfigurationError when a run cannot
+    start (no registry, no inbox)."""
+    wh.migrate()
+    registry = wh.admin_units()
+    if registry.empty:
+        raise ConfigurationError(
+            "Chưa nạp danh mục đơn vị hành chính: chạy 'giamngheo registry load FILE.csv'. "
+            "(The admin registry is empty: run 'giamngheo registry load FILE.csv'.)"
+        )
+    inbox.check_inbox(settings.inbox)
+    return registry
+
+
+def preflight(settings: Settings, rerun_ids: list[str] | None = None) -> None:
+    """What `ready` checks, and that every id to rerun is known, before any flow starts: an
+    officer's mistake is one line at once, not a failed flow run (hold the writer lock)."""
+    with Warehouse(settings.warehouse_path) as wh:
+        ready(wh, settings)
+        if rerun_ids:
+            _rerun_rows(wh, rerun_ids, failed=False)
 
 
 def _rerun_rows(wh: Warehouse, ids: list[str] | None, failed: bool) -> pd.DataFrame:
@@ -104,7 +122,7 @@ def validate_batch(
             reference.known_codes = wh.codes_in_use(codes.dropna(subset=["year", "household_code"]))
         batch_years = sorted({int(y) for y in years.values() if y is not None})
         _current_plans(reference, wh.fetch("current_plans", years=batch_years))
-    return validate(
+    validated = validate(
         candidates,
         submissions,
         reference,
@@ -112,6 +130,8 @@ def validate_batch(
         households,
         max_issues=settings.max_issues,
     )
+    prune_docs(settings.data_docs, settings.data_docs_keep)
+    return validated
 
 
 def _current_plans(reference: Reference, plans: pd.DataFrame) -> None:

@@ -27,6 +27,12 @@ class WarehouseError(GiamngheoError):
     """The warehouse cannot be opened, migrated or written."""
 
 
+class WarehouseMissing(WarehouseError):
+    """There is no warehouse (or snapshot) yet: nothing was ingested (exit code 2)."""
+
+    exit_code = 2
+
+
 class WarehouseBusy(WarehouseError):
     """Another run holds the writer lock and did not release it in time."""
 

@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from giamngheo import testpoints
-from giamngheo.errors import PlanExists, QueryError, WarehouseError
+from giamngheo.errors import PlanExists, QueryError, WarehouseError, WarehouseMissing
 from giamngheo.transforms.columns import fold
 from giamngheo.transforms.issues import Issue
 from giamngheo.transforms.privacy import HIDDEN, is_private, mask_text
@@ -111,7 +111,7 @@ class Warehouse:
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         elif not self.path.exists():
-            raise WarehouseError(
+            raise WarehouseMissing(
                 f"Chưa có kho dữ liệu tại {self.path}: hãy chạy 'giamngheo ingest' trước. "
                 f"(No warehouse at {self.path}: run 'giamngheo ingest' first.)"
             )

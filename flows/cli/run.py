@@ -1,16 +1,15 @@
-"""Commands that run the nightly flow: `ingest` and `demo`."""
+"""Commands that run the nightly flow: `ingest`, `rerun`, `demo` and `serve`."""
 
 from __future__ import annotations
 
-import json
 import sys
-from contextlib import contextmanager
 from dataclasses import replace
 
 import click
 
-from giamngheo.flows.cli.app import cli, settings_from
+from giamngheo.flows.cli.app import cli, settings_from, verbose
 from giamngheo.flows.cli.render import console, print_frame, vi_rate
+from giamngheo.flows.cli.running import finish, nothing_new, print_summary, running
 
 RUNNERS = click.Choice(["thread", "process", "dask"])
 
@@ -49,13 +48,16 @@ def ingest(
     Ví dụ (example):
       giamngheo ingest --inbox data/inbox --json
     """
+    from giamngheo.flows.inbox import check_inbox
+
     settings = settings_from(ctx, inbox=inbox)
+    check_inbox(settings.inbox)
     idle = None if force else nothing_new(settings)
     if idle is not None:
         finish(idle, as_json)
     from giamngheo.flows.nightly import run_nightly
 
-    with progress_bar() as progress:
+    with running(settings, verbose=verbose(ctx)) as progress:
         summary = run_nightly(
             settings, force=force, runner=runner, dask_address=dask_address, progress=progress
         )
@@ -89,8 +91,9 @@ def demo(ctx: click.Context, runner: str) -> None:
     out = console()
     out.print(f"Đã tạo {len(written)} tệp mẫu (sample workbooks written) in {settings.inbox}")
     # The sample files were written a moment ago: they are complete, not still being written.
-    with progress_bar() as progress:
-        summary = run_nightly(replace(settings, settle_seconds=0), runner=runner, progress=progress)
+    settled = replace(settings, settle_seconds=0)
+    with running(settled, verbose=verbose(ctx)) as progress:
+        summary = run_nightly(settled, runner=runner, progress=progress)
     print_summary(summary, show_communes=False, show_reports=False)
     with Warehouse(settings.published_path, read_only=True) as wh:
         for year in wh.fetch("list_years")["year"]:
@@ -121,95 +124,6 @@ def _vi_rates(frame):
         if col.startswith("Tỷ lệ"):
             frame[col] = frame[col].map(vi_rate)
     return frame
-
-
-def nothing_new(settings):
-    """The summary of a run with nothing to do, found without starting a flow run; or None."""
-    from giamngheo.flows import steps
-    from giamngheo.flows.settings import secure_home
-    from giamngheo.flows.summary import RunSummary
-
-    secure_home(settings.home)
-    if settings.staging.exists() and any(settings.staging.iterdir()):
-        return None  # a killed run left work behind: the flow clears it
-    found = steps.nothing_to_do(
-        settings.warehouse_path, settings.inbox, settings.published_path, settings.settle_seconds
-    )
-    if found is None:
-        return None
-    click.echo(
-        "Không có tệp mới; kho dữ liệu đã cập nhật (nothing new: the warehouse is up to date).",
-        err=True,
-    )
-    return RunSummary(
-        run_id="",
-        seen=len(found.already_loaded) + len(found.still_writing),
-        skipped=len(found.already_loaded),
-        still_writing=len(found.still_writing),
-        warehouse=str(settings.warehouse_path),
-    )
-
-
-def finish(summary, as_json: bool) -> None:
-    """Print the run summary (for people, or JSON for machines) and exit with its code."""
-    if as_json:
-        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2, default=str))
-    else:
-        print_summary(summary)
-    sys.exit(summary.exit_code)
-
-
-@contextmanager
-def progress_bar():
-    """A rich progress bar of files read, on a terminal only (never in logs or pipes): yields
-    the callback to give the run, or None."""
-    if not sys.stdout.isatty():
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    with Progress(
-        "Đọc tệp (reading)",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("read", total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
-
-
-def print_summary(summary, show_communes: bool = True, show_reports: bool = True) -> None:
-    out = console()
-    out.print(
-        f"Tệp (files): {summary.seen} thấy (seen) · {summary.loaded} nạp (loaded) · "
-        f"{summary.rejected} bị từ chối (rejected) · {summary.superseded} bị thay thế (superseded) · "
-        f"{summary.skipped} đã nạp trước (already loaded) · {summary.still_writing} đang ghi (still being written)"
-    )
-    if summary.households_loaded:
-        out.print(f"Hộ đã nạp (households loaded): {summary.households_loaded}")
-    for path in summary.missing:
-        out.print(f"[yellow]Không còn tệp (file gone)[/yellow] {path}")
-    for path in summary.changed:
-        out.print(
-            f"[yellow]Tệp đã sửa, là phiên bản mới: chạy ingest (file changed, run ingest)[/yellow] {path}"
-        )
-    for rej in summary.rejected_files:
-        out.print(
-            f"[red]Từ chối (rejected)[/red] {rej['file']} [{rej['submission_id']}]: {rej['first_issue']}"
-        )
-    if show_communes and summary.communes:
-        import pandas as pd
-
-        frame = pd.DataFrame(summary.communes)
-        print_frame(frame, "table", title="Theo xã (by commune)")
-    if show_reports:
-        for path in summary.reports:
-            out.print(f"Báo cáo (report): {path}")
 
 
 @cli.command()
@@ -254,12 +168,13 @@ def rerun(
             "Cho mã hồ sơ hoặc --failed, không cả hai (give SUBMISSION_ID... or --failed)."
         )
     settings = settings_from(ctx)
-    with progress_bar() as progress:
+    ids = list(submission_ids) or None
+    with running(settings, rerun_ids=ids, verbose=verbose(ctx)) as progress:
         summary = run_nightly(
             settings,
             force=force,
             runner=runner,
-            rerun_ids=list(submission_ids) or None,
+            rerun_ids=ids,
             rerun_failed=failed,
             progress=progress,
         )

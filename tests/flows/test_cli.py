@@ -49,7 +49,7 @@ def test_sql_json_status_issues_report_and_template(loaded_home, tmp_path):
         1.06,
     )
     csv = invoke(loaded_home, "sql", "--format", "csv", "select 1 as a")
-    assert csv.output.splitlines() == ["a", "1"]
+    assert csv.output.splitlines() == ["\ufeffa", "1"]  # a BOM: Excel reads UTF-8
     status = json.loads(invoke(loaded_home, "status", "--year", "2024", "--json").output)
     assert len(status) == 11
     assert set(status[0]) >= {
@@ -90,7 +90,7 @@ def test_errors_are_messages_with_exit_codes(loaded_home, tmp_path):
     )
     assert unknown.exit_code == 2 and "99999" in unknown.output
     missing = invoke(tmp_path / "empty-home", "status")
-    assert missing.exit_code == 1 and "giamngheo ingest" in missing.output
+    assert missing.exit_code == 2 and "giamngheo ingest" in missing.output
     broken = tmp_path / "units.csv"
     broken.write_text(
         "code,level,name,parent_code,area\n19834,commune,X,476,rural\n", encoding="utf-8"
