@@ -480,6 +480,7 @@ def load_registry(settings: Settings, units: pd.DataFrame) -> bool:
 
     Returns whether the registry changed; loading the same file again writes nothing.
     """
+    secure_home(settings.home)
     lock = writer_lock(settings.warehouse_path, settings.lock_timeout)
     with lock, Warehouse(settings.warehouse_path) as wh:
         wh.migrate()
@@ -493,6 +494,7 @@ def load_registry(settings: Settings, units: pd.DataFrame) -> bool:
 
 def write_planned_targets(settings: Settings, commune: str, year: int, table: pd.DataFrame) -> None:
     """Store the planner's targets for a commune and year, unless its own plan table set them."""
+    secure_home(settings.home)
     lock = writer_lock(settings.warehouse_path, settings.lock_timeout)
     with lock, Warehouse(settings.warehouse_path) as wh:
         wh.migrate()

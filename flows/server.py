@@ -52,13 +52,15 @@ def _die_with_parent(parent: int):
 
 @contextlib.contextmanager
 def prefect_api() -> Iterator[str]:
-    """The API URL to run flows against for the duration of the block: PREFECT_API_URL when it
-    is set, else a temporary server on loopback that dies with this process."""
-    url = os.environ.get("PREFECT_API_URL")
+    """The API URL to run flows against for the duration of the block: the configured one
+    (PREFECT_API_URL, in the environment or the Prefect profile), else a temporary server on
+    loopback that dies with this process."""
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    url = os.environ.get("PREFECT_API_URL") or get_current_settings().api.url
     if url:
-        yield url
+        yield str(url)
         return
-    from prefect.settings import PREFECT_API_URL, temporary_settings
 
     port = _free_port()
     env = {
@@ -97,7 +99,10 @@ def prefect_api() -> Iterator[str]:
             _wait_healthy(server, url, errors)
             os.environ["PREFECT_API_URL"] = url  # for worker processes, which inherit it
             with temporary_settings(updates={PREFECT_API_URL: url}):
-                yield url
+                try:
+                    yield url
+                finally:
+                    _drain_prefect_services()
         finally:
             os.environ.pop("PREFECT_API_URL", None)
             server.terminate()
@@ -106,6 +111,16 @@ def prefect_api() -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+
+
+def _drain_prefect_services(timeout: float = 15) -> None:
+    """Let Prefect send the events and logs it still holds before its server goes away."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for service in (EventsWorker, APILogWorker):
+        with contextlib.suppress(Exception):
+            service.drain_all(timeout=timeout)
 
 
 def _wait_healthy(server: subprocess.Popen, url: str, errors) -> None:

@@ -20,7 +20,7 @@ from giamngheo.warehouse.store import Warehouse
 @click.option("--year", type=int, required=True, help="Năm của danh sách hộ nghèo (list year).")
 @click.option(
     "--goal-rate",
-    type=float,
+    type=click.FloatRange(min=0, max=100, min_open=True),
     required=True,
     help="Mục tiêu: tỷ lệ hộ nghèo dưới … % (goal, percent).",
 )

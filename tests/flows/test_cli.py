@@ -7,30 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from giamngheo.flows.cli import cli
-from giamngheo.warehouse.registry import sample_registry_path
+from tests.flows.conftest import invoke
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
-
-
-def invoke(home: Path, *args: str):
-    return CliRunner().invoke(cli, ["--home", str(home), *args], catch_exceptions=False)
-
-
-@pytest.fixture
-def loaded_home(settings, dien_hoa_inbox):
-    home = settings.home
-    assert invoke(home, "registry", "load", str(sample_registry_path())).exit_code == 0
-    os.environ["GIAMNGHEO_SETTLE_SECONDS"] = "0"
-    try:
-        result = invoke(home, "ingest", "--runner", "thread", "--json")
-    finally:
-        del os.environ["GIAMNGHEO_SETTLE_SECONDS"]
-    assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["loaded"] == 22
-    return home
 
 
 @pytest.mark.slow

@@ -1,5 +1,6 @@
-"""Household head names stay in the warehouse: `giamngheo demo`'s logs, its Prefect artifacts
-and logs, its Data Docs, reports and analyst snapshot hold none of the sample's names."""
+"""Personal data stays in the warehouse: `giamngheo demo`'s logs, its Prefect artifacts and
+logs, its validation pages, reports and analyst snapshot hold none of the sample's names, and
+none of the names, ID numbers and phone numbers a village typed into notes and added columns."""
 
 import os
 import subprocess
@@ -74,6 +75,41 @@ def swap_names_into_members(inbox: Path, out: Path) -> None:
     wb.save(out)
 
 
+SPOUSES = ["Lê Thị Hồng Nhung", "Trần Văn Quyết", "Nguyễn Thị Mỹ Lệ"]
+ID_NUMBERS = ["046090012345", "046190054321", "191234567"]
+PHONES = ["0905123456", "0914 765 432", "+84 935 111 222"]
+
+
+def add_personal_columns(inbox: Path, out: Path) -> set[str]:
+    """A sample list again, with the head's name, a spouse's name, an ID number and a phone
+    number in the notes, and the same in columns added outside the template. Returns the
+    values a reader of anything but the warehouse must never see."""
+    from openpyxl import load_workbook
+
+    source = sorted(inbox.rglob("*_2025.xlsx"))[3]
+    wb = load_workbook(source)
+    ws = wb["Danh sách hộ"]
+    header = {cell.value: cell.column for cell in ws[1] if cell.value}
+    width = ws.max_column
+    for offset, title in enumerate(("Số CCCD", "Số điện thoại", "Họ tên vợ/chồng"), start=1):
+        ws.cell(row=1, column=width + offset, value=title)
+    planted = set()
+    for i, row in enumerate(ws.iter_rows(min_row=2, max_row=ws.max_row), start=0):
+        name = row[header["Họ và tên chủ hộ"] - 1].value
+        if not name:
+            continue
+        spouse, number, phone = (values[i % 3] for values in (SPOUSES, ID_NUMBERS, PHONES))
+        row[
+            header["Ghi chú"] - 1
+        ].value = f"Chủ hộ {name} đang nằm viện; vợ/chồng {spouse}, CCCD {number}, ĐT {phone}"
+        ws.cell(row=row[0].row, column=width + 1, value=number)
+        ws.cell(row=row[0].row, column=width + 2, value=phone)
+        ws.cell(row=row[0].row, column=width + 3, value=spouse)
+        planted |= {name, spouse, number, phone, phone.replace(" ", "")}
+    wb.save(out)
+    return planted
+
+
 def scan(home: Path, logs: str) -> dict[str, str]:
     """Every place a run writes text that is not the warehouse itself or a village's feedback."""
     artifacts, records = prefect_records()
@@ -85,13 +121,17 @@ def scan(home: Path, logs: str) -> dict[str, str]:
         "report CSVs": texts_under(home / "reports"),
         "report workbooks": report_cells(home / "reports"),
     }
-    with duckdb.connect(str(home / "published" / "current.duckdb"), read_only=True) as con:
+    snapshot = home / "published" / "current.duckdb"
+    with duckdb.connect(str(snapshot), read_only=True) as con:
         outputs["analyst snapshot"] = "\n".join(
             str(v)
             for t in con.execute("select table_name from duckdb_tables()").fetchall()
             for row in con.execute(f'select * from "{t[0]}"').fetchall()
             for v in row
         )
+    # The file's bytes too (DuckDB may compress strings, so the values above are the proof
+    # that matters; the bytes catch anything stored outside the tables).
+    outputs["analyst snapshot file"] = snapshot.read_bytes().decode("utf-8", errors="replace")
     return outputs
 
 
@@ -122,8 +162,13 @@ def test_demo_outputs_hold_no_head_name(tmp_path):
     assert len(stored & names) > 1000  # the names really were loaded
     # A village that typed its names into the members column: the issues quote those cells.
     swap_names_into_members(home / "inbox", home / "inbox" / "sai_cot.xlsx")
+    planted = add_personal_columns(home / "inbox", home / "inbox" / "ghi_chu.xlsx")
     logs += run("ingest")
     assert "sai_cot.xlsx" in logs  # rejected, and said so
+    with duckdb.connect(str(home / "warehouse" / "giamngheo.duckdb"), read_only=True) as con:
+        notes = " ".join(n for (n,) in con.execute("select note from households").fetchall() if n)
+        extra = " ".join(e for (e,) in con.execute("select extra from households").fetchall() if e)
+    assert SPOUSES[0] in notes and ID_NUMBERS[0] in extra  # kept for the officers
     for where, text in scan(home, logs).items():
-        leaked = sorted(n for n in names if n in text)
-        assert not leaked, f"{where} holds {len(leaked)} head name(s), e.g. {leaked[:3]}"
+        leaked = sorted(n for n in names | planted if n in text)
+        assert not leaked, f"{where} holds {len(leaked)} personal value(s), e.g. {leaked[:3]}"

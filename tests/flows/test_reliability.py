@@ -1,6 +1,8 @@
 """Crash safety and concurrency: SIGKILL at named points, readers during a load, two writers."""
 
+import datetime as dt
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -72,8 +74,9 @@ def start_paused_ingest(settings, point: str, marker: Path) -> subprocess.Popen:
     return proc
 
 
-def uninterrupted(settings, registry) -> dict[str, list]:
-    """The content an uninterrupted run gives over a copy of the same inbox (same bytes)."""
+def uninterrupted(settings, registry):
+    """The settings of a home where an uninterrupted run went over a copy of the same inbox
+    (same bytes, same modification times)."""
     import shutil
     from dataclasses import replace
 
@@ -85,33 +88,101 @@ def uninterrupted(settings, registry) -> dict[str, list]:
     shutil.copytree(settings.inbox, other.inbox)  # copy2 keeps modification times
     load_registry(other, registry)
     run_nightly(other, runner="thread")
-    return content(other.warehouse_path)
+    return other
 
 
-@pytest.mark.parametrize("point", ["read", "load", "publish"])
-def test_a_run_killed_anywhere_leaves_old_or_new_and_a_rerun_completes_it(
-    point, settings, registry, dien_hoa_inbox, tmp_path
+def quarantined(root: Path) -> dict[str, object]:
+    """Every quarantine folder: its files, its issues.csv, and its feedback's sheets."""
+    from openpyxl import load_workbook
+
+    out = {}
+    for folder in sorted(root.iterdir()) if root.exists() else []:
+        feedback = load_workbook(folder / "phan_hoi.xlsx")
+        out[folder.name] = (
+            sorted(p.name for p in folder.iterdir()),
+            (folder / "issues.csv").read_text(encoding="utf-8-sig"),
+            {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in feedback},
+        )
+    return out
+
+
+def reports(root: Path) -> dict[str, object]:
+    """Every cell of every report workbook, but when each file was processed (a time)."""
+    from python_calamine import CalamineWorkbook
+
+    out = {}
+    for path in sorted(root.glob("*.xlsx")):
+        book = CalamineWorkbook.from_path(str(path))
+        for name in book.sheet_names:
+            grid = book.get_sheet_by_name(name).to_python()
+            out[(path.name, name)] = [[v for v in row if not _a_time(v)] for row in grid]
+    return out
+
+
+_TIME = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d|\d\d/\d\d/\d{4} \d\d:\d\d")
+
+
+def _a_time(value: object) -> bool:
+    return isinstance(value, dt.datetime | dt.date) or bool(
+        isinstance(value, str) and _TIME.search(value)
+    )
+
+
+@pytest.mark.parametrize("point", ["read", "load", "quarantine", "publish", "report"])
+def test_a_run_killed_anywhere_ends_as_a_clean_run_once_the_next_one_completes_it(
+    point, settings, registry, dien_hoa_inbox, make_workbook, tmp_path
 ):
-    baseline = uninterrupted(settings, registry)
+    make_workbook(
+        "19834-02", 2025, folder=dien_hoa_inbox, name="broken.xlsx", cells={(0, "members"): 45}
+    )
+    clean = uninterrupted(settings, registry)
     load_registry(settings, registry)
     before = content(settings.published_path)
     proc = start_paused_ingest(settings, point, tmp_path / "marker")
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     after_kill = content(settings.published_path)  # opens, reads every table: not broken
-    assert after_kill == before
-    assert not list(settings.published_path.parent.glob(".*.tmp")) or point == "publish"
-    summary = run_nightly(settings, runner="thread")
-    if point == "publish":  # the load had committed: the rerun only publishes
-        assert (summary.loaded, summary.skipped, summary.published) == (0, 22, True)
+    if point == "report":  # published before it was killed
+        assert after_kill == content(clean.published_path)
     else:
-        assert summary.loaded == 22
-    assert content(settings.warehouse_path) == baseline
-    assert content(settings.published_path) == content(
-        settings.warehouse_path, like=settings.published_path
-    )
-    assert not list(settings.published_path.parent.glob(".*.tmp"))
+        assert after_kill == before
+    committed = point in ("quarantine", "publish", "report")
+    summary = run_nightly(settings, runner="thread")
+    if committed:  # the load had committed: the next run completes the work it owed
+        assert (summary.loaded, summary.skipped) == (0, 23)
+    else:
+        assert (summary.loaded, summary.rejected) == (22, 1)
+    assert content(settings.warehouse_path) == content(clean.warehouse_path)
+    assert content(settings.published_path) == content(clean.published_path)
+    assert quarantined(settings.quarantine) == quarantined(clean.quarantine)
+    assert len(quarantined(settings.quarantine)) == 1
+    assert reports(settings.reports) == reports(clean.reports) != {}
+    with Warehouse(settings.warehouse_path, read_only=True) as wh:
+        assert wh.pending_work().empty
+    assert not list(settings.published_path.parent.glob(".*.tmp*"))
     assert not settings.staging.exists() or not any(settings.staging.iterdir())
+
+
+def test_ingest_with_nothing_new_completes_the_work_a_killed_run_owed(
+    settings, registry, dien_hoa_inbox, tmp_path
+):
+    from click.testing import CliRunner
+
+    from giamngheo.flows.cli import cli
+
+    load_registry(settings, registry)
+    proc = start_paused_ingest(settings, "report", tmp_path / "marker")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    with Warehouse(settings.warehouse_path, read_only=True) as wh:
+        assert not wh.pending_work().empty
+    result = CliRunner(env={"GIAMNGHEO_SETTLE_SECONDS": "0"}).invoke(
+        cli, ["--home", str(settings.home), "ingest"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Báo cáo (report)" in result.output
+    with Warehouse(settings.warehouse_path, read_only=True) as wh:
+        assert wh.pending_work().empty
 
 
 READER = textwrap.dedent(

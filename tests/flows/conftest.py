@@ -1,0 +1,53 @@
+"""Homes for the command-line tests: a warehouse loaded with Điền Hòa's 22 lists."""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from giamngheo.flows.cli import cli
+from giamngheo.warehouse.registry import sample_registry_path
+
+
+def invoke(home: Path, *args: str):
+    """The command line, in this process."""
+    return CliRunner().invoke(cli, ["--home", str(home), *args], catch_exceptions=False)
+
+
+def load_home(home: Path) -> Path:
+    """Load the registry and ingest the home's inbox, as an officer would."""
+    assert invoke(home, "registry", "load", str(sample_registry_path())).exit_code == 0
+    os.environ["GIAMNGHEO_SETTLE_SECONDS"] = "0"
+    try:
+        result = invoke(home, "ingest", "--runner", "thread", "--json")
+    finally:
+        del os.environ["GIAMNGHEO_SETTLE_SECONDS"]
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["loaded"] == 22
+    return home
+
+
+@pytest.fixture
+def loaded_home(settings, dien_hoa_inbox, prefect_harness):
+    """A home of its own for a test that changes it."""
+    return load_home(settings.home)
+
+
+@pytest.fixture(scope="module")
+def shared_home(tmp_path_factory, dien_hoa_lists, prefect_harness):
+    """One loaded home for the tests of a module that leave it as they found it."""
+    from giamngheo.workbooks.template import write_village_workbook
+
+    home = tmp_path_factory.mktemp("shared") / "home"
+    for v in dien_hoa_lists:
+        m = v.metadata
+        write_village_workbook(
+            home / "inbox" / m["commune_code"] / f"{m['village_code']}_{m['year']}.xlsx",
+            m,
+            v.households,
+        )
+    yield load_home(home)
+    shutil.rmtree(home, ignore_errors=True)
