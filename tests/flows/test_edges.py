@@ -271,3 +271,21 @@ def test_the_extra_columns_an_administrator_allows_reach_the_snapshot_masked(war
             snap.sql("select extra from households").iloc[0, 0]
             == '{"Nghề nghiệp": "Làm thuê, vợ …"}'
         )
+
+
+def test_files_are_opened_without_following_links(tmp_path):
+    from giamngheo.flows.inbox import copy_regular, fingerprint, open_regular
+
+    (tmp_path / "real.xlsx").write_bytes(b"bytes")
+    os.symlink(tmp_path / "real.xlsx", tmp_path / "link.xlsx")
+    os.mkfifo(tmp_path / "pipe.xlsx")
+    for entry in ("link.xlsx", "pipe.xlsx"):
+        with pytest.raises(OSError):
+            open_regular(tmp_path / entry)
+        with pytest.raises(OSError):
+            fingerprint(tmp_path / entry)
+        with pytest.raises(OSError):
+            copy_regular(tmp_path / entry, tmp_path / "copy")
+    copy_regular(tmp_path / "real.xlsx", tmp_path / "copy")
+    assert (tmp_path / "copy").read_bytes() == b"bytes"
+    assert stat.S_IMODE((tmp_path / "copy").stat().st_mode) == 0o600

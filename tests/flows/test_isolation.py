@@ -142,3 +142,17 @@ def test_a_reader_that_starts_on_the_second_try_reads_the_file(monkeypatch, make
     with IsolatedReader(timeout=30) as reader:
         sub = reader.read(make_workbook(), "s", "good.xlsx")
     assert sub.kind == "households" and not failures
+
+
+def test_any_job_in_the_child_is_held_to_the_time_limit():
+    import time
+
+    failed = []
+
+    def on_failure(index, code, detail_vi, detail_en):
+        failed.append((index, code))
+        return "list only"
+
+    with IsolatedReader(timeout=0.5) as child:
+        out = child.call_all([(time.sleep, (30,)), (len, ("abc",))], on_failure)
+    assert out == ["list only", 3] and failed == [(0, "FILE-TIMEOUT")]
