@@ -62,10 +62,16 @@ def write_feedback(
     return out
 
 
+# A workbook larger than this gets its cells copied into a new one (calamine, seconds) instead
+# of being reopened with its formatting (openpyxl: a 99,000-row file takes minutes and GBs).
+REOPEN_MAX_BYTES = 5_000_000
+
+
 def _village_workbook(original: Path, limits: ReaderLimits) -> Workbook:
     """The village's own workbook when openpyxl can keep it, else its cells in a new one."""
     try:
-        if sniff(original, limits.max_uncompressed_bytes).format == XLSX:
+        small = original.stat().st_size <= REOPEN_MAX_BYTES
+        if small and sniff(original, limits.max_uncompressed_bytes).format == XLSX:
             return load_workbook(original, keep_vba=False, rich_text=False)
     except Exception:  # noqa: BLE001 - fall back to the cell values below
         pass

@@ -44,3 +44,17 @@ def test_feedback_and_issues_csv_survive_any_text(tmp_path, text):
     with (tmp_path / "issues.csv").open(encoding="utf-8-sig", newline="") as fh:
         [row] = list(csv.DictReader(fh))
     assert not any(v.startswith(FORMULA_START) for v in row.values())
+
+
+def test_a_large_workbook_gets_its_cells_copied_not_reopened(tmp_path, make_workbook, monkeypatch):
+    import giamngheo.workbooks.feedback as feedback
+
+    source = make_workbook()
+    monkeypatch.setattr(feedback, "REOPEN_MAX_BYTES", 0)  # every file counts as large
+    issue = make_issue(
+        "HH-MEMBERS", submission_id="s", file="f.xlsx", sheet="Danh sách hộ", cell="E2", value=45
+    )
+    out = write_feedback(source, [issue], tmp_path / "phan_hoi.xlsx")
+    ws = load_workbook(out)["Danh sách hộ"]
+    assert ws["E2"].comment.text.startswith("[HH-MEMBERS]")
+    assert ws["C1"].value == "Họ và tên chủ hộ" and ws["C1"].font.b is False  # values, no style
