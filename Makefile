@@ -6,7 +6,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: demo test lint bench bench-quick fuzz install install-dev clean
+.PHONY: demo test report-preview lint bench bench-quick fuzz install install-dev clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: set PYTHON=/path/to/python3.11"; exit 2; }
@@ -28,7 +28,13 @@ demo: install
 	$(BIN)/giamngheo demo
 
 test: install-dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
+
+# Every sheet of the demo's reports and one village template, as LibreOffice prints them:
+# data/preview/<name>.pdf and data/preview/<name>/trang-<n>.png (needs LibreOffice, poppler-utils).
+report-preview: demo
+	$(BIN)/giamngheo template --commune 19834 --year 2026 --out data/preview/mau
+	$(BIN)/python -m giamngheo.workbooks.preview data/preview data/reports/*.xlsx data/preview/mau/19834-01_2026.xlsx
 
 # The ingest benchmark (benchmarks/run.py): N = 2,000 villages; appends to benchmarks/RESULTS.md.
 bench: install-dev

@@ -16,7 +16,7 @@ from giamngheo.transforms.columns import HOUSEHOLD_COLUMNS, INDICATOR_COLUMNS, m
 def read_file(path: Path) -> tuple[dict, pd.DataFrame]:
     sheets = pd.read_excel(path, sheet_name=None, engine="openpyxl", header=None, dtype=object)
     meta = {}
-    info = next(iter(sheets.values()))
+    info = sheets.get("Thông tin chung", next(iter(sheets.values())))
     for _, row in info.iterrows():
         if isinstance(row.iloc[0], str) and row.iloc[0].strip() in (
             "Mã thôn",

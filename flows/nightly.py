@@ -34,6 +34,7 @@ from giamngheo.flows.summary import RunSummary, count_results, publish_artifacts
 from giamngheo.flows.validation import validate
 from giamngheo.transforms.batch import REJECTED, Reference, Validated
 from giamngheo.transforms.issues import Source
+from giamngheo.transforms.planning import Goal
 from giamngheo.transforms.tables import TABLES
 from giamngheo.warehouse.lock import writer_lock
 from giamngheo.warehouse.store import Batch, Loaded, Warehouse
@@ -144,7 +145,8 @@ def _current_plans(reference: Reference, plans: pd.DataFrame) -> None:
             row.submission_id, row.file_path, row.source_sheet, columns
         )
         if pd.notna(row.goal_rate_pct):
-            reference.plan_goals[row.submission_id] = float(row.goal_rate_pct)
+            at_most = row.goal_at_most is True  # None (an older plan) is "dưới"
+            reference.plan_goals[row.submission_id] = Goal(float(row.goal_rate_pct), at_most)
 
 
 @task(name="load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)

@@ -1,28 +1,39 @@
-"""Build report workbooks from the warehouse: query, compute tables, write."""
+"""Build report workbooks from the warehouse: query the year once, compute each unit's tables,
+write them.
+
+Reports are written from the writer's warehouse (the nightly run, or `giamngheo report` under
+the writer lock): the households that left a list are named by their codes, which the analyst
+snapshot does not hold.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from giamngheo.errors import ConfigurationError
-from giamngheo.transforms.aggregate import rate_pct
-from giamngheo.transforms.reports import (
-    commune_plan_table,
-    deprivation_table,
-    dynamics_table,
-    summary_table,
-    targets_table,
-)
-from giamngheo.transforms.vietnamese import vi_int, vi_pct
+from giamngheo.transforms import reports as tables
+from giamngheo.transforms.issues import Issue
+from giamngheo.transforms.planning import Goal
+from giamngheo.transforms.privacy import shareable
+from giamngheo.transforms.reports import Scope, scope
+from giamngheo.transforms.rules import ERROR
+from giamngheo.transforms.vietnamese import vi_int
 from giamngheo.warehouse.store import Warehouse
-from giamngheo.workbooks.report import CommuneSheet, ReportData, write_report
+from giamngheo.workbooks.forms import Heading
+from giamngheo.workbooks.report import PlanSheet, ReportData, write_report
+
+STATUS_VI = {"loaded": "Đã nạp", "rejected": "Bị từ chối", "superseded": "Bị thay thế"}
+KIND_VI = {"households": "Danh sách hộ", "plan": "Kế hoạch", "unreadable": "Không đọc được"}
+FINDINGS_PER_FILE = 20
 
 
 def report_units(units: pd.DataFrame) -> list[str]:
-    """Codes of the units communes report to (districts, or provinces for district-less communes)."""
+    """Codes of the units communes report to (districts, or provinces for district-less
+    communes)."""
     communes = units[units["level"] == "commune"]
     return sorted(communes["parent_code"].dropna().unique())
 
@@ -33,110 +44,281 @@ class YearTables:
 
     year: int
     units: pd.DataFrame
-    villages: pd.DataFrame
+    villages: pd.DataFrame  # village_poverty of the year
+    listed_before: frozenset[str]  # villages with a current list the year before
+    next_villages: pd.DataFrame  # village_poverty of the next year
     targets: pd.DataFrame
     dynamics: pd.DataFrame
+    next_dynamics: pd.DataFrame
     deprivation: pd.DataFrame
-    progress: pd.DataFrame
-    goals: dict[str, float]
+    plans: pd.DataFrame
+    goals: dict[str, Goal]
+    statuses: pd.DataFrame
+    findings: pd.DataFrame
+    dropped: pd.DataFrame
+    sources: pd.DataFrame
 
     @classmethod
     def load(cls, wh: Warehouse, year: int) -> YearTables:
+        goals = wh.fetch("plan_goals", year=year)
         return cls(
             year=year,
             units=wh.admin_units(),
             villages=wh.view("village_poverty", year=year),
+            listed_before=frozenset(wh.view("village_poverty", year=year - 1)["village_code"]),
+            next_villages=wh.view("village_poverty", year=year + 1),
             targets=wh.fetch("plan_targets_of_year", year=year),
             dynamics=wh.view("household_dynamics", year=year),
+            next_dynamics=wh.view("household_dynamics", year=year + 1),
             deprivation=wh.view("deprivation_by_indicator", year=year),
-            progress=wh.view("target_progress", year=year),
-            goals=_goals(wh, year),
-        )
-
-    def of_unit(self, unit_code: str) -> YearTables:
-        """The same tables cut to one parent unit's communes and villages (so each commune's
-        sheet looks through its district's rows, not the whole province's)."""
-        units = self.units
-        communes = units[(units["level"] == "commune") & (units["parent_code"] == unit_code)]
-        codes = set(communes["code"])
-        keep = (
-            units["level"].isin(["province", "district"])
-            | units["code"].isin(codes)
-            | units["parent_code"].isin(codes)
-        )
-
-        def cut(frame: pd.DataFrame) -> pd.DataFrame:
-            return frame[frame["commune_code"].isin(codes)] if "commune_code" in frame else frame
-
-        return replace(
-            self,
-            units=units[keep],
-            villages=cut(self.villages),
-            targets=self.targets[self.targets["village_code"].isin(units.loc[keep, "code"])],
-            dynamics=cut(self.dynamics),
-            deprivation=cut(self.deprivation),
-            progress=cut(self.progress),
+            plans=wh.fetch("current_plans", years=[year]),
+            goals={
+                row.commune_code: Goal(row.goal_rate_pct, row.goal_at_most is True)
+                for row in goals.itertuples(index=False)
+            },
+            statuses=wh.fetch("village_statuses", year=year),
+            findings=wh.fetch("report_findings", year=year),
+            dropped=wh.fetch("dropped_households", year=year),
+            sources=wh.fetch("sources_of_year", year=year),
         )
 
 
 def write_unit_report(
-    wh: Warehouse, unit_code: str, year: int, out_dir: Path, tables: YearTables | None = None
+    wh: Warehouse,
+    unit_code: str,
+    year: int,
+    out_dir: Path,
+    year_tables: YearTables | None = None,
+    today: dt.date | None = None,
 ) -> Path | None:
-    """The report workbook (and CSV files) of one parent unit and year; returns its path, or
-    None when no list of that year belongs to the unit (nothing to report).
-
-    `tables`: the year's tables when several units' reports are written (`YearTables.load`).
-    """
-    tables = tables or YearTables.load(wh, year)
-    known = tables.units.set_index("code")
-    if unit_code not in known.index:
+    """The report workbook (and CSV files) of one unit (province, district or commune) and
+    year; returns its path, or None when no list of that year belongs to the unit."""
+    t = year_tables or YearTables.load(wh, year)
+    if unit_code not in set(t.units["code"]):
         raise ConfigurationError(
             f"Mã đơn vị '{unit_code}' không có trong danh mục (unit code not in the registry)."
         )
-    t = tables.of_unit(unit_code)
-    if t.villages.empty:
+    level = t.units.set_index("code").at[unit_code, "level"]
+    if level == "village":
+        raise ConfigurationError(
+            f"'{unit_code}' là một thôn: báo cáo dành cho xã, huyện hoặc tỉnh. "
+            f"({unit_code} is a village: report on a commune, district or province.)"
+        )
+    sc = scope(t.units, unit_code)
+    inside = sc.villages
+    villages = t.villages[t.villages["village_code"].isin(inside)]
+    if villages.empty:
         return None
-    units = t.units
-    communes = units[(units["level"] == "commune") & (units["parent_code"] == unit_code)]
-    sheets = []
-    for c in communes.sort_values("code").itertuples(index=False):
-        table = commune_plan_table(t.villages, units, t.targets, c.code, year)
-        sheets.append(CommuneSheet(c.code, c.name, table, _goal_line(table, t.goals.get(c.code))))
-    data = ReportData(
-        parent_name=known.loc[unit_code, "name"],
-        year=year,
-        summary=summary_table(t.villages, units, unit_code, year),
-        communes=sheets,
-        dynamics_poor=dynamics_table(t.dynamics, units, unit_code, year, "poor"),
-        dynamics_near_poor=dynamics_table(t.dynamics, units, unit_code, year, "near_poor"),
-        deprivation=deprivation_table(t.deprivation, units, unit_code, year, "poor"),
-        targets=targets_table(t.progress, units, unit_code, year),
-        quality=_quality(wh, unit_code, year),
-        sources=wh.fetch("sources", unit=unit_code, year=year),
-    )
+    data = _report_data(t, sc, villages, today or dt.date.today())
     return write_report(out_dir / f"bao_cao_{unit_code}_{year}.xlsx", data)
 
 
-def _quality(wh: Warehouse, unit_code: str, year: int) -> pd.DataFrame:
-    return wh.fetch("completeness", unit=unit_code, year=year)
+def _report_data(t: YearTables, sc: Scope, villages: pd.DataFrame, today: dt.date) -> ReportData:
+    year = t.year
+    inside = sc.villages
+    listed = set(villages["village_code"])
+    before = set(t.listed_before) & inside
+    names = dict(zip(t.units["code"], t.units["name"], strict=True))
+    heading = Heading(
+        "Ủy ban nhân dân",
+        sc.name,
+        sc.place,
+        f"ngày {today.day:02d} tháng {today.month:02d} năm {today.year}",
+    )
+    dynamics, gaps = {}, []
+    for status in ("poor", "near_poor"):
+        table, row_gaps = tables.dynamics_table(
+            t.dynamics[t.dynamics["village_code"].isin(inside)], listed, before, sc, status
+        )
+        notes = _dynamics_notes(row_gaps, names, year, listed, before)
+        dynamics[status] = (table, notes)
+        if status == "poor":
+            gaps = notes
+    next_listed = set(t.next_villages["village_code"]) & inside
+    return ReportData(
+        heading=heading,
+        year=year,
+        child_label=sc.child_label,
+        summary=tables.summary_table(villages, sc),
+        plans=_plans(t, sc, villages, names),
+        dynamics=dynamics,
+        deprivation={
+            status: tables.deprivation_table(
+                t.deprivation[t.deprivation["village_code"].isin(inside)], listed, sc, status
+            )
+            for status in ("poor", "near_poor")
+        },
+        targets=tables.targets_table(
+            villages,
+            t.targets[t.targets["village_code"].isin(inside)],
+            t.next_dynamics[t.next_dynamics["village_code"].isin(inside)],
+            next_listed,
+            sc,
+            year,
+        ),
+        completeness=_completeness(t, sc),
+        findings=_findings(t, sc, names),
+        gaps=gaps,
+        dropped=_dropped(t, inside, names),
+        sources=_sources(t, inside, {r.code for r in sc.rows}),
+    )
 
 
-def _goals(wh: Warehouse, year: int) -> dict[str, float]:
-    rows = wh.fetch("plan_goals", year=year)
-    return dict(zip(rows["commune_code"], rows["goal_rate_pct"], strict=True))
+def _plans(t: YearTables, sc: Scope, villages: pd.DataFrame, names: dict) -> list[PlanSheet]:
+    """One sheet per commune of the report, in the layout of its plan."""
+    communes = [r for r in sc.rows if r.level == "commune"]
+    out = []
+    next_by_village = t.next_villages.set_index("village_code")
+    for row in communes:
+        plan = t.plans[t.plans["commune_code"] == row.code]
+        table = tables.commune_plan_table(
+            villages[villages["village_code"].isin(row.villages)],
+            t.targets[t.targets["village_code"].isin(row.villages)],
+            row,
+            names,
+            plan,
+        )
+        following = next_by_village.loc[next_by_village.index.isin(row.villages)]
+        complete = set(following.index) >= (row.villages & set(villages["village_code"]))
+        line, _ = tables.goal_line(
+            table,
+            t.goals.get(row.code),
+            int(following["poor_households"].sum()) if complete and len(following) else None,
+            int(following["total_households"].sum()) if complete and len(following) else None,
+        )
+        out.append(PlanSheet(row.code, row.name, table, tables.plan_differences(table), line))
+    return out
 
 
-def _goal_line(table: pd.DataFrame, goal: float | None) -> str:
-    """ "Mục tiêu … dưới 1,00 %: nếu đạt các chỉ tiêu còn 10 hộ / 1.415 = 0,71 % — đạt"."""
-    total = table.iloc[-1]
-    if goal is None or pd.isna(total["total_households"]) or pd.isna(total["target_households"]):
-        return ""
-    households = int(total["total_households"])
-    remaining = int(total["poor_households"]) - int(total["target_households"])
-    rate = rate_pct(remaining, households)
-    met = remaining * 100 < goal * households
-    verdict = "đạt mục tiêu" if met else "CHƯA đạt mục tiêu"
-    return (
-        f"Mục tiêu: giảm còn dưới {vi_pct(goal)} % hộ nghèo. Nếu đạt các chỉ tiêu, còn {remaining} "
-        f"hộ nghèo trên {vi_int(households)} hộ = {vi_pct(rate)} %: {verdict}."
+def _dynamics_notes(
+    gaps: list[tables.Gaps], names: dict, year: int, listed: set, before: set
+) -> list[str]:
+    """What the Diễn biến sheet cannot say, and why, in words."""
+    if not before:
+        return [
+            f"Chưa có danh sách năm {year - 1}: không tính được diễn biến năm {year} (các cột "
+            "để trống, không phải bằng 0)."
+        ]
+    notes = []
+    for g in gaps:
+        if g.no_previous:
+            villages = ", ".join(names.get(v, v) for v in g.no_previous)
+            notes.append(
+                f"{g.unit_name}: thiếu danh sách năm {year - 1} của {villages}; diễn biến chỉ "
+                f"gồm các thôn có đủ danh sách hai năm, cột 9 để trống."
+            )
+        if g.no_current:
+            villages = ", ".join(names.get(v, v) for v in g.no_current)
+            notes.append(
+                f"{g.unit_name}: chưa có danh sách năm {year} của {villages}; cột 1 để trống."
+            )
+    return notes
+
+
+def _completeness(t: YearTables, sc: Scope) -> pd.DataFrame:
+    statuses = t.statuses.set_index("village_code")
+    rows = []
+    for r in sc.rows:
+        known = statuses.loc[statuses.index.isin(r.villages)]
+        submitted = int(known["loaded"].sum())
+        rejected = int(known["rejected_only"].sum())
+        expected = len(r.villages)
+        missing = expected - submitted - rejected
+        rows.append(
+            {
+                "tt": r.tt,
+                "unit_name": r.name,
+                "bold": r.bold,
+                "villages_expected": expected,
+                "villages_submitted": submitted,
+                "villages_rejected_only": rejected,
+                "villages_missing": missing,
+                "reporting_rate_pct": round(submitted * 100 / expected, 2) if expected else pd.NA,
+                "warnings": int(known["warnings"].sum()),
+                "note": "" if r.bold or missing + rejected == 0 else _missing_note(r, statuses),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _missing_note(row: tables.ReportRow, statuses: pd.DataFrame) -> str:
+    loaded = set(statuses.index[statuses["loaded"]])
+    rejected = set(statuses.index[statuses["rejected_only"]])
+    waiting = sorted(row.villages - loaded - rejected)
+    parts = []
+    if rejected & row.villages:
+        parts.append(f"bị từ chối: {', '.join(sorted(rejected & row.villages))}")
+    if waiting:
+        parts.append(f"chưa nộp: {', '.join(waiting)}")
+    return "; ".join(parts)
+
+
+def _findings(t: YearTables, sc: Scope, names: dict) -> pd.DataFrame:
+    """Every issue of the unit's lists and plans in words, as it may leave the warehouse (a
+    value that may name someone is '…'), at most FINDINGS_PER_FILE per file."""
+    communes = {r.code for r in sc.rows if r.level == "commune"}
+    mine = t.findings[
+        t.findings["village_code"].isin(sc.villages) | t.findings["commune_code"].isin(communes)
+    ]
+    rows = []
+    for path, found in mine.groupby("file_path", sort=False):
+        for k, f in enumerate(found.itertuples(index=False)):
+            if k == FINDINGS_PER_FILE:
+                rows.append(
+                    {
+                        "unit": "",
+                        "file": path,
+                        "cell": "",
+                        "level": "",
+                        "message": f"… và {vi_int(len(found) - k)} phát hiện khác trong tệp này "
+                        "(xem 'giamngheo issues').",
+                    }
+                )
+                break
+            issue = shareable(
+                Issue(
+                    f.code,
+                    f.severity,
+                    "",
+                    path,
+                    f.sheet,
+                    f.cell,
+                    f.column_name,
+                    f.value,
+                    f.message_vi,
+                    f.message_en,
+                )
+            )
+            unit = f.village_code if isinstance(f.village_code, str) else f.commune_code
+            rows.append(
+                {
+                    "unit": names.get(unit, unit or ""),
+                    "file": path,
+                    "cell": f.cell or "",
+                    "level": "Lỗi" if f.severity == ERROR else "Cảnh báo",
+                    "message": issue.message_vi,
+                }
+            )
+    return pd.DataFrame(rows, columns=["unit", "file", "cell", "level", "message"])
+
+
+def _dropped(t: YearTables, inside: frozenset[str], names: dict) -> pd.DataFrame:
+    dropped = t.dropped[t.dropped["village_code"].isin(inside)]
+    return pd.DataFrame(
+        {
+            "village": [names.get(v, v) for v in dropped["village_code"]],
+            "household_code": dropped["household_code"].tolist(),
+            "reason": "không có trong danh sách năm nay; xã cần cho biết lý do (chuyển đi, "
+            "tách hộ, chết, hay thoát nghèo mà chưa ghi vào danh sách)",
+        }
+    )
+
+
+def _sources(t: YearTables, villages: frozenset[str], codes: set[str]) -> pd.DataFrame:
+    s = t.sources
+    mine = s[s["village_code"].isin(villages) | s["commune_code"].isin(codes)]
+    return mine.assign(
+        kind=mine["kind"].map(KIND_VI).fillna(mine["kind"]),
+        status=mine["status"].map(STATUS_VI).fillna(mine["status"]),
+        processed=pd.to_datetime(mine["processed_at"]).dt.strftime("%d/%m/%Y %H:%M"),
     )

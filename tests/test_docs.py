@@ -70,3 +70,14 @@ def test_warehouse_readme_documents_every_table_and_view_and_names_nothing_else(
     assert named <= views | tables, f"documented but missing: {named - views - tables}"
     assert views <= named, f"undocumented views: {views - named}"
     assert tables - {"warehouse_settings"} <= named, f"undocumented tables: {tables - named}"
+
+
+def test_every_make_target_and_image_the_readme_names_exists():
+    root = Path(__file__).parents[1]
+    makefile = (root / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^([\w-]+):", makefile, flags=re.M))
+    named = set(re.findall(r"`make ([\w-]+)", README))
+    assert {"demo", "test", "report-preview"} <= named
+    assert named <= targets, f"README names make targets that do not exist: {named - targets}"
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README)
+    assert images and all((root / image).is_file() for image in images), images

@@ -2,6 +2,7 @@
 virtual environment outside it, it migrates a warehouse and runs the demo end to end."""
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -17,8 +18,16 @@ pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 def test_the_built_wheel_installs_in_a_fresh_environment_and_runs_the_demo(tmp_path):
     from prefect.settings import PREFECT_API_URL
 
+    source = tmp_path / "source"  # a copy: building in place would leave build/ behind
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "build", "data", "*.egg-info", "__pycache__"
+        ),
+    )
     dist = tmp_path / "dist"
-    build = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)]
+    build = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(source)]
     subprocess.run(build, check=True, capture_output=True, timeout=300)
     [wheel] = dist.glob("giamngheo-*.whl")
     venv = tmp_path / "venv"

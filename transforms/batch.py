@@ -17,6 +17,7 @@ from giamngheo.transforms.aggregate import village_summary
 from giamngheo.transforms.checks import CheckInput, run_checks
 from giamngheo.transforms.classify import classify
 from giamngheo.transforms.issues import Finding, Issue, Source, locate, make_issue
+from giamngheo.transforms.planning import Goal
 from giamngheo.transforms.registry import resolve_commune, resolve_village
 from giamngheo.transforms.rules import ACCEPTED, ERROR, WARNING
 from giamngheo.transforms.submission import HOUSEHOLDS, PLAN, Submission, empty_households
@@ -52,7 +53,7 @@ class Reference:
     )
     plans: pd.DataFrame = field(default_factory=lambda: TABLES["plan_rows"].empty_frame())
     plan_sources: dict[str, Source] = field(default_factory=dict)
-    plan_goals: dict[str, float] = field(default_factory=dict)
+    plan_goals: dict[str, Goal] = field(default_factory=dict)
 
 
 @dataclass
@@ -188,7 +189,7 @@ def _accepted_input(
     own = assembled.plans[assembled.plans["submission_id"].isin(accepted)]
     plans = pd.concat([frame for frame in (own, outside) if len(frame)] or [own])
     goals = {
-        s.submission_id: s.metadata["goal_rate_pct"]
+        s.submission_id: Goal(s.metadata["goal_rate_pct"], bool(s.metadata.get("goal_at_most")))
         for s in assembled.submissions
         if s.kind == PLAN and s.metadata.get("goal_rate_pct") is not None
     }
@@ -256,6 +257,7 @@ def _status_table(
                 "commune_code": commune,
                 "year": sub.metadata.get("year"),
                 "goal_rate_pct": sub.metadata.get("goal_rate_pct"),
+                "goal_at_most": sub.metadata.get("goal_at_most"),
                 "status": REJECTED if sub.submission_id in errors.index else LOADED,
                 "household_count": int(listed.get(sub.submission_id, 0)),
                 "error_count": int(errors.get(sub.submission_id, 0)),

@@ -14,6 +14,7 @@ import pandas as pd
 from giamngheo.transforms.aggregate import rate_pct
 from giamngheo.transforms.columns import AVERAGE, CLASS_LABELS, METADATA_FIELDS, NOT_POOR
 from giamngheo.transforms.issues import Finding
+from giamngheo.transforms.planning import Goal
 from giamngheo.transforms.rules import ACCEPTED, BATCH, DOMAIN_CHECKS, RULES, domain_check
 from giamngheo.transforms.standards import STANDARDS, covered_years
 from giamngheo.transforms.vietnamese import vi_int, vi_pct
@@ -48,7 +49,7 @@ class CheckInput:
     history: pd.DataFrame = field(default_factory=_empty)
     known_codes: pd.DataFrame = field(default_factory=_empty)
     plans: pd.DataFrame = field(default_factory=_empty)
-    goals: dict[str, float] = field(default_factory=dict)
+    goals: dict[str, Goal] = field(default_factory=dict)
     standards: pd.DataFrame = field(default_factory=lambda: STANDARDS)
 
 
@@ -401,17 +402,15 @@ def _total_findings(
     return findings
 
 
-def _goal_finding(
-    sid: str, body: pd.DataFrame, total_households: int, goal: float
-) -> list[Finding]:
+def _goal_finding(sid: str, body: pd.DataFrame, total_households: int, goal: Goal) -> list[Finding]:
+    if body["target_households"].isna().all():
+        return []  # no target set yet: nothing planned to measure against the goal
     poor = int(body["poor_households"].fillna(0).sum())
     targets = int(body["target_households"].fillna(0).sum())
     remaining = poor - targets
-    if remaining * 100 < goal * total_households:
+    if goal.met(remaining, total_households):
         return []
-    # Fewest further exits so that the rate falls strictly below the goal.
-    allowed = -(-int(round(goal * total_households * 100)) // 10_000) - 1
-    missing = remaining - max(allowed, 0)
+    missing = remaining - goal.max_remaining(total_households)  # fewest further exits
     return [
         Finding(
             "PLAN-GOAL-NOT-MET",
@@ -419,7 +418,8 @@ def _goal_finding(
             "goal_rate_pct",
             value=vi_pct(rate_pct(remaining, total_households)),
             details=(
-                ("goal", vi_pct(goal)),
+                ("goal", goal.words),
+                ("goal_en", goal.words_en),
                 ("remaining", remaining),
                 ("total", vi_int(total_households)),
                 ("missing", missing),

@@ -49,6 +49,32 @@ class Requirement:
         )
 
 
+@dataclass(frozen=True)
+class Goal:
+    """The goal a commune plan states: a rate to fall strictly below ("giảm còn dưới 1 % hộ
+    nghèo"), or, with `at_most`, a rate to reach ("giảm xuống còn 0,9 %")."""
+
+    rate_pct: float
+    at_most: bool = False
+
+    def max_remaining(self, total: int) -> int:
+        """The most poor households of `total` that still meet the goal (exact arithmetic)."""
+        limit = Fraction(str(self.rate_pct)) * total / 100
+        return max(math.floor(limit) if self.at_most else math.ceil(limit) - 1, 0)
+
+    def met(self, poor: int, total: int) -> bool:
+        return poor <= self.max_remaining(total)
+
+    @property
+    def words(self) -> str:
+        """ "dưới 1,00 %" or "còn 0,90 %"."""
+        return f"{'còn' if self.at_most else 'dưới'} {vi_pct(self.rate_pct)} %"
+
+    @property
+    def words_en(self) -> str:
+        return f"{'at most' if self.at_most else 'below'} {self.rate_pct:.2f}%"
+
+
 def requirement(poor: int, total: int, goal_rate_pct: float | str | Fraction) -> Requirement:
     """Minimum households that must leave poverty for poor/total × 100 < goal."""
     if total <= 0:

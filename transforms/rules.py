@@ -326,9 +326,9 @@ RULES: dict[str, Rule] = _rules(
     Rule(
         "PLAN-GOAL-NOT-MET",
         WARNING,
-        "Kế hoạch đặt mục tiêu dưới {goal}% hộ nghèo, nhưng nếu đạt mọi chỉ tiêu thì còn "
-        "{remaining} hộ nghèo trên {total} hộ = {value}%.",
-        "The plan aims below {goal}% poor, but meeting every target leaves {remaining} of "
+        "Kế hoạch đặt mục tiêu giảm còn {goal} hộ nghèo, nhưng nếu đạt mọi chỉ tiêu thì còn "
+        "{remaining} hộ nghèo trên {total} hộ = {value} %.",
+        "The plan aims at {goal_en} poor, but meeting every target leaves {remaining} of "
         "{total} households = {value}%.",
         "Cần giảm thêm ít nhất {missing} hộ.",
         "At least {missing} more must leave poverty.",

@@ -18,6 +18,7 @@ from giamngheo.transforms.columns import (
     HOUSEHOLD_COLUMNS,
     INDICATOR_COLUMNS,
     NEAR_POOR,
+    NOT_POOR,
     POOR,
 )
 from giamngheo.transforms.standards import STANDARDS, standard_for
@@ -136,6 +137,9 @@ class _State:
     persons: int
     classes: dict[int, str]  # household number -> class (listed households only)
     members: dict[int, int]
+    # Poor or near-poor last year and now above the average band: listed once more as
+    # "Không nghèo", as a review records the households that left poverty.
+    exited: tuple[int, ...] = ()
 
 
 def _initial_state(
@@ -190,7 +194,12 @@ def _evolve(rng: np.random.Generator, state: _State, year: int) -> _State:
     newcomers = rng.choice(unlisted, size=min(len(unlisted), int(rng.binomial(grown, 0.012))))
     for k in newcomers:
         classes[int(k)] = POOR if rng.random() < 0.4 else NEAR_POOR
-    return _State(state.village_code, grown, sum(members.values()), classes, members)
+    exited = tuple(
+        k
+        for k, cls in sorted(state.classes.items())
+        if cls in (POOR, NEAR_POOR) and k not in classes
+    )
+    return _State(state.village_code, grown, sum(members.values()), classes, members, exited)
 
 
 def _households(rng: np.random.Generator, state: _State, year: int, area: str) -> pd.DataFrame:
@@ -226,8 +235,34 @@ def _households(rng: np.random.Generator, state: _State, year: int, area: str) -
             "note": None,
         }
         rows.append(row)
+    rows += _exits(state, year, upper, len(rows))
     frame = pd.DataFrame(rows, columns=list(HOUSEHOLD_COLUMNS))
     return frame
+
+
+def _exits(state: _State, year: int, upper: int, listed: int) -> list[dict]:
+    """The households that left poverty this year, listed as "Không nghèo". Drawn from a
+    generator of their own, so that the rest of the sample stays what it always was."""
+    village = int(state.village_code.replace("-", ""))
+    rng = np.random.default_rng([year, village])
+    rows = []
+    for seq, k in enumerate(state.exited, start=listed + 1):
+        rows.append(
+            {
+                "seq": seq,
+                "household_code": f"{state.village_code}-{k:04d}",
+                "head_name": _name(rng),
+                "ethnicity": "Kinh",
+                "members": state.members[k],
+                "income_kvnd": float(_income(rng, upper + 10, upper * 2)),
+                **dict.fromkeys(INDICATOR_COLUMNS, False),
+                "has_merit": False,
+                "social_protection": False,
+                "claimed_class": NOT_POOR,
+                "note": None,
+            }
+        )
+    return rows
 
 
 def _income(rng: np.random.Generator, low: int, high: int) -> int:

@@ -136,6 +136,7 @@ TABLES: dict[str, Table] = {
             ("received_seq", "BIGINT"),
             ("source_sheet", "VARCHAR"),
             ("source_columns", "VARCHAR"),
+            ("goal_at_most", "BOOLEAN"),
         ),
         _table(
             "village_reports",

@@ -13,6 +13,7 @@ from giamngheo.transforms.submission import Submission
 from giamngheo.workbooks.grid import Grid, cell_ref
 
 SEARCH_ROWS = 40  # how far down a sheet without a table labels are looked for
+INSTRUCTIONS = ("huong dan",)  # a sheet of instructions ("Hướng dẫn") holds no metadata
 
 
 def read_metadata(grids: dict[str, Grid], sub: Submission, header: tuple[str, int] | None) -> None:
@@ -21,6 +22,8 @@ def read_metadata(grids: dict[str, Grid], sub: Submission, header: tuple[str, in
     `header` is the (sheet, row) of the household table's header, if one was found.
     """
     for sheet, grid in grids.items():
+        if fold(sheet).startswith(INSTRUCTIONS):
+            continue
         last_row = header[1] if header and header[0] == sheet else SEARCH_ROWS
         for r, row in enumerate(grid[:last_row]):
             for c, label in enumerate(row):
@@ -61,6 +64,8 @@ def read_title_block(
     if all(sub.metadata.get(k) is not None for k in wanted):
         return
     for sheet, grid in grids.items():
+        if fold(sheet).startswith(INSTRUCTIONS):
+            continue  # its sentences name villages and years only as examples
         last = header[1] if header and header[0] == sheet else min(len(grid), 15)
         for r, row in enumerate(grid[:last]):
             for c, value in enumerate(row):

@@ -31,8 +31,10 @@ _COMMUNE = re.compile(
     r"\b(?:ubnd |uy ban nhan dan )?(xa|phuong|thi tran) ([a-z0-9 ]+?)(?: huyen\b| thi xa\b| tinh\b| nam\b|$)"
 )
 _TOTAL = ("tong cong", "cong", "tong so", "tong")
-# "… giảm còn dưới 1% hộ nghèo", "dưới 1,5 %": the goal a plan states (folded text).
-_GOAL = re.compile(r"duoi (\d+)(?: (\d+))? ?%")
+# The goal a plan states (folded text): a rate to fall below ("… giảm còn dưới 1% hộ nghèo",
+# "dưới 1,5 %") or one to reach ("giảm tỷ lệ hộ nghèo xuống còn 0,9%").
+_GOAL_BELOW = re.compile(r"\bduoi (\d+)(?: (\d+))? ?%")
+_GOAL_AT_MOST = re.compile(r"\b(?:xuong|giam) con (\d+)(?: (\d+))? ?%")
 _SEARCH_ROWS = 60
 
 
@@ -100,10 +102,18 @@ def _commune_from_title(rows: Grid, sub: Submission, sheet: str) -> None:
             year = _YEAR.search(key)
             if year and sub.metadata.get("year") is None:
                 sub.metadata["year"] = int(year.group(1))
-            goal = _GOAL.search(key)
-            if goal and "goal_rate_pct" not in sub.metadata:
-                sub.metadata["goal_rate_pct"] = float(f"{goal.group(1)}.{goal.group(2) or 0}")
-                sub.metadata_cells["goal_rate_pct"] = (sheet, cell_ref(r, c))
+            if "goal_rate_pct" not in sub.metadata:
+                _goal(key, sub, (sheet, cell_ref(r, c)))
+
+
+def _goal(key: str, sub: Submission, where: tuple[str, str]) -> None:
+    for pattern, at_most in ((_GOAL_BELOW, False), (_GOAL_AT_MOST, True)):
+        goal = pattern.search(key)
+        if goal:
+            sub.metadata["goal_rate_pct"] = float(f"{goal.group(1)}.{goal.group(2) or 0}")
+            sub.metadata["goal_at_most"] = at_most
+            sub.metadata_cells["goal_rate_pct"] = where
+            return
 
 
 def _rows(grid: Grid, start: int, cols: dict[str, int]) -> pd.DataFrame:

@@ -1,7 +1,11 @@
 """The canonical village workbook (DESIGN §4): what `giamngheo template` hands to villages.
 
-Two sheets: "Thông tin chung" (label in A, value in B) and "Danh sách hộ" (one header row, one
-row per surveyed household), with drop-downs for Khu vực, Phân loại and the indicator marks.
+Three sheets: "Hướng dẫn" (how to fill it in), "Thông tin chung" (label in A, value in B) and
+"Danh sách hộ" (one header row, one row per surveyed household). Drop-downs for Khu vực,
+Phân loại and the indicator marks; a wrong class or a count out of range is stopped, a wrong
+mark warned about; the total households must be a whole number not below the rows listed.
+Labels and headers are locked (sheet protection without a password), the cells to fill are
+not. It prints on A4 landscape, one page wide, the header on every page.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from giamngheo.transforms.columns import (
@@ -20,18 +24,40 @@ from giamngheo.transforms.columns import (
     CLASS_LABELS,
     HOUSEHOLD_COLUMNS,
     INDICATOR_COLUMNS,
+    INDICATORS,
     METADATA_FIELDS,
-    NOT_POOR,
     TEMPLATE_HEADERS,
 )
 from giamngheo.workbooks.cells import write_text, write_value
 from giamngheo.workbooks.grid import column_letter
+from giamngheo.workbooks.layout import (
+    FONT,
+    SIZE,
+    column_points,
+    fit_width,
+    line_points,
+    print_setup,
+    wrapped_lines,
+)
 
+GUIDE_SHEET = "Hướng dẫn"
 INFO_SHEET = "Thông tin chung"
 LIST_SHEET = "Danh sách hộ"
-TEMPLATE_ROWS = 400  # rows carrying drop-downs in an empty template
+TEMPLATE_ROWS = 400  # rows open for typing (and carrying the drop-downs) in a template
 _MARK_FIELDS = (*INDICATOR_COLUMNS, "has_merit", "social_protection")
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_TEXT_FIELDS = {"household_code", "head_name", "ethnicity", "note"}
+_WIDTHS = {
+    "seq": 5,
+    "household_code": 15,
+    "head_name": 22,
+    "ethnicity": 9,
+    "members": 8,
+    "income_kvnd": 12,
+    "claimed_class": 14,
+    "note": 22,
+}
+_MARK_WIDTH = 7.5
+_GUIDE_WIDTH = 96  # one column as wide as an A4 portrait page
 
 
 def write_village_workbook(
@@ -39,73 +65,273 @@ def write_village_workbook(
     metadata: Mapping[str, object],
     households: pd.DataFrame | None = None,
 ) -> Path:
-    """Write a village workbook: metadata filled in, and the households if given.
+    """Write a village workbook: metadata filled in, and the households if given (a sample,
+    or last year's list to update).
 
     `metadata` uses the keys of `METADATA_FIELDS` (area as rural | urban); `households` uses
-    the canonical columns, with `claimed_class` as a class code and marks as booleans.
+    the canonical columns, with `claimed_class` as a class code and marks as booleans. Rows
+    without an STT are numbered; a `year` column older than the workbook's year says the rows
+    are an earlier list to update, and the instructions say so.
     """
+    if households is not None and "seq" not in households:
+        households = households.assign(seq=range(1, len(households) + 1))
+    earlier = None
+    if households is not None and "year" in households and len(households):
+        earlier = int(households["year"].max())
     wb = Workbook()
-    info = wb.active
-    info.title = INFO_SHEET
-    _write_info(info, metadata)
-    ws = wb.create_sheet(LIST_SHEET)
-    _write_list(ws, households)
+    _styles(wb)
+    guide = wb.active
+    guide.title = GUIDE_SHEET
+    _write_guide(guide, earlier if earlier != metadata.get("year") else None)
+    _write_info(wb.create_sheet(INFO_SHEET), metadata)
+    _write_list(wb.create_sheet(LIST_SHEET), households)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
 
 
+def _styles(wb: Workbook) -> None:
+    """Named styles: cells to fill are unlocked, everything else stays locked."""
+    wb._fonts[0] = Font(name=FONT, size=SIZE)  # openpyxl has no public setter
+    wb._named_styles["Normal"].font = Font(name=FONT, size=SIZE)
+    specs = {
+        "tpl_label": (True, False, None),
+        "tpl_head": (True, False, PatternFill("solid", fgColor="DDEBF7")),
+        "tpl_input": (False, True, None),
+        "tpl_mark": (False, True, None),
+        "tpl_guide": (False, False, None),
+        "tpl_guide_title": (True, False, None),
+    }
+    for name, (bold, unlocked, fill) in specs.items():
+        style = NamedStyle(name=name)
+        style.font = Font(name=FONT, size=13 if name == "tpl_guide_title" else SIZE, bold=bold)
+        style.alignment = Alignment(
+            wrap_text=True,
+            vertical="center" if name != "tpl_guide" else "top",
+            horizontal="center" if name in ("tpl_head", "tpl_mark") else "left",
+        )
+        style.protection = Protection(locked=not unlocked)
+        if fill is not None:
+            style.fill = fill
+            side = Side(style="thin")
+            style.border = Border(left=side, right=side, top=side, bottom=side)
+        wb.add_named_style(style)
+
+
+def _protect(ws) -> None:
+    """Sheet protection without a password: labels and headers cannot be changed by mistake;
+    rows can still be inserted, deleted, sorted and filtered."""
+    ws.protection.sheet = True
+    for action in ("insertRows", "deleteRows", "formatRows", "formatColumns", "sort", "autoFilter"):
+        setattr(ws.protection, action, False)
+
+
+_GUIDE = [
+    "HƯỚNG DẪN ĐIỀN DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO, HỘ CÓ MỨC SỐNG TRUNG BÌNH",
+    "1. Sheet 'Thông tin chung': kiểm tra mã và tên thôn, xã đã ghi sẵn; điền Tổng số hộ dân cư "
+    "của thôn (mọi hộ trong thôn, không chỉ các hộ trong danh sách), Tổng số nhân khẩu, Người lập "
+    "biểu và Ngày lập. Khu vực chọn 'Nông thôn' hoặc 'Thành thị'.",
+    "2. Sheet 'Danh sách hộ': mỗi hộ được rà soát một dòng, gồm hộ nghèo, hộ cận nghèo, hộ có mức "
+    "sống trung bình, và hộ vừa thoát nghèo (ghi phân loại 'Không nghèo'). Hộ không có tên trong "
+    "danh sách được tính là hộ không nghèo.",
+    "3. Mã hộ: giữ nguyên mã hộ của năm trước cho cùng một hộ (để theo dõi hộ thoát nghèo, tái "
+    "nghèo); hộ mới được cấp mã mới, không dùng lại mã của hộ khác.",
+    "4. Thu nhập bình quân: ghi số nghìn đồng mỗi người mỗi tháng (ví dụ 1.200 là 1.200.000 đồng).",
+    "5. Các chỉ số thiếu hụt: ghi 'x' vào ô của chỉ số hộ bị thiếu hụt, để trống nếu không. Các chỉ "
+    "số: " + "; ".join(f"{i}. {name}" for i, name in enumerate(INDICATORS, start=1)) + ".",
+    "6. Phân loại: chọn Nghèo, Cận nghèo, Mức sống trung bình hoặc Không nghèo theo chuẩn nghèo đa "
+    "chiều; phân loại phải khớp với thu nhập và số chỉ số thiếu hụt (hộ nghèo: thu nhập không quá "
+    "chuẩn nghèo và thiếu hụt từ 3 chỉ số trở lên).",
+    "7. Hộ thoát nghèo trong năm: giữ dòng của hộ và ghi phân loại mới (Cận nghèo, Mức sống trung "
+    "bình hoặc Không nghèo). Hộ bỏ khỏi danh sách mà không ghi lý do không được tính là thoát "
+    "nghèo; nếu hộ chuyển đi, chết hoặc tách hộ, ghi rõ ở cột Ghi chú.",
+    "8. Không sửa dòng tiêu đề và các nhãn (đã khóa); có thể chèn, xóa, sắp xếp dòng. Không đặt mật "
+    "khẩu cho tệp. Lưu tệp dạng Excel (.xlsx) và gửi cho cán bộ chính sách xã hội của xã.",
+]
+
+
+def _write_guide(ws, earlier: int | None) -> None:
+    paragraphs = list(_GUIDE)
+    if earlier is not None:
+        paragraphs.insert(
+            1,
+            f"Danh sách hộ đã ghi sẵn các hộ trong danh sách năm {earlier} của thôn: rà soát "
+            "lại từng hộ và sửa những gì đã thay đổi (thu nhập, chỉ số thiếu hụt, phân loại), "
+            "thêm hộ mới, giữ nguyên mã hộ cũ.",
+        )
+    ws.column_dimensions["A"].width = _GUIDE_WIDTH
+    for r, text in enumerate(paragraphs, start=1):
+        style = "tpl_guide_title" if r == 1 else "tpl_guide"
+        write_text(ws, r, 1, text).style = style
+        size = 13 if r == 1 else SIZE
+        lines = wrapped_lines(text, column_points(_GUIDE_WIDTH), size, bold=r == 1)
+        ws.row_dimensions[r].height = lines * line_points(size) + 6
+    print_setup(ws, None, None)
+    ws.page_setup.orientation = "portrait"
+    _protect(ws)
+
+
 def _write_info(ws, metadata: Mapping[str, object]) -> None:
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 32
-    area_row = None
+    rows = {}
     for r, (name, label) in enumerate(METADATA_FIELDS.items(), start=1):
-        write_text(ws, r, 1, label).font = Font(bold=True)
+        rows[name] = r
+        write_text(ws, r, 1, label).style = "tpl_label"
         value = metadata.get(name)
         if name == "area" and value in AREAS:
             value = AREAS[value]
-            area_row = r
         if name.endswith("_code") or name in ("commune_name", "village_name", "prepared_by"):
-            write_text(ws, r, 2, value)
+            cell = write_text(ws, r, 2, value)
         else:
-            write_value(ws, r, 2, value)
-    area_row = area_row or list(METADATA_FIELDS).index("area") + 1
-    dv = DataValidation(type="list", formula1=f'"{",".join(AREAS.values())}"', allow_blank=False)
-    ws.add_data_validation(dv)
-    dv.add(f"B{area_row}")
+            cell = write_value(ws, r, 2, value)
+        cell.style = "tpl_input"
+        ws.row_dimensions[r].height = line_points() + 6
+    area = DataValidation(
+        type="list",
+        formula1=f'"{",".join(AREAS.values())}"',
+        allow_blank=False,
+        showErrorMessage=True,
+        errorStyle="stop",
+        errorTitle="Khu vực",
+        error="Chọn 'Nông thôn' hoặc 'Thành thị'.",
+    )
+    household_codes = f"'{LIST_SHEET}'!$B$2:$B${TEMPLATE_ROWS + 1000}"
+    total = DataValidation(
+        type="whole",
+        operator="greaterThanOrEqual",
+        formula1=f"MAX(1,COUNTA({household_codes}))",
+        showErrorMessage=True,
+        errorStyle="stop",
+        errorTitle="Tổng số hộ dân cư",
+        error="Ghi một số nguyên, không ít hơn số hộ trong sheet 'Danh sách hộ'.",
+    )
+    persons = DataValidation(
+        type="whole",
+        operator="greaterThanOrEqual",
+        formula1="1",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="stop",
+        error="Ghi một số nguyên dương.",
+    )
+    for dv, field in ((area, "area"), (total, "total_households"), (persons, "total_persons")):
+        ws.add_data_validation(dv)
+        dv.add(f"B{rows[field]}")
+    print_setup(ws, None, None)
+    ws.page_setup.orientation = "portrait"
+    _protect(ws)
 
 
 def _write_list(ws, households: pd.DataFrame | None) -> None:
+    # Wide enough for each header's longest word: a word never breaks over two lines.
+    widths = [
+        fit_width(TEMPLATE_HEADERS[name].split(), _WIDTHS.get(name, _MARK_WIDTH), 40)
+        for name in HOUSEHOLD_COLUMNS
+    ]
+    # a class label on one line
+    at = HOUSEHOLD_COLUMNS.index("claimed_class")
+    widths[at] = max(widths[at], fit_width(list(CLASS_LABELS.values()), 0, 40, bold=False))
+    lines = 1
     for c, name in enumerate(HOUSEHOLD_COLUMNS, start=1):
-        cell = write_text(ws, 1, c, TEMPLATE_HEADERS[name])
-        cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        ws.column_dimensions[column_letter(c - 1)].width = 6 if name in _MARK_FIELDS else 16
-    ws.freeze_panes = "C2"
+        write_text(ws, 1, c, TEMPLATE_HEADERS[name]).style = "tpl_head"
+        ws.column_dimensions[column_letter(c - 1)].width = widths[c - 1]
+        room = column_points(widths[c - 1])
+        lines = max(lines, wrapped_lines(TEMPLATE_HEADERS[name], room, SIZE, bold=True))
+    ws.row_dimensions[1].height = lines * line_points() + 6
+    ws.freeze_panes = "D2"
     n = 0 if households is None else len(households)
     if households is not None:
-        _write_rows(ws, households)
+        _write_rows(ws, households, widths)
     last = max(n + 1, TEMPLATE_ROWS)
-    labels = [v for k, v in CLASS_LABELS.items() if k != NOT_POOR]
-    class_dv = DataValidation(type="list", formula1=f'"{",".join(labels)}"', allow_blank=True)
-    mark_dv = DataValidation(type="list", formula1='"x"', allow_blank=True)
-    ws.add_data_validation(class_dv)
-    ws.add_data_validation(mark_dv)
+    centred = {HOUSEHOLD_COLUMNS.index(name) for name in ("seq", "members", *_MARK_FIELDS)}
+    for row in ws.iter_rows(min_row=2, max_row=last, max_col=len(HOUSEHOLD_COLUMNS)):
+        for c, cell in enumerate(row):
+            cell.style = "tpl_mark" if c in centred else "tpl_input"
+    _validations(ws, last)
+    print_setup(ws, "1:1", "D2")
+    _protect(ws)
+
+
+def _validations(ws, last: int) -> None:
     cols = {name: column_letter(i) for i, name in enumerate(HOUSEHOLD_COLUMNS)}
-    class_dv.add(f"{cols['claimed_class']}2:{cols['claimed_class']}{last}")
-    mark_dv.add(f"{cols[_MARK_FIELDS[0]]}2:{cols[_MARK_FIELDS[-1]]}{last}")
+
+    def column(name: str) -> str:
+        return f"{cols[name]}2:{cols[name]}{last}"
+
+    labels = ",".join(CLASS_LABELS.values())
+    checks = [
+        (
+            DataValidation(
+                type="list",
+                formula1=f'"{labels}"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="stop",
+                errorTitle="Phân loại",
+                error="Chọn Nghèo, Cận nghèo, Mức sống trung bình hoặc Không nghèo.",
+            ),
+            column("claimed_class"),
+        ),
+        (
+            DataValidation(
+                type="list",
+                formula1='"x"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="warning",
+                errorTitle="Chỉ số thiếu hụt",
+                error="Ghi 'x' nếu hộ thiếu hụt, để trống nếu không.",
+            ),
+            f"{cols[_MARK_FIELDS[0]]}2:{cols[_MARK_FIELDS[-1]]}{last}",
+        ),
+        (
+            DataValidation(
+                type="whole",
+                operator="between",
+                formula1="1",
+                formula2="30",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="stop",
+                errorTitle="Số nhân khẩu",
+                error="Ghi một số nguyên từ 1 đến 30.",
+            ),
+            column("members"),
+        ),
+        (
+            DataValidation(
+                type="decimal",
+                operator="between",
+                formula1="0",
+                formula2="100000",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="stop",
+                errorTitle="Thu nhập bình quân",
+                error="Ghi số nghìn đồng/người/tháng, từ 0 đến 100.000.",
+            ),
+            column("income_kvnd"),
+        ),
+    ]
+    for dv, cells in checks:
+        ws.add_data_validation(dv)
+        dv.add(cells)
 
 
-def _write_rows(ws, households: pd.DataFrame) -> None:
-    """Marks as "x", classes as their labels, codes and names as text, numbers as numbers.
+def _write_rows(ws, households: pd.DataFrame, widths: list[float]) -> None:
+    """Marks as "x", classes as their labels, codes and names as text, numbers as numbers;
+    each row as high as its longest wrapped text.
 
     A value of another kind than its column expects is written as it is, so a workbook can
     carry exactly what an officer typed (tests build broken workbooks this way).
     """
-    text_fields = {"household_code", "head_name", "ethnicity", "note"}
     records = households.reindex(columns=list(HOUSEHOLD_COLUMNS)).to_dict("records")
     for r, rec in enumerate(records, start=2):
+        texts = [(v, w) for v, w in zip(rec.values(), widths, strict=True) if isinstance(v, str)]
+        lines = max((wrapped_lines(v, column_points(w)) for v, w in texts), default=1)
+        if lines > 1:
+            ws.row_dimensions[r].height = lines * line_points() + 4
         for c, name in enumerate(HOUSEHOLD_COLUMNS, start=1):
             value = rec[name]
             if name in _MARK_FIELDS and isinstance(value, bool | np.bool_):
@@ -113,16 +339,17 @@ def _write_rows(ws, households: pd.DataFrame) -> None:
                     write_text(ws, r, c, "x")
             elif name == "claimed_class" and value in CLASS_LABELS:
                 write_text(ws, r, c, CLASS_LABELS[value])
-            elif name in text_fields and isinstance(value, str):
+            elif name in _TEXT_FIELDS and isinstance(value, str):
                 write_text(ws, r, c, value)
             else:
                 write_value(ws, r, c, value)
 
 
 def write_plan_workbook(
-    path: Path, commune_name: str, year: int, rows: list[dict], total: dict
+    path: Path, commune_name: str, year: int, rows: list[dict], total: dict, goal: str = "1%"
 ) -> Path:
-    """A commune plan table in the seed's layout: title block, two-row header, Tổng cộng row.
+    """A commune plan table in the seed's layout: title block with the goal sentence
+    ("phấn đấu cuối năm giảm còn dưới 1% hộ nghèo"), two-row header, Tổng cộng row.
 
     `rows` hold unit_name, poor_households, poor_rate_pct, target_households, target_rate_pct
     (None leaves a cell empty); `total` the same figures for the Tổng cộng row.
@@ -135,7 +362,13 @@ def write_plan_workbook(
     write_text(ws, 2, 5, "Độc lập - Tự do - Hạnh phúc")
     write_text(ws, 4, 1, "KẾ HOẠCH").font = Font(bold=True)
     write_text(ws, 5, 1, f"Thực hiện chương trình mục tiêu quốc gia giảm nghèo năm {year}")
-    write_text(ws, 7, 1, f"Chỉ tiêu giảm hộ nghèo năm {year}, cụ thể các thôn như sau:")
+    write_text(
+        ws,
+        7,
+        1,
+        f"Chỉ tiêu giảm hộ nghèo năm {year}: phấn đấu cuối năm giảm còn dưới {goal} hộ nghèo. "
+        "Cụ thể các thôn như sau:",
+    )
     top = 9
     for col, label in ((1, "Stt"), (2, "Đơn vị")):
         write_text(ws, top, col, label).font = Font(bold=True)

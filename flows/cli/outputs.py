@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -12,9 +13,26 @@ from giamngheo.flows.cli.render import console
 from giamngheo.warehouse.store import Warehouse
 
 
+@contextmanager
+def private_warehouse(settings):
+    """The writer's warehouse, read-only, under the writer lock (waiting for a nightly run):
+    what needs household codes, which the analyst snapshot does not hold."""
+    from giamngheo.warehouse.lock import writer_lock
+
+    with (
+        writer_lock(settings.warehouse_path, settings.lock_timeout),
+        Warehouse(settings.warehouse_path, read_only=True) as wh,
+    ):
+        yield wh
+
+
 @cli.command()
 @click.option("--year", type=int, required=True, help="Năm của danh sách (list year).")
-@click.option("--unit", help="Mã đơn vị cấp trên (parent unit code); default every district.")
+@click.option(
+    "--unit",
+    help="Mã đơn vị: tỉnh, huyện hoặc xã (unit code: province, district or commune); "
+    "default every unit communes report to.",
+)
 @click.option(
     "--out",
     type=click.Path(file_okay=False),
@@ -22,7 +40,11 @@ from giamngheo.warehouse.store import Warehouse
 )
 @click.pass_context
 def report(ctx: click.Context, year: int, unit: str | None, out: str | None) -> None:
-    """Ghi báo cáo tổng hợp (write the report workbook of a district or any parent unit).
+    """Ghi báo cáo tổng hợp của một đơn vị (write the report workbook of a province, district
+    or commune).
+
+    A province's report lists its districts and their communes (or its communes, where it has
+    no district); a district's, its communes; a commune's, its villages.
 
     \b
     Ví dụ (example):
@@ -33,7 +55,7 @@ def report(ctx: click.Context, year: int, unit: str | None, out: str | None) -> 
     settings = settings_from(ctx)
     out_dir = Path(out) if out else settings.reports
     written = []
-    with Warehouse(settings.published_path, read_only=True) as wh:
+    with private_warehouse(settings) as wh:
         units = [unit] if unit else report_units(wh.admin_units())
         tables = YearTables.load(wh, year)
         for code in units:
@@ -66,15 +88,17 @@ def template(ctx: click.Context, commune: str, year: int, out: str) -> None:
     from giamngheo.workbooks.template import write_village_workbook
 
     settings = settings_from(ctx)
-    with Warehouse(settings.published_path, read_only=True) as wh:
+    with private_warehouse(settings) as wh:
         units = wh.admin_units().set_index("code")
-    if commune not in units.index or units.loc[commune, "level"] != "commune":
-        raise ConfigurationError(
-            f"Mã xã '{commune}' không có trong danh mục (commune code not in the registry)."
-        )
+        if commune not in units.index or units.loc[commune, "level"] != "commune":
+            raise ConfigurationError(
+                f"Mã xã '{commune}' không có trong danh mục (commune code not in the registry)."
+            )
+        villages = units[(units["level"] == "village") & (units["parent_code"] == commune)]
+        before = wh.fetch("households_to_update", villages=list(villages.index), year=year)
     district = units.loc[commune, "parent_code"]
     province = units.loc[district, "parent_code"] if district in units.index else None
-    villages = units[(units["level"] == "village") & (units["parent_code"] == commune)]
+    lists = dict(tuple(before.groupby("village_code")))
     for code, v in villages.sort_index().iterrows():
         meta = {
             "province_code": province,
@@ -86,5 +110,13 @@ def template(ctx: click.Context, commune: str, year: int, out: str) -> None:
             "year": year,
             "area": v["area"],
         }
-        path = write_village_workbook(Path(out) / f"{code}_{year}.xlsx", meta)
-        console().print(f"Mẫu (template): {path}")
+        households = lists.get(code)
+        path = write_village_workbook(Path(out) / f"{code}_{year}.xlsx", meta, households)
+        if households is None:
+            console().print(f"Mẫu (template): {path}")
+        else:
+            listed = int(households["year"].iloc[0])
+            console().print(
+                f"Mẫu (template): {path} — {len(households)} hộ của danh sách năm {listed} "
+                f"(households of the {listed} list, to update)"
+            )

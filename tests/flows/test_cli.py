@@ -7,14 +7,19 @@ import sys
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
+from giamngheo.transforms.columns import INDICATOR_COLUMNS, NOT_POOR
+from giamngheo.workbooks.reader import read_submission
+from giamngheo.workbooks.template import GUIDE_SHEET
 from tests.flows.conftest import invoke
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 
 @pytest.mark.slow
-def test_sql_json_status_issues_report_and_template(loaded_home, tmp_path):
+def test_sql_json_status_issues_report_and_template(shared_home, tmp_path):
+    loaded_home = shared_home
     result = invoke(
         loaded_home,
         "sql",
@@ -60,7 +65,8 @@ def test_sql_json_status_issues_report_and_template(loaded_home, tmp_path):
 
 
 @pytest.mark.slow
-def test_errors_are_messages_with_exit_codes(loaded_home, tmp_path):
+def test_errors_are_messages_with_exit_codes(shared_home, tmp_path):
+    loaded_home = shared_home
     bad = invoke(loaded_home, "sql", "select * from no_such_view")
     assert bad.exit_code == 2 and "no_such_view" in bad.output
     write = invoke(loaded_home, "sql", "delete from households")
@@ -76,6 +82,33 @@ def test_errors_are_messages_with_exit_codes(loaded_home, tmp_path):
         "code,level,name,parent_code,area\n19834,commune,X,476,rural\n", encoding="utf-8"
     )
     assert invoke(loaded_home, "registry", "load", str(broken)).exit_code == 2
+
+
+@pytest.mark.slow
+def test_templates_carry_each_village_s_last_list_to_update(shared_home, dien_hoa_lists, tmp_path):
+    result = invoke(
+        shared_home, "template", "--commune", "19834", "--year", "2026", "--out", str(tmp_path)
+    )
+    assert result.exit_code == 0 and "danh sách năm 2025" in result.output
+    dropped = 0
+    for v in (v for v in dien_hoa_lists if v.metadata["year"] == 2025):
+        code = v.metadata["village_code"]
+        sub = read_submission(tmp_path / f"{code}_2026.xlsx", "t")
+        kept = v.households[v.households["claimed_class"] != NOT_POOR]
+        dropped += len(v.households) - len(kept)
+        assert sub.metadata["year"] == 2026 and sub.metadata["village_code"] == code
+        assert sub.households["household_code"].tolist() == kept["household_code"].tolist()
+        assert sub.households["seq"].tolist() == list(range(1, len(kept) + 1))
+        for column in ("head_name", "members", "claimed_class", *INDICATOR_COLUMNS):
+            assert sub.households[column].tolist() == kept[column].tolist(), column
+    assert dropped > 0  # households that left poverty last year are not carried over
+    guide = load_workbook(tmp_path / "19834-03_2026.xlsx")[GUIDE_SHEET]
+    assert "danh sách năm 2025" in guide["A2"].value
+    first = invoke(
+        shared_home, "template", "--commune", "19834", "--year", "2024", "--out", str(tmp_path)
+    )
+    assert first.exit_code == 0 and "danh sách năm" not in first.output
+    assert read_submission(tmp_path / "19834-03_2024.xlsx", "t").households.empty
 
 
 @pytest.mark.slow

@@ -15,16 +15,20 @@ LISTS = [
     # 2023
     ("19834-01", 2023, "H-STAY", "poor", 5),  # stays poor, one member fewer in 2024
     ("19834-01", 2023, "H-NEAR", "poor", 3),  # → near-poor
-    ("19834-01", 2023, "H-ABOVE", "poor", 2),  # → above the near-poor line (unlisted)
+    ("19834-01", 2023, "H-ABOVE", "poor", 2),  # → absent from 2024's list: not an exit
+    ("19834-01", 2023, "H-NOTPOOR", "poor", 2),  # → listed as not poor in 2024: an exit
     ("19834-01", 2023, "H-AVG", "poor", 6),  # → average (listed, above near-poor)
     ("19834-01", 2023, "H-MOVE", "poor", 4),  # moves to Thôn 2, still poor
     ("19834-01", 2023, "H-UP", "near_poor", 3),  # near-poor → poor
-    ("19834-01", 2023, "N-OUT", "near_poor", 2),  # near-poor → above
+    ("19834-01", 2023, "N-OUT", "near_poor", 2),  # near-poor → average
+    ("19834-01", 2023, "N-GONE", "near_poor", 2),  # near-poor, absent from 2024's list
     ("19834-02", 2023, "X-1", "average", 3),
     # 2024
     ("19834-01", 2024, "H-STAY", "poor", 4),
     ("19834-01", 2024, "H-NEAR", "near_poor", 3),
     ("19834-01", 2024, "H-AVG", "average", 6),
+    ("19834-01", 2024, "H-NOTPOOR", "not_poor", 2),
+    ("19834-01", 2024, "N-OUT", "average", 2),
     ("19834-01", 2024, "H-UP", "poor", 3),
     ("19834-01", 2024, "H-RET", "poor", 4),
     ("19834-01", 2024, "H-NEW", "poor", 7),  # never poor before
@@ -118,8 +122,9 @@ def dynamics(warehouse, tmp_path):
 
 def test_every_poor_transition(dynamics):
     r = row(dynamics, "19834-01", 2024, "poor", "households")
-    assert r["start"] == 5  # STAY, NEAR, ABOVE, AVG, MOVE
-    assert (r["out_improved_to_near_poor"], r["out_above_near_poor"], r["out_other"]) == (1, 2, 1)
+    assert r["start"] == 6  # STAY, NEAR, ABOVE, NOTPOOR, AVG, MOVE
+    # Exits: NEAR (to near-poor), AVG and NOTPOOR (above); ABOVE left the list: "giảm khác".
+    assert (r["out_improved_to_near_poor"], r["out_above_near_poor"], r["out_other"]) == (1, 2, 2)
     assert (r["in_from_near_poor"], r["in_returning"], r["in_new"], r["in_other"]) == (1, 1, 1, 0)
     assert r["end"] == 4 and r["balances"]
     moved_in = row(dynamics, "19834-02", 2024, "poor", "households")
@@ -128,16 +133,16 @@ def test_every_poor_transition(dynamics):
 
 def test_every_near_poor_transition(dynamics):
     r = row(dynamics, "19834-01", 2024, "near_poor", "households")
-    assert r["start"] == 2
-    assert (r["out_above_near_poor"], r["out_to_poor"], r["out_other"]) == (1, 1, 0)
+    assert r["start"] == 3
+    assert (r["out_above_near_poor"], r["out_to_poor"], r["out_other"]) == (1, 1, 1)
     assert (r["in_from_poor"], r["in_returning"], r["in_new"], r["in_other"]) == (1, 0, 0, 0)
     assert r["end"] == 1 and r["balances"]
 
 
 def test_persons_balance_with_member_changes(dynamics):
     r = row(dynamics, "19834-01", 2024, "poor", "persons")
-    assert r["start"] == 5 + 3 + 2 + 6 + 4
-    assert r["out_other"] == 4 + 1  # H-MOVE moved out; H-STAY lost one member
+    assert r["start"] == 5 + 3 + 2 + 2 + 6 + 4
+    assert r["out_other"] == 2 + 4 + 1  # H-ABOVE left; H-MOVE moved out; H-STAY lost one
     assert r["end"] == 4 + 3 + 4 + 7 and r["balances"]
 
 

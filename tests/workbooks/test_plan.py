@@ -1,6 +1,8 @@
 from pathlib import Path
 
 import pandas as pd
+import pytest
+from openpyxl import load_workbook
 
 from giamngheo.transforms.synthetic import DIEN_HOA_PLAN_2024
 from giamngheo.workbooks.reader import read_submission
@@ -11,7 +13,12 @@ SEED_PLAN = Path(__file__).parents[1] / "data" / "ke_hoach_dien_hoa_2024.xlsx"
 def test_the_seed_plan_table_reads_into_eleven_villages_and_a_totals_row():
     sub = read_submission(SEED_PLAN, "p1")
     assert (sub.kind, sub.issues) == ("plan", [])
-    assert sub.metadata == {"year": 2024, "commune_name": "xa dien hoa", "goal_rate_pct": 1.0}
+    assert sub.metadata == {
+        "year": 2024,
+        "commune_name": "xa dien hoa",
+        "goal_rate_pct": 1.0,
+        "goal_at_most": False,
+    }
     plan = sub.plan
     body, total = plan[~plan["is_total"]], plan[plan["is_total"]].iloc[0]
     assert body["unit_name"].tolist() == [f"Thôn {i}" for i in range(1, 12)]
@@ -31,3 +38,31 @@ def test_a_plan_table_resolves_against_the_registry(registry):
     assert resolve_commune(registry, None, "Xã Điền Hòa") == "19834"
     assert resolve_village(registry, None, "Thôn 11", "19834", None) == "19834-11"
     assert resolve_village(registry, None, "Thôn 99", "19834", None) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rate", "at_most"),
+    [
+        ("phấn đấu cuối năm giảm còn dưới 1% hộ nghèo", 1.0, False),
+        ("Giảm tỷ lệ hộ nghèo xuống dưới 1,5 %", 1.5, False),
+        ("phấn đấu giảm tỷ lệ hộ nghèo xuống còn 0,9%", 0.9, True),
+        ("Mục tiêu: giảm còn 2 % hộ nghèo", 2.0, True),
+    ],
+)
+def test_the_goal_sentence_is_read_in_its_usual_wordings(tmp_path, sentence, rate, at_most):
+    wb = load_workbook(SEED_PLAN)
+    ws = wb.active
+    cell = next(c for row in ws.iter_rows() for c in row if "dưới 1%" in str(c.value or ""))
+    cell.value = f"Chỉ tiêu giảm hộ nghèo năm 2024: {sentence}. Cụ thể các thôn như sau:"
+    wb.save(tmp_path / "plan.xlsx")
+    meta = read_submission(tmp_path / "plan.xlsx", "p").metadata
+    assert (meta["goal_rate_pct"], meta["goal_at_most"]) == (rate, at_most)
+
+
+def test_a_plan_without_a_goal_sentence_has_no_goal(tmp_path):
+    wb = load_workbook(SEED_PLAN)
+    ws = wb.active
+    cell = next(c for row in ws.iter_rows() for c in row if "dưới 1%" in str(c.value or ""))
+    cell.value = "Cụ thể các thôn như sau:"
+    wb.save(tmp_path / "plan.xlsx")
+    assert "goal_rate_pct" not in read_submission(tmp_path / "plan.xlsx", "p").metadata

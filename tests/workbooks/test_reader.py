@@ -100,7 +100,7 @@ def test_blank_rows_and_a_total_row_are_not_households(make_workbook):
     path = make_workbook()
     wb = load_workbook(path)
     ws = wb["Danh sách hộ"]
-    n = ws.max_row
+    n = len(read_submission(path, "s0").households) + 1  # the last household's row
     ws.cell(row=n + 3, column=3, value="Tổng cộng")
     ws.cell(row=n + 3, column=5, value=99)
     wb.save(path)

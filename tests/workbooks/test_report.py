@@ -1,40 +1,76 @@
-import pandas as pd
+"""The report workbook: numbers as numbers, text as text, the official layout on every sheet."""
+
 from openpyxl import load_workbook
 
-from giamngheo.transforms.reports import commune_plan_table, summary_table
-from giamngheo.workbooks.report import CommuneSheet, ReportData, write_report
-from tests.transforms.test_reports import dien_hoa_villages
+from giamngheo.transforms.reports import commune_plan_table, plan_differences, scope, summary_table
+from giamngheo.workbooks.forms import Heading
+from giamngheo.workbooks.layout import column_points, text_points, wrapped_lines
+from giamngheo.workbooks.report import PlanSheet, ReportData, write_report
+from tests.transforms.test_reports import dien_hoa_villages, seed_plan, targets
+
+HEADING = Heading("Ủy ban nhân dân", "Huyện Phong Điền", "Phong Điền", "ngày 29 tháng 11 năm 2026")
 
 
-def test_report_sheets_hold_numbers_and_the_seed_figures(tmp_path, registry):
-    villages = dien_hoa_villages()
-    targets = pd.DataFrame({"village_code": ["19834-01"], "year": [2024], "target_households": [1]})
-    table = commune_plan_table(villages, registry, targets, "19834", 2024)
+def test_report_sheets_hold_numbers_text_and_the_official_frame(tmp_path, registry):
+    district = scope(registry, "476")
+    dien_hoa = next(r for r in district.rows if r.code == "19834")
+    names = dict(zip(registry["code"], registry["name"], strict=True))
+    table = commune_plan_table(dien_hoa_villages(), targets(), dien_hoa, names, seed_plan())
     table.loc[0, "unit_name"] = '=HYPERLINK("http://x")'
     data = ReportData(
-        parent_name="Huyện Phong Điền",
+        heading=HEADING,
         year=2024,
-        summary=summary_table(villages, registry, "476", 2024),
-        communes=[CommuneSheet("19834", "Xã Điền Hòa", table)],
+        child_label=district.child_label,
+        summary=summary_table(dien_hoa_villages(), district),
+        plans=[PlanSheet("19834", "Xã Điền Hòa", table, plan_differences(table))],
     )
-    path = write_report(tmp_path / "r.xlsx", data)
-    wb = load_workbook(path)
-    assert wb.sheetnames == ["Tổng hợp", "Xã Điền Hòa"]
+    wb = load_workbook(write_report(tmp_path / "r.xlsx", data))
+    assert wb.sheetnames == ["Tổng hợp", "Biểu đồ", "Xã Điền Hòa"]
     ws = wb["Xã Điền Hòa"]
     rows = {
-        ws.cell(r, 2).value: [ws.cell(r, c).value for c in range(3, 7)]
+        ws.cell(r, 2).value: [ws.cell(r, c).value for c in range(3, 11)]
         for r in range(1, ws.max_row + 1)
     }
-    assert rows["Tổng cộng"] == [15, 1.06, 1, 0.07]
-    assert rows["Thôn 3"] == [3, 2.61, None, None]
-    assert ws.cell(8, 2).data_type == "s" and ws.cell(8, 2).value.startswith("=HYPERLINK")
-    assert ws["D9"].number_format == "0.00"
+    assert rows["Tổng cộng"] == [15, 1.06, 5, 0.35, 15, 1.06, 5, 3.99]
+    assert rows["Thôn 3"][:4] == [3, 2.61, 1, 0.87]
+    total_row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Tổng cộng")
+    slip = ws.cell(total_row, 10)
+    assert slip.fill.fgColor.rgb.endswith("FFEB9C") and "0,35 %" in slip.comment.text
+    assert "tính lại: 5 ÷ 1.415 × 100 = 0,35 %" in ws.cell(total_row, 11).value
+    name = next(c for row in ws.iter_rows() for c in row if c.value == '=HYPERLINK("http://x")')
+    assert name.data_type == "s"
+    chart = wb["Biểu đồ"]
+    assert chart._charts and chart.page_setup.fitToHeight == 1
+    assert chart["A4"].value == "TỶ LỆ HỘ NGHÈO NĂM 2024 (%)"
+    for sheet in (ws for ws in wb.worksheets if ws is not chart):
+        cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+        assert {c.font.name for c in cells} == {"Times New Roman"}, sheet.title
+        texts = {c.value for c in cells if isinstance(c.value, str)}
+        assert {"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "NGƯỜI LẬP BIỂU", "CHỦ TỊCH"} <= texts
+        assert "Phong Điền, ngày 29 tháng 11 năm 2026" in texts
+        assert sheet.oddFooter.center.text == "Trang &P/&N"
+        assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows
     summary = wb["Tổng hợp"]
-    cells = {
-        summary.cell(r, 1).value: summary.cell(r, 2).value for r in range(1, summary.max_row + 1)
-    }
-    assert cells["1"] == "Huyện Phong Điền"
-    total_row = next(r for r in range(1, summary.max_row + 1) if summary.cell(r, 1).value == "1")
-    assert summary.cell(total_row, 3).value == 1415 and summary.cell(total_row, 6).value == 1.06
-    assert summary.page_setup.orientation == "landscape"
-    assert summary.freeze_panes is not None
+    head = next(r for r in range(1, summary.max_row + 1) if summary.cell(r, 1).value == "1")
+    assert summary.cell(head, 3).value == 1415 and summary.cell(head, 6).value == 1.06
+    town = next(
+        r
+        for r in range(1, summary.max_row + 1)
+        if summary.cell(r, 2).value == "Thị trấn Phong Điền"
+    )
+    assert summary.cell(town, 3).value is None  # no list: blank, not 0
+
+
+def test_text_width_follows_times_new_roman():
+    assert text_points("0") == 5.5 and text_points("W", bold=True) == 11.0
+    assert text_points("Việt") == text_points("Viet")  # accents do not widen a letter
+
+
+def test_wrapping_counts_lines_as_a_spreadsheet_wraps():
+    room = column_points(10)
+    assert wrapped_lines("Số hộ", room) == 1
+    assert wrapped_lines("Trở thành hộ cận nghèo", room) == 3
+    assert wrapped_lines("Hộ nghèo\nHộ cận nghèo", column_points(20)) == 2
+    long_word = "19834/ke_hoach_19834_2024.xlsx"
+    assert wrapped_lines(long_word, room) >= 2
+    assert wrapped_lines("", room) == 1

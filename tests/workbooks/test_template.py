@@ -1,20 +1,90 @@
 from openpyxl import load_workbook
 
+from giamngheo.transforms.columns import HOUSEHOLD_COLUMNS, TEMPLATE_HEADERS
+from giamngheo.workbooks.layout import column_points, line_points, text_points, wrapped_lines
 from giamngheo.workbooks.reader import read_submission
-from giamngheo.workbooks.template import INFO_SHEET, LIST_SHEET, write_village_workbook
+from giamngheo.workbooks.template import (
+    GUIDE_SHEET,
+    INFO_SHEET,
+    LIST_SHEET,
+    write_village_workbook,
+)
+
+META = {"commune_code": "19834", "village_code": "19834-03", "year": 2025, "area": "rural"}
 
 
-def test_empty_template_has_dropdowns_and_reads_without_households(tmp_path):
-    meta = {"commune_code": "19834", "village_code": "19834-03", "year": 2025, "area": "rural"}
-    path = write_village_workbook(tmp_path / "t.xlsx", meta)
+def validations(ws) -> dict[str, tuple]:
+    """Each validation's first cell range → (type, formula1, formula2, error style)."""
+    return {
+        str(dv.sqref).split()[0]: (dv.type, dv.formula1, dv.formula2, dv.errorStyle)
+        for dv in ws.data_validations.dataValidation
+    }
+
+
+def test_empty_template_has_instructions_and_reads_without_households(tmp_path):
+    path = write_village_workbook(tmp_path / "t.xlsx", META)
     wb = load_workbook(path)
-    assert wb.sheetnames == [INFO_SHEET, LIST_SHEET]
-    formulas = sorted(dv.formula1 for dv in wb[LIST_SHEET].data_validations.dataValidation)
-    assert formulas == ['"Nghèo,Cận nghèo,Mức sống trung bình"', '"x"']
-    assert wb[INFO_SHEET].data_validations.dataValidation[0].formula1 == '"Nông thôn,Thành thị"'
+    assert wb.sheetnames == [GUIDE_SHEET, INFO_SHEET, LIST_SHEET]
+    assert wb[GUIDE_SHEET]["A1"].value.startswith("HƯỚNG DẪN")
     assert wb[INFO_SHEET]["B8"].value == "Nông thôn"
     sub = read_submission(path, "s1")
     assert sub.households.empty and sub.metadata["village_code"] == "19834-03"
+
+
+def test_a_wrong_class_or_count_is_stopped_and_a_wrong_mark_warned_about(tmp_path):
+    wb = load_workbook(write_village_workbook(tmp_path / "t.xlsx", META))
+    rules = validations(wb[LIST_SHEET])
+    assert rules["U2:U400"] == (
+        "list",
+        '"Nghèo,Cận nghèo,Mức sống trung bình,Không nghèo"',
+        None,
+        "stop",
+    )
+    assert rules["G2:T400"] == ("list", '"x"', None, "warning")
+    assert rules["E2:E400"] == ("whole", "1", "30", "stop")
+    assert rules["F2:F400"][::3] == ("decimal", "stop")
+    info = validations(wb[INFO_SHEET])
+    assert info["B8"] == ("list", '"Nông thôn,Thành thị"', None, "stop")
+    # a whole number, not below the households listed
+    assert info["B9"][0] == "whole" and "COUNTA('Danh sách hộ'!$B$2" in info["B9"][1]
+    assert info["B9"][3] == "stop"
+
+
+def test_labels_and_headers_are_locked_and_the_cells_to_fill_are_not(tmp_path):
+    wb = load_workbook(write_village_workbook(tmp_path / "t.xlsx", META))
+    for ws in wb.worksheets:
+        assert ws.protection.sheet and not ws.protection.password
+    info, households = wb[INFO_SHEET], wb[LIST_SHEET]
+    assert info["A9"].protection.locked and not info["B9"].protection.locked
+    assert households["C1"].protection.locked
+    assert not households["C2"].protection.locked and not households["V400"].protection.locked
+    # rows can still be inserted, deleted and sorted (False: not protected)
+    assert households.protection.insertRows is False and households.protection.sort is False
+
+
+def test_headers_are_readable_and_print_on_a4_landscape(tmp_path):
+    ws = load_workbook(write_village_workbook(tmp_path / "t.xlsx", META))[LIST_SHEET]
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$1:$1"
+    for c, name in enumerate(HOUSEHOLD_COLUMNS, start=1):
+        header = TEMPLATE_HEADERS[name]
+        room = column_points(ws.column_dimensions[ws.cell(1, c).column_letter].width)
+        assert max(text_points(w, 11, True) for w in header.split()) <= room, header
+        lines = wrapped_lines(header, room, 11, bold=True)
+        assert ws.row_dimensions[1].height >= lines * line_points(), header
+
+
+def test_last_year_s_households_fill_the_list_and_the_guide_says_so(make_workbook, tmp_path):
+    earlier = read_submission(make_workbook("19834-03", 2024), "s0").households
+    households = earlier.drop(columns=["seq"]).assign(year=2024)
+    path = write_village_workbook(tmp_path / "t.xlsx", {**META, "year": 2025}, households)
+    assert "danh sách năm 2024" in load_workbook(path)[GUIDE_SHEET]["A2"].value
+    again = read_submission(path, "s1")
+    assert again.metadata["year"] == 2025
+    assert again.households["seq"].tolist() == list(range(1, len(earlier) + 1))
+    for column in ("household_code", "head_name", "members", "claimed_class", "d09"):
+        assert again.households[column].tolist() == earlier[column].tolist(), column
 
 
 def test_names_that_look_like_formulas_stay_text(make_workbook):

@@ -4,7 +4,9 @@
 -- biến hộ nghèo": 1 start, 2 out_improved_to_near_poor, 3 out_above_near_poor, 4 out_other,
 -- 5 in_from_near_poor, 6 in_returning, 7 in_new, 8 in_other, 9 end. Of "… hộ cận nghèo":
 -- 1 start, 2 out_above_near_poor, 3 out_to_poor, 4 out_other, 5 in_from_poor, 6 in_returning,
--- 7 in_new, 8 in_other, 9 end. end = start − outs + ins holds for every row.
+-- 7 in_new, 8 in_other, 9 end. end = start − outs + ins holds for every row. A household
+-- leaves poverty (columns 2 and 3) only when this year's list shows it with a better class; a
+-- household absent from this year's lists counts as "giảm khác" (column 4), never as an exit.
 with lists as (
     select r.village_code, r.year
     from village_reports as r
@@ -37,7 +39,9 @@ starts as (
         b.members as after_members,
         case
             when b.village_code = p.village_code and b.poverty_class = st.status then 'stays'
-            when b.village_code is not null and b.village_code <> p.village_code then 'out_other'
+            -- absent from this year's lists (dropped, not reviewed): not an exit
+            when b.household_key is null then 'out_other'
+            when b.village_code <> p.village_code then 'out_other'
             when b.poverty_class = st.other and st.status = 'poor' then 'out_improved_to_near_poor'
             when b.poverty_class = st.other then 'out_to_poor'
             else 'out_above_near_poor'
