@@ -21,7 +21,8 @@ from pathlib import Path
 
 from giamngheo.errors import ConfigurationError
 
-EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
+# Workbooks, and tables pasted into text (Excel's "Unicode text" is a .txt in UTF-16).
+EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Candidate:
     size_bytes: int
     modified: dt.datetime
     refusal: tuple[str, str] | None = None
+    only: frozenset[str] | None = None  # a rerun of some villages of the file: their ids
 
     @property
     def submission_id(self) -> str:

@@ -76,37 +76,51 @@ def rerun_candidates(chosen: pd.DataFrame, inbox: Path, force: bool = False) -> 
     up), is passed over.
     """
     found = Discovery()
-    for row in chosen.sort_values("file_path").itertuples(index=False):
-        path = inbox / row.file_path
+    for (file_path, sha256), rows in chosen.groupby(["file_path", "sha256"], sort=True):
+        path = inbox / file_path
         try:
             sha = fingerprint(path)
         except OSError:
-            found.missing.append(row.file_path)
+            found.missing.append(file_path)
             continue
-        if sha != row.sha256:
-            found.changed.append(row.file_path)
+        if sha != sha256:
+            found.changed.append(file_path)
             continue
-        if row.status != REJECTED and not force:
-            found.already_loaded.append(row.file_path)
+        if not force:
+            rows = rows[rows["status"] == REJECTED]
+        if rows.empty:
+            found.already_loaded.append(file_path)
             continue
+        ids = set(rows["submission_id"])
         info = path.lstat()
         found.candidates.append(
-            Candidate(path, row.file_path, row.sha256, info.st_size, _mtime(info.st_mtime))
+            Candidate(
+                path,
+                file_path,
+                sha256,
+                info.st_size,
+                _mtime(info.st_mtime),
+                # some villages of a commune-wide file: only those are processed again
+                only=None if sha256[:16] in ids else frozenset(ids),
+            )
         )
     return found
 
 
-def files_frame(candidates: list[Candidate]) -> pd.DataFrame:
-    """The candidates' file facts by submission_id, as `transforms.batch.decide` takes them."""
+def files_frame(candidates: list[Candidate], submissions: list[Submission]) -> pd.DataFrame:
+    """The file facts of each submission by submission_id (the villages of a commune-wide
+    file share their file's), as `transforms.batch.decide` takes them."""
+    by_id = {c.submission_id: c for c in candidates}
+    files = [by_id[s.source_id] for s in submissions]
     return pd.DataFrame(
         {
-            "file_name": [c.path.name for c in candidates],
-            "file_path": [c.rel_path for c in candidates],
-            "sha256": [c.sha256 for c in candidates],
-            "size_bytes": [c.size_bytes for c in candidates],
-            "received_at": [c.modified for c in candidates],
+            "file_name": [c.path.name for c in files],
+            "file_path": [c.rel_path for c in files],
+            "sha256": [c.sha256 for c in files],
+            "size_bytes": [c.size_bytes for c in files],
+            "received_at": [c.modified for c in files],
         },
-        index=pd.Index([c.submission_id for c in candidates], name="submission_id"),
+        index=pd.Index([s.submission_id for s in submissions], name="submission_id"),
     )
 
 
@@ -142,7 +156,13 @@ def read_files(
                 [(c.path, c.submission_id, c.rel_path) for c in readable], limits, frame
             )
     by_id = {s.submission_id: s for s in read}
-    return [by_id.get(c.submission_id) or _refused(c) for c in candidates]
+    found: list[Submission] = []
+    for c in candidates:
+        parts = (by_id.get(c.submission_id) or _refused(c)).submissions()
+        if c.only is not None:  # a rerun of some villages of a commune-wide file
+            parts = [p for p in parts if p.submission_id in c.only] or parts
+        found += parts
+    return found
 
 
 def _refused(candidate: Candidate) -> Submission:

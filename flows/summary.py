@@ -130,10 +130,15 @@ def summary_lines(table: pd.DataFrame, issues: list[Issue]) -> list[dict]:
         lines.append(
             {
                 "submission_id": row.submission_id,
-                "file": row.file_path,
+                "file": _file_and_village(row.file_path, getattr(row, "part", None)),
                 "errors": int(row.error_count),
                 "first_issue": issue.message_vi if issue else "",
                 "quarantine": "",
             }
         )
     return lines
+
+
+def _file_and_village(path: str, part: object) -> str:
+    """The file, and the village when it is one of a commune-wide file's."""
+    return f"{path} — {part}" if isinstance(part, str) else path

@@ -49,7 +49,7 @@ def validate(
         *runner.run("plan_rows", assembled.plans, LINEAGE),
     ]
     docs = runner.build_docs()
-    decided = batch.decide(assembled, files_frame(candidates), findings, reference)
+    decided = batch.decide(assembled, files_frame(candidates, submissions), findings, reference)
     rows = batch.accepted_rows(assembled, decided.table)
     return Validated(
         submissions=decided.table,

@@ -18,7 +18,7 @@ from giamngheo.transforms.checks import CheckInput, run_checks
 from giamngheo.transforms.classify import classify
 from giamngheo.transforms.issues import Finding, Issue, Source, locate, make_issue
 from giamngheo.transforms.planning import Goal
-from giamngheo.transforms.registry import resolve_commune, resolve_village
+from giamngheo.transforms.registry import match_village, resolve_commune, resolve_village
 from giamngheo.transforms.rules import ACCEPTED, ERROR, WARNING
 from giamngheo.transforms.submission import HOUSEHOLDS, PLAN, Submission, empty_households
 from giamngheo.transforms.tables import TABLES
@@ -65,6 +65,7 @@ class Assembled:
     households: pd.DataFrame
     plans: pd.DataFrame
     findings: list[Finding]  # from resolving the plans' communes and villages
+    unmatched: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
 
     def check_input(self, reference: Reference) -> CheckInput:
         """What the checks over the batch as read look at."""
@@ -80,6 +81,7 @@ class Assembled:
             summaries=summaries,
             history=_combined_history(reference.history, summaries),
             known_codes=reference.known_codes,
+            unmatched=self.unmatched,
         )
 
     def readable(self) -> list[Submission]:
@@ -124,10 +126,11 @@ def assemble(
     otherwise they come from each submission's own frame.
     """
     readable = [s for s in submissions if s.kind == HOUSEHOLDS and s.sheet is not None]
-    reports = _village_reports(readable, registry)
+    unmatched: dict[str, tuple[str, list[str]]] = {}
+    reports = _village_reports(readable, registry, unmatched)
     rows = _households(readable, reports, households)
     plans, findings = _plan_rows([s for s in submissions if s.kind == PLAN], registry)
-    return Assembled(submissions, reports, rows, plans, findings)
+    return Assembled(submissions, reports, rows, plans, findings, unmatched)
 
 
 def decide(
@@ -265,6 +268,7 @@ def _status_table(
                 "received_at": info["received_at"],
                 "source_sheet": sub.sheet,
                 "source_columns": json.dumps(sub.columns) if sub.columns else None,
+                "part": sub.part,
             }
         )
     return pd.DataFrame(rows)
@@ -289,7 +293,13 @@ def _combined_history(history: pd.DataFrame, summaries: pd.DataFrame) -> pd.Data
     return combined.drop_duplicates(subset=["village_code", "year"], keep="first")
 
 
-def _village_reports(submissions: list[Submission], registry: pd.DataFrame) -> pd.DataFrame:
+def _village_reports(
+    submissions: list[Submission],
+    registry: pd.DataFrame,
+    unmatched: dict[str, tuple[str, list[str]]],
+) -> pd.DataFrame:
+    """One row per list; `unmatched` gets the lists whose village name fits no village of
+    their commune, or several."""
     area_of = registry.set_index("code")["area"]
     rows = []
     for s in submissions:
@@ -301,6 +311,11 @@ def _village_reports(submissions: list[Submission], registry: pd.DataFrame) -> p
             meta.get("commune_code"),
             meta.get("commune_name"),
         )
+        name = meta.get("village_name")
+        if village is None and name and not meta.get("village_code"):
+            commune = resolve_commune(registry, meta.get("commune_code"), meta.get("commune_name"))
+            fits = match_village(registry, str(name), commune) if commune else []
+            unmatched[s.submission_id] = (str(name), fits)
         if village and not meta.get("village_code"):
             s.metadata_cells.setdefault(
                 "village_code", s.metadata_cells.get("village_name", (None, None))

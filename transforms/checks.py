@@ -39,6 +39,8 @@ class CheckInput:
       poor_households, poor_rate_pct), this batch's overriding the warehouse's.
     - `known_codes`: current lists' household codes (village_code, year, household_code).
     - `plans`: commune plan rows, `goals` the goal rate each plan states.
+    - `unmatched`: lists whose village name fits no village of their commune, or several:
+      submission_id → (the name as written, codes of the villages it fits).
     """
 
     registry: pd.DataFrame = field(default_factory=_empty)
@@ -50,6 +52,7 @@ class CheckInput:
     known_codes: pd.DataFrame = field(default_factory=_empty)
     plans: pd.DataFrame = field(default_factory=_empty)
     goals: dict[str, Goal] = field(default_factory=dict)
+    unmatched: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
     standards: pd.DataFrame = field(default_factory=lambda: STANDARDS)
 
 
@@ -58,7 +61,9 @@ def run_checks(batch: CheckInput, stage: str = BATCH) -> list[Finding]:
     return [f for check in DOMAIN_CHECKS if check.stage == stage for f in check.run(batch)]
 
 
-@domain_check("VR-MISSING", "VR-UNKNOWN-VILLAGE", "VR-BAD-YEAR", "VR-BAD-TOTAL")
+@domain_check(
+    "VR-MISSING", "VR-UNKNOWN-VILLAGE", "VR-VILLAGE-AMBIGUOUS", "VR-BAD-YEAR", "VR-BAD-TOTAL"
+)
 def check_village_reports(batch: CheckInput) -> list[Finding]:
     """Metadata of each list: village known to the registry, year covered, totals present."""
     reports, registry, standards = batch.reports, batch.registry, batch.standards
@@ -70,7 +75,9 @@ def check_village_reports(batch: CheckInput) -> list[Finding]:
     for r in reports.itertuples(index=False):
         sid = r.submission_id
         for name in ("village_code", "year", "total_households"):
-            if pd.isna(getattr(r, name)):
+            if name == "village_code" and sid in batch.unmatched and pd.isna(r.village_code):
+                findings.append(_unmatched_village(sid, *batch.unmatched[sid], registry))
+            elif pd.isna(getattr(r, name)):
                 findings.append(Finding("VR-MISSING", sid, name, value=METADATA_FIELDS[name]))
         if pd.notna(r.village_code) and r.village_code not in villages:
             findings.append(
@@ -91,6 +98,17 @@ def check_village_reports(batch: CheckInput) -> list[Finding]:
                 Finding("VR-BAD-TOTAL", sid, "total_households", value=r.total_households)
             )
     return findings
+
+
+def _unmatched_village(sid: str, name: str, codes: list[str], registry: pd.DataFrame) -> Finding:
+    """A village name that fits no village of its commune, or several (then named)."""
+    if len(codes) < 2:
+        return Finding("VR-UNKNOWN-VILLAGE", sid, "village_name", value=name)
+    names = registry.set_index("code")["name"]
+    fits = " hoặc ".join(f"{names.get(code, code)} ({code})" for code in codes)
+    return Finding(
+        "VR-VILLAGE-AMBIGUOUS", sid, "village_name", value=name, details=(("candidates", fits),)
+    )
 
 
 @domain_check("VR-TOO-MANY")
@@ -122,13 +140,17 @@ def check_claimed_class(batch: CheckInput) -> list[Finding]:
 
     Where the standard gives no class above the poverty line (the average band of a period
     not published yet), "average" and "not poor" are both accepted. Lists of a year no
-    standard covers are left to VR-BAD-YEAR.
+    standard covers are left to VR-BAD-YEAR, and those whose area is unknown (their village
+    is not) to the village's finding.
     """
     classified, standards = batch.households, batch.standards
     if classified.empty:
         return []
     first, last = covered_years(standards)
-    classified = classified[classified["year"].between(first, last).fillna(False)]
+    known = classified["year"].between(first, last).fillna(False)
+    if "area" in classified:
+        known &= classified["area"].notna()
+    classified = classified[known.astype(bool)]
     claimed = classified["claimed_class"]
     computed = classified["computed_class"]
     undecided_above_line = computed.isna() & classified["income_kvnd"].notna()

@@ -29,9 +29,9 @@ def classify(households: pd.DataFrame, standards: pd.DataFrame = STANDARDS) -> p
     income_vnd = (out["income_kvnd"].astype("Float64") * 1000).round()
     computed = pd.Series(pd.NA, index=out.index, dtype="string")
     for std in standards.itertuples(index=False):
-        in_force = (
-            out["year"].between(std.first_year, std.last_year) & (out["area"] == std.area)
-        ).fillna(False)
+        in_year = out["year"].between(std.first_year, std.last_year).fillna(False)
+        in_area = out["area"].astype("string").eq(std.area).fillna(False)  # none: unknown
+        in_force = in_year.astype(bool) & in_area.astype(bool)
         if not in_force.any():
             continue
         below_line = in_force & (income_vnd <= std.poverty_line_vnd).fillna(False)

@@ -167,15 +167,91 @@ HEADER_RULES: tuple[HeaderRule, ...] = (
         prefixes=("phan loai",),
     ),
     HeaderRule("note", exact=("ghi chu",)),
+    # The provincial poverty software's flat export names its columns technically
+    # ("family.code"); folded, the dots become spaces.
+    HeaderRule("household_code", exact=("family code", "family id", "ma ho family code")),
+    HeaderRule("head_name", exact=("family hostname", "family host name", "hostname")),
+    HeaderRule("members", exact=("family numberofmembers", "numberofmembers")),
+    HeaderRule("claimed_class", exact=("classify", "family classify")),
     *(
         HeaderRule(col, exact=(str(i), fold(name), f"chi so {i}"))
         for i, (col, name) in enumerate(zip(INDICATOR_COLUMNS, INDICATORS, strict=True), start=1)
     ),
 )
 
-_EXACT: dict[str, str] = {s: r.field for r in HEADER_RULES for s in r.exact}
+# Columns read beside the household fields, outside the stored frame: the village a row belongs
+# to (a commune-wide list), the date of a review (the flat export repeats a household once per
+# review round), and personal facts typed by hand (kept in `extra`, as personal data).
+VILLAGE = "village"
+REVIEW_DATE = "review_date"
+NATIONAL_ID = "national_id"
+BIRTH_DATE = "birth_date"
+SIDE_RULES: tuple[HeaderRule, ...] = (
+    HeaderRule(
+        VILLAGE,
+        exact=(
+            "thon",
+            "ten thon",
+            "thon to",
+            "thon to dan pho",
+            "thon tdp",
+            "to dan pho",
+            "ten to dan pho",
+            "thon ban",
+            "thon xom",
+            "thon ap",
+            "ap",
+            "ban",
+            "xom",
+            "khu pho",
+            "village",
+            "village name",
+            "villagename",
+            "village code",
+            "villagecode",
+            "family village",
+            "family villagename",
+            "family villagecode",
+        ),
+    ),
+    HeaderRule(
+        REVIEW_DATE,
+        exact=("date", "review date", "ngay ra soat", "ngay danh gia", "ngay phong van"),
+    ),
+    HeaderRule(
+        NATIONAL_ID,
+        exact=(
+            "cccd",
+            "so cccd",
+            "cmnd",
+            "so cmnd",
+            "cmnd cccd",
+            "so cmnd cccd",
+            "cccd cmnd",
+            "so cccd cmnd",
+            "so dinh danh",
+            "so dinh danh ca nhan",
+            "ma dinh danh",
+            "family identitynumber",
+            "identitynumber",
+        ),
+        prefixes=("so cccd", "so cmnd", "so dinh danh"),
+    ),
+    HeaderRule(BIRTH_DATE, exact=("ngay sinh", "ngay thang nam sinh", "birthday", "dob")),
+)
+SIDE_HEADERS: dict[str, str] = {
+    VILLAGE: "Thôn",
+    REVIEW_DATE: "Ngày rà soát",
+    NATIONAL_ID: "Số CCCD/CMND",
+    BIRTH_DATE: "Ngày sinh",
+}
+
+_EXACT: dict[str, str] = {s: r.field for r in (*HEADER_RULES, *SIDE_RULES) for s in r.exact}
 _PREFIXES: tuple[tuple[str, str], ...] = tuple(
-    sorted(((p, r.field) for r in HEADER_RULES for p in r.prefixes), key=lambda x: -len(x[0]))
+    sorted(
+        ((p, r.field) for r in (*HEADER_RULES, *SIDE_RULES) for p in r.prefixes),
+        key=lambda x: -len(x[0]),
+    )
 )
 
 # "1 viec lam", "12 phuong tien phuc vu tiep can thong tin", "chi so 3 dinh duong".
@@ -187,7 +263,12 @@ _THOUSAND_UNIT = re.compile(r"\b(nghin|ngan|1000|1 000)\b")
 
 
 def match_header(text: object) -> str | None:
-    """The canonical field a header cell names, or None when it names none."""
+    """The canonical field a header cell names, or None when it names none.
+
+    A number names an indicator: 1, 1.0, "1", "(1)", "1." and "Chỉ số 1" all name the first.
+    """
+    if text.__class__ is float and text.is_integer():
+        text = int(text)  # Excel stores a typed 1 as the number 1.0
     key = fold(text)
     if not key:
         return None

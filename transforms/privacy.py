@@ -29,6 +29,8 @@ HIDDEN = "…"
 PERSONAL_COLUMNS = (TEMPLATE_HEADERS["head_name"], TEMPLATE_HEADERS["household_code"])
 PRIVATE_PREFIXES = ("HH-", "TEXT-")
 VOCABULARY_CODES = frozenset({"HH-CLASS-MISMATCH", "HH-INCOME-UNIT", "HH-FORMULA-ERROR"})
+# Codes whose value is always a personal fact (an ID number, a date of birth or of a review).
+PERSONAL_CODES = frozenset({"HH-NATIONAL-ID", "HH-DATE"})
 
 # A phone number: 0 or +84 and nine digits, in groups or not ("0905 123 456", "+84.905.123.456").
 PHONE = re.compile(r"(?<![\d+])(?:\+84|84|0)(?:[ .\-]?\d){9}(?!\d)")
@@ -121,7 +123,7 @@ def is_private(issue: Issue) -> bool:
     """Whether the issue's value may identify a person (see PERSONAL_COLUMNS)."""
     if issue.value is None:
         return False
-    if issue.column in PERSONAL_COLUMNS:
+    if issue.column in PERSONAL_COLUMNS or issue.code in PERSONAL_CODES:
         return True
     return (
         issue.code.startswith(PRIVATE_PREFIXES)

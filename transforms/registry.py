@@ -94,9 +94,36 @@ def resolve_village(
     commune = resolve_commune(units, commune_code, commune_name)
     if commune is None:
         return None
+    hits = match_village(units, village_name, commune)
+    return hits[0] if len(hits) == 1 else None
+
+
+def match_village(units: pd.DataFrame, name: str, commune: str) -> list[str]:
+    """Codes of the villages of `commune` that `name` may mean: the one whose folded name is
+    the same, else every one whose `village_key` is ("Thôn 03" = "thôn 3" = "3";
+    "Bình Nghĩa" = "Thôn Bình Nghĩa"). Two or more codes mean the name is ambiguous."""
     villages = units[(units["level"] == "village") & (units["parent_code"] == commune)]
-    hits = villages[villages["name"].map(fold) == fold(village_name)]
-    return hits["code"].iloc[0] if len(hits) == 1 else None
+    names = villages["name"].map(fold)
+    exact = villages.loc[names == fold(name), "code"].tolist()
+    if exact:
+        return exact
+    key = village_key(name)
+    return villages.loc[villages["name"].map(village_key) == key, "code"].tolist() if key else []
+
+
+# Words that name the kind of a village-level unit, dropped from names before comparing.
+_VILLAGE_KINDS = re.compile(
+    r"^(?:thon|to dan pho|tdp|to|ap|ban|xom|khu pho|kp|khu|khoi|lang|buon|bon|plei|"
+    r"pum|soc|doi)(?: |$)"
+)
+_NUMBER = re.compile(r"\b0+(\d)")
+
+
+def village_key(name: object) -> str:
+    """A village name reduced for matching: folded, its kind word and leading zeros dropped."""
+    key = fold(name)
+    key = _VILLAGE_KINDS.sub("", key, count=1)
+    return _NUMBER.sub(r"\1", key).strip()
 
 
 _UNIT_PREFIXES = re.compile(r"^(xa|phuong|thi tran|huyen|thi xa|thanh pho|quan|tinh) ")

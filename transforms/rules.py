@@ -150,8 +150,18 @@ RULES: dict[str, Rule] = _rules(
         ERROR,
         "Thiếu thông tin '{value}'.",
         "Missing metadata '{value}'.",
-        "Hãy điền vào ô bên cạnh nhãn (sheet 'Thông tin chung').",
-        "Fill in the cell beside its label (sheet 'Thông tin chung').",
+        "Hãy điền vào ô bên cạnh nhãn (sheet 'Thông tin chung'); danh sách chung của nhiều "
+        "thôn ghi số hộ, số nhân khẩu từng thôn ở bảng tổng hợp các thôn.",
+        "Fill in the cell beside its label (sheet 'Thông tin chung'); a list of several "
+        "villages gives each village's totals in a summary table of the villages.",
+    ),
+    Rule(
+        "VR-VILLAGE-AMBIGUOUS",
+        ERROR,
+        "Tên thôn '{value}' có thể là {candidates}.",
+        "Village name '{value}' may be {candidates}.",
+        "Hãy ghi đầy đủ tên thôn như trong danh mục (ví dụ 'Thôn 3' hay 'Tổ dân phố 3').",
+        "Write the village's full name as in the registry (e.g. 'Thôn 3' or 'Tổ dân phố 3').",
     ),
     Rule(
         "VR-UNKNOWN-VILLAGE",
@@ -425,6 +435,52 @@ RULES: dict[str, Rule] = _rules(
         "Cell {cell}: formula error value {value}.",
         "Hãy nhập giá trị thay cho công thức.",
         "Type the value instead of the formula.",
+    ),
+    Rule(
+        "FILE-TOTAL-ROW",
+        WARNING,
+        "Ô {cell}: dòng Tổng cộng của cả danh sách ghi {value} nhưng cộng các hộ của các thôn "
+        "được {expected}.",
+        "Cell {cell}: the list's totals row says {value} but the villages' households add up "
+        "to {expected}.",
+        "Sửa dòng Tổng cộng cho đúng; số liệu của từng thôn vẫn được nạp theo các dòng hộ.",
+        "Correct the totals row; each village's figures are loaded from its household rows.",
+    ),
+    Rule(
+        "HH-VILLAGE-MISSING",
+        ERROR,
+        "Ô {cell}: không rõ hộ ở dòng này thuộc thôn nào.",
+        "Cell {cell}: the row's household belongs to no village.",
+        "Ghi tên thôn vào cột Thôn, hoặc thêm một dòng ghi tên thôn (ví dụ 'Thôn 1') phía trên "
+        "các hộ của thôn.",
+        "Write the village in the Thôn column, or add a row naming the village (e.g. 'Thôn 1') "
+        "above its households.",
+    ),
+    Rule(
+        "HH-REVIEW-REPEATED",
+        WARNING,
+        "Hộ '{value}' có ở các dòng {rows} (nhiều lần rà soát); dùng lần rà soát mới nhất, dòng "
+        "{kept} (ngày {date}).",
+        "Household '{value}' appears on rows {rows} (several review rounds); the latest, row "
+        "{kept} (dated {date}), is used.",
+        "Kiểm tra lại nếu lần rà soát mới nhất không phải dòng này.",
+        "Check, if the latest review is another row.",
+    ),
+    Rule(
+        "HH-NATIONAL-ID",
+        WARNING,
+        "Ô {cell}: số CCCD/CMND '{value}' {problem_vi}.",
+        "Cell {cell}: ID number '{value}' {problem_en}.",
+        "Ghi số CCCD (12 chữ số) hoặc CMND (9 chữ số) dạng văn bản, giữ số 0 đầu.",
+        "Write the CCCD (12 digits) or CMND (9 digits) as text, keeping its leading zero.",
+    ),
+    Rule(
+        "HH-DATE",
+        WARNING,
+        "Ô {cell}: '{value}': {problem_vi}.",
+        "Cell {cell}: '{value}': {problem_en}.",
+        "Ghi ngày theo dạng ngày/tháng/năm, ví dụ 03/12/2015.",
+        "Write the date as day/month/year, e.g. 03/12/2015.",
     ),
     Rule(
         "HH-TOTAL-ROW",

@@ -33,6 +33,20 @@ class Submission:
     issues: list[Issue] = field(default_factory=list)
     totals: list[dict] = field(default_factory=list)  # totals rows: {"source_row", field: number}
     plan: pd.DataFrame | None = None  # kind "plan": one row per unit, then the totals row
+    # A commune-wide list: one submission per village (`part` is its name as the file wrote
+    # it); `file_id` is the id of the file they all came from (that of a one-village file).
+    parts: list[Submission] = field(default_factory=list)
+    part: str | None = None
+    file_id: str | None = None
+
+    @property
+    def source_id(self) -> str:
+        """The id of the file this submission was read from."""
+        return self.file_id or self.submission_id
+
+    def submissions(self) -> list[Submission]:
+        """What the file gives the batch: its villages, or itself."""
+        return self.parts or [self]
 
     def __getstate__(self) -> dict:
         # The shared empty frame travels as None: unpickling 27 empty typed columns costs
@@ -77,4 +91,6 @@ def with_frame(sub: Submission) -> Submission:
     """`sub` with its `rows` made into its own `households` frame."""
     if sub.rows is not None:
         sub.households, sub.rows = households_frame([sub]), None
+    for part in sub.parts:
+        with_frame(part)
     return sub

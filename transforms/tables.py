@@ -137,6 +137,7 @@ TABLES: dict[str, Table] = {
             ("source_sheet", "VARCHAR"),
             ("source_columns", "VARCHAR"),
             ("goal_at_most", "BOOLEAN"),
+            ("part", "VARCHAR"),
         ),
         _table(
             "village_reports",

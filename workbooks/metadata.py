@@ -16,16 +16,24 @@ SEARCH_ROWS = 40  # how far down a sheet without a table labels are looked for
 INSTRUCTIONS = ("huong dan",)  # a sheet of instructions ("Hướng dẫn") holds no metadata
 
 
-def read_metadata(grids: dict[str, Grid], sub: Submission, header: tuple[str, int] | None) -> None:
+def read_metadata(
+    grids: dict[str, Grid],
+    sub: Submission,
+    header: tuple[str, int] | None,
+    skip: set[tuple[str, int]] = frozenset(),
+) -> None:
     """Label/value pairs anywhere above the household table ("Mã thôn" | "19834-03").
 
-    `header` is the (sheet, row) of the household table's header, if one was found.
+    `header` is the (sheet, row) of the household table's header, if one was found; the
+    (sheet, row) pairs in `skip` belong to another table (the villages' totals).
     """
     for sheet, grid in grids.items():
         if fold(sheet).startswith(INSTRUCTIONS):
             continue
         last_row = header[1] if header and header[0] == sheet else SEARCH_ROWS
         for r, row in enumerate(grid[:last_row]):
+            if (sheet, r) in skip:
+                continue
             for c, label in enumerate(row):
                 if not isinstance(label, str):
                     continue
@@ -34,7 +42,7 @@ def read_metadata(grids: dict[str, Grid], sub: Submission, header: tuple[str, in
                     continue
                 for vc in range(c + 1, min(c + 4, len(row))):
                     if not nz.is_blank(row[vc]):
-                        _set_metadata(sub, field_name, row[vc], sheet, cell_ref(r, vc))
+                        set_metadata(sub, field_name, row[vc], sheet, cell_ref(r, vc))
                         break
                 else:  # a label with no value: an issue will point at the cell to fill
                     sub.metadata_cells.setdefault(field_name, (sheet, cell_ref(r, c + 1)))
@@ -101,7 +109,8 @@ _METADATA_ISSUES = {
 }
 
 
-def _set_metadata(sub: Submission, name: str, raw: object, sheet: str, cell: str) -> None:
+def set_metadata(sub: Submission, name: str, raw: object, sheet: str, cell: str) -> None:
+    """Parse one metadata value into `sub`, with an issue at its cell when it does not parse."""
     sub.metadata_cells[name] = (sheet, cell)
     parser = _METADATA_PARSERS.get(name, nz.clean_text)
     try:

@@ -6,7 +6,9 @@ the file, sheet and Excel cell, and the rest of the batch goes on.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 import statistics
 import unicodedata
 from collections.abc import Callable
@@ -16,22 +18,37 @@ from pathlib import Path
 
 from giamngheo.transforms import normalize as nz
 from giamngheo.transforms.columns import (
+    BIRTH_DATE,
     HOUSEHOLD_COLUMNS,
     INDICATOR_COLUMNS,
+    NATIONAL_ID,
     REQUIRED_FIELDS,
+    REVIEW_DATE,
+    SIDE_HEADERS,
     TEMPLATE_HEADERS,
+    VILLAGE,
     fold,
     income_unit_factor,
     match_header,
 )
 from giamngheo.transforms.issues import make_issue
+from giamngheo.transforms.registry import village_key
 from giamngheo.transforms.submission import HOUSEHOLDS, UNREADABLE, Submission, with_frame
 from giamngheo.workbooks.fonts import fix_legacy_text
 from giamngheo.workbooks.formats import CSV, HTML, sniff
 from giamngheo.workbooks.grid import Grid, UnreadableWorkbook, cell_ref, column_letter, load_grids
-from giamngheo.workbooks.metadata import read_metadata, read_title_block
+from giamngheo.workbooks.handtyped import parse_date, parse_national_id
+from giamngheo.workbooks.metadata import read_metadata, read_title_block, set_metadata
 from giamngheo.workbooks.plan import read_plan
 from giamngheo.workbooks.texttables import read_csv_grid, read_html_grids
+from giamngheo.workbooks.villages import (
+    VillageTotal,
+    is_page_row,
+    is_signature_row,
+    part_id,
+    section_label,
+    village_totals,
+)
 
 # How far down a sheet the header row may sit, and how many fields make a header.
 HEADER_SEARCH_ROWS = 40
@@ -164,12 +181,16 @@ def _read(path: Path, submission_id: str, name: str, limits: ReaderLimits) -> Su
             return plan
     sub = Submission(submission_id=submission_id, file=name, kind=HOUSEHOLDS)
     header = (location.sheet, location.header_row) if location else None
-    read_metadata(grids, sub, header)
+    totals, spans = village_totals(grids)
+    read_metadata(grids, sub, header, spans)
     read_title_block(grids, sub, header)
     if location is None:
         sub.issues.append(make_issue("FILE-NO-TABLE", submission_id=submission_id, file=name))
         return sub
-    _read_households(grids[location.sheet], location, sub)
+    skip = {r for sheet, r in spans if sheet == location.sheet}
+    labels = _read_households(grids[location.sheet], location, sub, skip)
+    if labels:
+        _split(sub, labels, totals)
     return sub
 
 
@@ -210,8 +231,14 @@ def locate_household_table(grids: dict[str, Grid]) -> TableLocation | None:
             first_data = r + 1
             if r + 1 < len(grid):
                 below = _match_row(grid[r + 1], taken=columns)
+                again = _match_row(grid[r + 1], taken={})
                 if len(below) >= 3:
                     columns = {**columns, **below}
+                    first_data = r + 2
+                elif len(again) >= MIN_HEADER_FIELDS and all(
+                    columns.get(f, c) == c for f, c in again.items()
+                ):  # a second row naming the same columns (the export's technical names)
+                    columns = {**again, **columns}
                     first_data = r + 2
             if best is None or len(columns) > len(best.columns):
                 factor = 1
@@ -285,7 +312,16 @@ def _lenient(parser: Callable[[object], object], value: object) -> object:
         return None
 
 
-def _read_households(grid: Grid, loc: TableLocation, sub: Submission) -> None:
+_SIDE_FIELDS = frozenset(SIDE_HEADERS)
+_KEPT_SIDE_FIELDS = (REVIEW_DATE, NATIONAL_ID, BIRTH_DATE)  # stored in `extra`, typed
+
+
+def _read_households(
+    grid: Grid, loc: TableLocation, sub: Submission, skip: set[int] = frozenset()
+) -> list | None:
+    """The household rows into `sub.rows`, and each row's village (label, cell) when the table
+    holds several villages (None when it names none). Rows in `skip` belong to another table
+    (the villages' totals)."""
     sub.sheet = loc.sheet
     sub.columns = {f: column_letter(c) for f, c in loc.columns.items()}
     missing = [f for f in REQUIRED_FIELDS if f not in loc.columns]
@@ -300,7 +336,7 @@ def _read_households(grid: Grid, loc: TableLocation, sub: Submission) -> None:
             )
         )
     if missing:
-        return
+        return None
     for c, header in loc.extra.items():
         sub.issues.append(
             make_issue(
@@ -313,22 +349,24 @@ def _read_households(grid: Grid, loc: TableLocation, sub: Submission) -> None:
                 value=header,
             )
         )
-    extras: list[str | None] = []
-    data_rows: list[int] = []
-    key_cols = [loc.columns[f] for f in ("household_code", "head_name", "members", "income_kvnd")]
     used = list(loc.columns.values())
     grid = _padded(grid, max([*used, *loc.extra]) + 1)
-    for r in range(loc.first_data_row, len(grid)):
+    data_rows, labels, grand_totals = _scan_rows(grid, loc, sub, skip)
+    data_rows, labels = _latest_reviews(grid, loc, sub, data_rows, labels)
+    side = {f: loc.columns[f] for f in _KEPT_SIDE_FIELDS if f in loc.columns}
+    kept_columns = {
+        **loc.extra,
+        **{
+            c: _header_text(grid, loc.header_row, loc.first_data_row, c).strip()
+            for c in side.values()
+        },
+    }
+    extras: list[str | None] = []
+    for r in data_rows:
         row = grid[r]
-        if _is_blank_row(row, used):
-            continue
-        if _is_total_row(row, loc):
-            sub.totals.append(_total_row(row, r, loc))
-            continue
-        if _is_numbering_row(row, key_cols):
-            continue
-        data_rows.append(r)
         kept = {h: nz.clean_text(row[c]) for c, h in loc.extra.items()}
+        for name, c in side.items():
+            kept[kept_columns[c]] = _side_value(sub, loc, name, row[c], r, c)
         kept = {h: v for h, v in kept.items() if v is not None}
         extras.append(json.dumps(kept, ensure_ascii=False) if kept else None)
     rows = [r + 1 for r in data_rows]
@@ -352,6 +390,144 @@ def _read_households(grid: Grid, loc: TableLocation, sub: Submission) -> None:
         "extra": extras,
     }
     _check_income_unit(sub, loc)
+    if not any(labels):
+        sub.totals += [stated for _, stated in grand_totals]
+        return None
+    for r, stated in grand_totals:
+        _check_grand_total(sub, loc, stated, r, data_rows)
+    return labels
+
+
+def _scan_rows(grid: Grid, loc: TableLocation, sub: Submission, skip: set[int]):
+    """The household rows below the header, each one's village (label, cell) or None, and the
+    totals rows that close the table (row, stated numbers).
+
+    Passed over: blank rows, the row numbering the columns, the header repeated where a
+    printed page was copied, page numbers and the signature block. A section row sets the
+    village of the rows below it; a village cell sets it for its row and those below whose
+    cell is blank. A subtotal ("Cộng thôn 1") goes to the village above it.
+    """
+    used = list(loc.columns.values())
+    code_col = loc.columns["household_code"]
+    figures = [loc.columns["members"], loc.columns["income_kvnd"]]
+    village_col = loc.columns.get(VILLAGE)
+    data_rows: list[int] = []
+    labels: list[tuple[str, str] | None] = []
+    grand_totals: list[tuple[int, dict]] = []
+    current: tuple[str, str] | None = None
+    for r in range(loc.first_data_row, len(grid)):
+        row = grid[r]
+        if r in skip:
+            continue
+        if _is_blank_row(row, used):
+            if (label := section_label(row)) is not None:
+                current = (label, cell_ref(r, _first_filled(row)))
+            continue
+        total = _total_kind(row, loc)
+        if total:
+            stated = _total_row(row, r, loc)
+            if total == "part" and current is not None:
+                sub.totals.append({**stated, "part": current[0]})
+            else:
+                grand_totals.append((r, stated))
+            continue
+        code = row[code_col]
+        # A household row has its code; only a row without one, or with a short or header-like
+        # one, may be structure (a cheap test: most rows of a list are households).
+        if code.__class__ is not str or len(code) <= 6 or " " in code or match_header(code):
+            if _is_numbering_row(row, used) or is_page_row(row):
+                continue
+            if len(_match_row(row, taken={})) >= MIN_HEADER_FIELDS:
+                continue  # the header again, where a printed page was copied
+            label = section_label(row)
+            if label is not None and nz.is_blank(code):
+                current = (label, cell_ref(r, _first_filled(row)))
+                continue
+            if is_signature_row(row, figures):
+                continue
+        if village_col is not None and not nz.is_blank(row[village_col]):
+            value = row[village_col]
+            text = str(int(value)) if value.__class__ is float and value.is_integer() else value
+            current = (nz.clean_text(text), cell_ref(r, village_col))
+        data_rows.append(r)
+        labels.append(current)
+    return data_rows, labels, grand_totals
+
+
+def _first_filled(row: list[object]) -> int:
+    return next(c for c, v in enumerate(row) if not nz.is_blank(v))
+
+
+def _latest_reviews(grid: Grid, loc: TableLocation, sub: Submission, data_rows, labels):
+    """Rows of a household reviewed more than once (the provincial export repeats a household
+    once per review round) reduced to its latest review by date, each repetition reported."""
+    date_col = loc.columns.get(REVIEW_DATE)
+    if date_col is None or not data_rows:
+        return data_rows, labels
+    code_col = loc.columns["household_code"]
+    by_code: dict[str, list[int]] = {}
+    for i, r in enumerate(data_rows):
+        code = _lenient(nz.parse_code, grid[r][code_col])
+        if code:
+            by_code.setdefault(code, []).append(i)
+    dropped: set[int] = set()
+    for code, found in by_code.items():
+        if len(found) < 2:
+            continue
+        dated = [(_review_date(grid[data_rows[i]][date_col]), i) for i in found]
+        latest, kept = max(dated)  # the latest date; of equal dates, the last row
+        dropped |= {i for _, i in dated if i != kept}
+        sub.issues.append(
+            make_issue(
+                "HH-REVIEW-REPEATED",
+                submission_id=sub.submission_id,
+                file=sub.file,
+                sheet=loc.sheet,
+                cell=cell_ref(data_rows[kept], code_col),
+                column=TEMPLATE_HEADERS["household_code"],
+                value=code,
+                rows=", ".join(str(data_rows[i] + 1) for i in found),
+                kept=data_rows[kept] + 1,
+                date=latest or "?",
+            )
+        )
+    keep = [i for i in range(len(data_rows)) if i not in dropped]
+    return [data_rows[i] for i in keep], [labels[i] for i in keep]
+
+
+def _review_date(raw: object) -> str:
+    value, problem = parse_date(raw)
+    return "" if problem or value is None else value
+
+
+def _side_value(sub: Submission, loc: TableLocation, name: str, raw: object, r: int, c: int):
+    """A review date, national ID or birth date typed by hand, as clean text; what cannot be
+    read for sure is kept as typed and reported (never turned into another date or number)."""
+    if nz.is_blank(raw):
+        return None
+    if name == NATIONAL_ID:
+        value, problem = parse_national_id(raw)
+        code = "HH-NATIONAL-ID"
+    else:
+        value, problem = parse_date(raw)
+        code = "HH-DATE"
+    if problem:
+        shown = nz.clean_text(raw if not isinstance(raw, float) else f"{raw:.0f}") or ""
+        sub.issues.append(
+            make_issue(
+                code,
+                submission_id=sub.submission_id,
+                file=sub.file,
+                sheet=loc.sheet,
+                cell=cell_ref(r, c),
+                column=SIDE_HEADERS[name],
+                value=shown,
+                problem_vi=problem[0],
+                problem_en=problem[1],
+            )
+        )
+        return shown
+    return value
 
 
 # A median income per person per month above this many nghìn đồng (20 million đồng) is
@@ -533,30 +709,178 @@ def _total_row(row: list[object], r: int, loc: TableLocation) -> dict:
     return stated
 
 
-def _is_total_row(row: list[object], loc: TableLocation) -> bool:
+# A subtotal of one village ("Cộng thôn 1", "Cộng TDP 2"); other totals close the table.
+_SUBTOTAL = re.compile(
+    r"^(?:cong|tong cong|tong|cong rieng) (?:thon|to dan pho|tdp|to|ap|ban|xom|khu pho|khu|khoi)\b"
+)
+
+
+def _total_kind(row: list[object], loc: TableLocation) -> str | None:
+    """ "part" for a village's subtotal, "table" for a Tổng cộng row, None for other rows."""
     for name in ("seq", "household_code", "head_name"):
         c = loc.columns.get(name)
         if c is not None and c < len(row) and isinstance(row[c], str) and row[c][:1] in "TtCc":
             if not fold(row[c][:6]).startswith(("tong", "cong")):
                 continue  # "Trần Văn A": the prefix tells (prefixes repeat, so fold's cache hits)
             key = fold(row[c])
+            if _SUBTOTAL.match(key):
+                return "part"
             if key in ("cong", "tong", "tong cong", "tong so", "cong thon") or key.startswith(
                 "tong cong"
             ):
-                return True
-    return False
+                return "table"
+    return None
 
 
-def _is_numbering_row(row: list[object], key_cols: list[int]) -> bool:
-    """A row under the header that numbers the columns ("1", "2", "(3)"…), not a household."""
-    first = row[key_cols[0]] if key_cols[0] < len(row) else None
-    if first.__class__ is str and not first.strip(" ()").isdigit():
-        return False  # a household code such as "19834-01-0011"
-    cells = [row[c] if c < len(row) else None for c in key_cols]
-    numbers = []
-    for cell in cells:
-        text = (nz.clean_text(cell) or "").strip("()")
-        if not text.isdigit():
+_NUMBER_TOKEN = re.compile(r"\(?(\d{1,3})\)?\.?")
+
+
+def _is_numbering_row(row: list[object], used: list[int]) -> bool:
+    """A row that numbers the columns ("1", "2", "(3)"…, or "A", "B", "C", 1, 2…), or the
+    indicator numbers 1–12 of a two-row header repeated: at least three numbers, rising, and
+    nothing else but letters A, B, C… in order."""
+    numbers: list[int] = []
+    letters: list[str] = []
+    for c in used:
+        v = row[c]
+        if nz.is_blank(v):
+            continue
+        if v.__class__ is float or v.__class__ is int:
+            if not float(v).is_integer():
+                return False
+            numbers.append(int(v))
+            continue
+        text = str(v).strip()
+        if (m := _NUMBER_TOKEN.fullmatch(text)) is not None:
+            numbers.append(int(m[1]))
+        elif len(text) == 1 and "A" <= text <= "Z" and not numbers:
+            letters.append(text)
+        else:
             return False
-        numbers.append(int(text))
-    return numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
+    if len(numbers) < 3 or any(b <= a for a, b in zip(numbers, numbers[1:], strict=False)):
+        return False
+    return letters == [chr(ord("A") + i) for i in range(len(letters))]
+
+
+def _check_grand_total(
+    sub: Submission, loc: TableLocation, stated: dict, r: int, data_rows: list[int]
+) -> None:
+    """A Tổng cộng row over several villages, checked against the rows above it (a warning:
+    each village's own figures are what is loaded)."""
+    above = [i for i, row in enumerate(data_rows) if row < r]
+    rows = sub.rows
+    for name, number in stated.items():
+        if name == "source_row":
+            continue
+        if name == "members":
+            expected = sum(rows["members"][i] or 0 for i in above)
+        elif name in ("seq", "household_code"):
+            expected = len(above)
+        else:
+            expected = sum(1 for i in above if rows[name][i])
+        if float(number) != expected:
+            sub.issues.append(
+                make_issue(
+                    "FILE-TOTAL-ROW",
+                    submission_id=sub.submission_id,
+                    file=sub.file,
+                    sheet=loc.sheet,
+                    cell=cell_ref(r, loc.columns[name]),
+                    column=TEMPLATE_HEADERS[name],
+                    value=f"{number:g}",
+                    expected=expected,
+                )
+            )
+
+
+# Metadata of the file that each village keeps; its own name and totals come from the table.
+_VILLAGE_OWN = ("village_code", "village_name", "total_households", "total_persons")
+_VILLAGE_CODE = re.compile(r"\d{5}-\d{2}")
+
+
+def _split(sub: Submission, labels: list, totals: dict[str, VillageTotal]) -> None:
+    """Make `sub.parts` of a table whose rows name villages: one submission per village, with
+    its rows, the issues of its rows, its subtotals and its totals from the summary table.
+    Issues of the file as a whole (a column, the Tổng cộng row) go to every village.
+
+    A table naming a single village, every row under it, stays one submission.
+    """
+    keys: dict[str, tuple[str, str]] = {}
+    for found in labels:
+        if found is not None:
+            keys.setdefault(village_key(found[0]) or fold(found[0]), found)
+    if len(keys) == 1 and None not in labels:
+        label, cell = next(iter(keys.values()))
+        if not (sub.metadata.get("village_code") or sub.metadata.get("village_name")):
+            _name_village(sub, label, (sub.sheet, cell))
+        return
+    rows_of: dict[str, list[int]] = {}
+    for i, found in enumerate(labels):
+        key = "" if found is None else village_key(found[0]) or fold(found[0])
+        rows_of.setdefault(key, []).append(i)
+    row_key = {sub.rows["source_row"][i]: key for key, idx in rows_of.items() for i in idx}
+    for key, indices in rows_of.items():
+        part = Submission(
+            submission_id=part_id(sub.submission_id, key),
+            file=sub.file,
+            kind=HOUSEHOLDS,
+            metadata={k: v for k, v in sub.metadata.items() if k not in _VILLAGE_OWN},
+            metadata_cells={k: v for k, v in sub.metadata_cells.items() if k not in _VILLAGE_OWN},
+            sheet=sub.sheet,
+            columns=sub.columns,
+            file_id=sub.submission_id,
+        )
+        part.rows = {name: [values[i] for i in indices] for name, values in sub.rows.items()}
+        part.rows["submission_id"] = [part.submission_id] * len(indices)
+        own_rows = set(part.rows["source_row"])
+        if key:
+            label, cell = keys[key]
+            part.part = label
+            _name_village(part, label, (sub.sheet, cell))
+            _village_totals(part, totals.get(key), label)
+        else:
+            part.part = "?"
+            for r in part.rows["source_row"]:
+                part.issues.append(
+                    make_issue(
+                        "HH-VILLAGE-MISSING",
+                        submission_id=part.submission_id,
+                        file=sub.file,
+                        sheet=sub.sheet,
+                        cell=f"{sub.columns.get(VILLAGE) or sub.columns['household_code']}{r}",
+                    )
+                )
+        for issue in sub.issues:
+            row = _issue_row(issue)
+            if issue.sheet != sub.sheet or row not in row_key or row in own_rows:
+                part.issues.append(dataclasses.replace(issue, submission_id=part.submission_id))
+        part.totals = [
+            {k: v for k, v in t.items() if k != "part"}
+            for t in sub.totals
+            if village_key(t.get("part", "")) == key
+        ]
+        sub.parts.append(part)
+    sub.rows = None
+
+
+def _name_village(sub: Submission, label: str, cell: tuple[str, str]) -> None:
+    field = "village_code" if _VILLAGE_CODE.fullmatch(label) else "village_name"
+    sub.metadata[field] = label
+    sub.metadata_cells[field] = cell
+    sub.metadata_cells.setdefault("village_code", cell)
+
+
+def _village_totals(part: Submission, total: VillageTotal | None, label: str) -> None:
+    if total is None:
+        return  # VR-MISSING names the total to give
+    set_metadata(part, "total_households", total.households, total.sheet, total.households_cell)
+    if total.persons_cell is not None and not nz.is_blank(total.persons):
+        set_metadata(part, "total_persons", total.persons, total.sheet, total.persons_cell)
+
+
+_CELL_ROW = re.compile(r"[A-Z]+(\d+)")
+
+
+def _issue_row(issue) -> int | None:
+    match = _CELL_ROW.fullmatch(issue.cell or "")
+    return int(match[1]) if match else None

@@ -9,22 +9,53 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
+from giamngheo.transforms import legacy
+from giamngheo.transforms.columns import match_header, match_metadata_label
 from giamngheo.workbooks.grid import Grid
 
 
 def decode_text(data: bytes) -> str:
-    """Bytes of a text table as str: UTF-16 (with BOM), UTF-8, else Windows-1258."""
+    """Bytes of a text table as str: UTF-16 (with BOM), UTF-8 (with or without BOM), else
+    the 8-bit encoding of Vietnamese it reads best in: Windows-1258, TCVN3 (ABC) or VNI."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
-    for encoding in ("utf-8-sig", "cp1258"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    candidates = [
+        unicodedata.normalize("NFC", data.decode("cp1258", errors="replace")),
+        legacy.decode_tcvn3(data.decode("latin-1")),
+        unicodedata.normalize("NFC", legacy.decode_vni(data.decode("cp1252", errors="replace"))),
+    ]
+    return max(candidates, key=_score)  # the first of equals: Windows-1258
+
+
+def _score(text: str) -> tuple[int, int]:
+    """How well a decoding reads: the header cells and labels it makes known (decisive: a
+    wrong decoding can still look Vietnamese), then its Vietnamese letters."""
+    cells = re.split(r"[\t;,\r\n]", text[:20_000])
+    known = sum(1 for c in cells if c.strip() and (match_header(c) or match_metadata_label(c)))
+    return known, _vietnamese_score(text)
+
+
+# Letters only Vietnamese has (ă â đ ê ô ơ ư and the toned vowels of U+1EA0–U+1EF9), and
+# Latin-1 symbols and letters Vietnamese never uses, which an 8-bit text read in the wrong
+# encoding is full of.
+_VIETNAMESE = frozenset("ăâđêôơưĂÂĐÊÔƠƯ" + "".join(chr(c) for c in range(0x1EA0, 0x1EFA)))
+_FOREIGN = frozenset(
+    chr(c) for c in range(0xA1, 0x100) if chr(c) not in "àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ×÷"
+) | {"\ufffd"}
+
+
+def _vietnamese_score(text: str) -> int:
+    sample = text[:200_000]
+    return sum(ch in _VIETNAMESE for ch in sample) - 3 * sum(ch in _FOREIGN for ch in sample)
 
 
 def read_csv_grid(path: Path) -> dict[str, Grid]:

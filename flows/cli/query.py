@@ -27,7 +27,21 @@ def status(ctx: click.Context, year: int | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(frame_to_records(frame), ensure_ascii=False, indent=2))
     else:
-        print_frame(frame.drop(columns=["processed_at"]), "table", title="Submissions")
+        print_frame(_files_once(frame.drop(columns=["processed_at"])), "table", title="Submissions")
+
+
+def _files_once(frame):
+    """The table with a commune-wide file named once: its villages' rows under it, each with
+    "└" and the village as the file names it."""
+    shown = frame.copy()
+    first = shown["file"].ne(shown["file"].shift()) | shown["part"].isna()
+    shown["file"] = shown["file"].where(first, "")
+    parts = shown["part"].notna()
+    shown.loc[parts, "file"] = [
+        f"{file}\n  └ {part}" if file else f"  └ {part}"
+        for file, part in zip(shown.loc[parts, "file"], shown.loc[parts, "part"], strict=True)
+    ]
+    return shown.drop(columns=["part"])
 
 
 @cli.command()

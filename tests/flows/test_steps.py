@@ -14,7 +14,7 @@ def test_discover_skips_lock_files_unfinished_files_and_known_fingerprints(tmp_p
     loaded = make_workbook("19834-02", folder=inbox / "a")
     fresh = make_workbook("19834-03", folder=inbox / "b")
     (inbox / "a" / "~$19834-01_2024.xlsx").write_bytes(b"lock")
-    (inbox / "notes.txt").write_text("x")
+    (inbox / "notes.md").write_text("x")
     past = time.time() - 60
     for p in (old, loaded):
         os.utime(p, (past, past))
@@ -22,7 +22,7 @@ def test_discover_skips_lock_files_unfinished_files_and_known_fingerprints(tmp_p
     assert [c.rel_path for c in found.candidates] == ["a/19834-01_2024.xlsx"]
     assert found.already_loaded == ["a/19834-02_2024.xlsx"]
     assert found.still_writing == ["b/19834-03_2024.xlsx"]
-    assert sorted(found.ignored) == ["a/~$19834-01_2024.xlsx", "notes.txt"]
+    assert sorted(found.ignored) == ["a/~$19834-01_2024.xlsx", "notes.md"]
     assert fresh.exists()
     forced = discover(inbox, known={fingerprint(loaded)}, force=True, settle_seconds=0)
     assert len(forced.candidates) == 3

@@ -103,6 +103,7 @@ def write_variant(
     text: Callable[[str], str] = lambda s: s,
     font: str | None = None,
     title_only_metadata: bool = False,
+    numbers: bool = False,
 ) -> Path:
     """Write one variant of a village list; see the module docstring."""
     rng = random.Random(seed)
@@ -151,7 +152,8 @@ def write_variant(
         first = columns.index("d01")
         for c, name in enumerate(columns, start=1):
             if name in INDICATOR_COLUMNS:
-                sheet.put(row + 1, c, str(INDICATOR_COLUMNS.index(name) + 1))
+                number = INDICATOR_COLUMNS.index(name) + 1
+                sheet.put(row + 1, c, number if numbers else str(number))
             else:
                 sheet.put(row, c, text(names[name]))
                 ws.merge_cells(start_row=row, start_column=c, end_row=row + 1, end_column=c)
@@ -238,3 +240,128 @@ VARIANTS: dict[str, tuple[dict, list[str]]] = {
     "tcvn3_font": ({"text": to_tcvn3, "font": ".VnTime"}, []),
     "vni_font": ({"text": to_vni, "font": "VNI-Times"}, []),
 }
+
+
+# Spellings of a village in a commune-wide list: section rows and "Thôn" cells vary.
+def _village_label(name: str, i: int, bare: bool) -> str:
+    """ "Thôn 1", "THÔN 2", "Thôn 03", "thôn 4", and in a village column "5" alone."""
+    number = name.rsplit(" ", 1)[-1]
+    if not number.isdigit():
+        return name
+    forms = (name, name.upper(), f"Thôn {int(number):02d}", name.lower(), number)
+    return forms[i % (5 if bare else 4)]
+
+
+def write_commune_wide(
+    path: Path,
+    lists: list[VillageList],
+    *,
+    village_column: bool = False,
+    repeated_header: bool = True,
+    summary_sheet: bool = True,
+    numbers_as_numbers: bool = True,
+    subtotals: bool = False,
+) -> Path:
+    """One commune's lists of one year in one workbook, as communes keep them.
+
+    A title naming the commune and year; a two-row header whose indicator columns are
+    numbered 1–12 (as numbers) under a merged group; a row numbering the columns. Each
+    village's households under a bold section row merged across the table ("Thôn 1",
+    "THÔN 2", "Thôn 03"…), or with `village_column` in a "Thôn" column whose cell is left
+    blank below the first household of each village. The header and a "Trang 2" row come
+    again half-way, as where a printed page was copied; a Tổng cộng row and a signature
+    block close the table. A second sheet holds each village's totals.
+    """
+    meta = lists[0].metadata
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Danh sách hộ"
+    sheet = Sheet(ws)
+    sheet.put(1, 1, f"ỦY BAN NHÂN DÂN {str(meta['commune_name']).upper()}")
+    sheet.put(2, 1, f"DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {meta['year']}")
+    sheet.put(3, 1, f"{meta['commune_name']}, huyện Phong Điền, tỉnh Thừa Thiên Huế")
+    columns = (["__village__"] if village_column else []) + list(HOUSEHOLD_COLUMNS)
+    names = {**TEMPLATE_HEADERS, "__village__": "Thôn"}
+    width = len(columns)
+
+    def header(row: int) -> int:
+        first = columns.index("d01") + 1
+        for c, name in enumerate(columns, start=1):
+            if name in INDICATOR_COLUMNS:
+                number = INDICATOR_COLUMNS.index(name) + 1
+                sheet.put(row + 1, c, number if numbers_as_numbers else str(number))
+            else:
+                sheet.put(row, c, names[name])
+                ws.merge_cells(start_row=row, start_column=c, end_row=row + 1, end_column=c)
+        sheet.put(row, first, "Các chỉ số thiếu hụt dịch vụ xã hội cơ bản")
+        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=first + 11)
+        for c in range(1, width + 1):
+            sheet.put(row + 2, c, f"({c})")
+        return row + 3
+
+    row = header(5)
+    half = len(lists) // 2
+    for i, village in enumerate(lists):
+        if repeated_header and i == half:
+            sheet.put(row, 1, "Trang 2")
+            row = header(row + 1)
+        label = _village_label(str(village.metadata["village_name"]), i, village_column)
+        if not village_column:
+            cell = ws.cell(row=row, column=1, value=label)
+            cell.font = Font(bold=True)
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+            row += 1
+        for j, rec in enumerate(village.households.to_dict("records")):
+            for c, name in enumerate(columns, start=1):
+                if name == "__village__":
+                    sheet.put(row, c, label if j == 0 else None)
+                    continue
+                value = _cell_value(name, rec[name])
+                sheet.put(row, c, value)
+            row += 1
+        if subtotals:
+            sheet.put(
+                row, columns.index("head_name") + 1, f"Cộng {village.metadata['village_name']}"
+            )
+            sheet.put(row, columns.index("members") + 1, int(village.households["members"].sum()))
+            row += 1
+    everyone = pd.concat([v.households for v in lists])
+    sheet.put(row, columns.index("head_name") + 1, "Tổng cộng")
+    sheet.put(row, columns.index("members") + 1, int(everyone["members"].sum()))
+    row += 2
+    sheet.put(row, 2, "Người lập biểu")
+    sheet.put(row, 10, f"TM. ỦY BAN NHÂN DÂN {str(meta['commune_name']).upper()}")
+    sheet.put(row + 1, 2, "(Ký, ghi rõ họ tên)")
+    sheet.put(row + 1, 10, "CHỦ TỊCH")
+    if summary_sheet:
+        totals = Sheet(wb.create_sheet("Tổng hợp"))
+        totals.put(1, 1, f"TỔNG HỢP SỐ HỘ DÂN CƯ CÁC THÔN NĂM {meta['year']}")
+        for c, label in enumerate(("STT", "Thôn", "Tổng số hộ dân cư", "Tổng số nhân khẩu"), 1):
+            totals.put(3, c, label)
+        for i, village in enumerate(lists, start=1):
+            m = village.metadata
+            totals.put(3 + i, 1, i)
+            totals.put(3 + i, 2, m["village_name"])
+            totals.put(3 + i, 3, m["total_households"])
+            totals.put(3 + i, 4, m.get("total_persons"))
+        last = 4 + len(lists)
+        totals.put(last, 2, "Cộng")
+        totals.put(last, 3, sum(int(v.metadata["total_households"]) for v in lists))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def to_cp1258(text: str) -> bytes:
+    """Unicode → Windows-1258 bytes: a toned vowel as its base letter and a combining tone."""
+    out = bytearray()
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", ch)
+            tones = [m for m in parts if m in "\u0300\u0301\u0303\u0309\u0323"]
+            base = "".join(m for m in parts if m not in tones)
+            out += unicodedata.normalize("NFC", base).encode("cp1258")
+            out += "".join(tones).encode("cp1258")
+    return bytes(out)

@@ -1,7 +1,9 @@
--- `giamngheo status`: every processed submission, of one list year or all.
+-- `giamngheo status`: every processed submission, of one list year or all. The villages of a
+-- commune-wide file follow one another, under their file.
 select
     submission_id,
     file_path as file,
+    part,
     kind,
     village_code,
     year,
@@ -11,4 +13,4 @@ select
     processed_at
 from submissions
 where $year::integer is null or year = $year
-order by year, village_code, processed_at, file_path
+order by year, file_path, sha256, village_code, part, processed_at

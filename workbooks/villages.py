@@ -1,0 +1,158 @@
+"""The villages of a commune-wide list: which village each household row belongs to, the rows
+that only structure the table, and the villages' totals from a summary table.
+
+Communes keep one list for all their villages. A row's village comes from a village column
+("Thôn", "Tổ dân phố", "Ấp"…) or from the last section row above it (a row whose only text is
+a village's name, "Thôn 1", "THÔN 2", "II. Thôn 03"); a blank village cell inherits the one
+above. The denominators (Tổng số hộ dân cư, Tổng số nhân khẩu) sit in a summary table, one
+row per village, on any sheet. Names are only read here; they are matched to the registry
+(`transforms.registry.match_village`) when the batch is assembled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from giamngheo.transforms import normalize as nz
+from giamngheo.transforms.columns import VILLAGE, fold, match_header
+from giamngheo.transforms.registry import village_key
+from giamngheo.workbooks.grid import Grid, cell_ref
+
+# A section row: optional enumerator ("I.", "2)", "a."), a village kind word, then a name.
+_SECTION = re.compile(
+    r"^(?:(?:[ivxlc]+|\d{1,2}|[a-z])[.)]\s*)?"
+    r"((?:thon|to dan pho|tdp|to|ap|ban|xom|khu pho|khu|khoi|lang|buon|bon|plei|doi)"
+    r"\s+\S.*)$",
+    re.IGNORECASE,
+)
+_ENUMERATOR = re.compile(r"^\s*(?:[IVXLCivxlc]+|\d{1,2}|[a-zA-Z])[.)]\s*")
+# "Trang 2", "Trang 2/5", "Page 3", "- 4 -": a printed page's number copied into the sheet.
+_PAGE = re.compile(r"^(?:(?:trang|page|to) \d+(?: (?:tren|of) \d+| \d+)?|\d{1,3})$")
+# Words of a signature block and of the lines around it.
+_SIGNATURE = (
+    "nguoi lap",
+    "ky ghi ro",
+    "ky ten",
+    "ky dong dau",
+    "xac nhan",
+    "truong thon",
+    "to truong",
+    "chu tich",
+    "tm uy ban",
+    "tm ubnd",
+    "can bo",
+    "thu truong",
+    "ngay thang nam",
+    "ban chi dao",
+)
+# Header cells of a summary table of the villages' totals.
+_TOTAL_HOUSEHOLDS = ("tong so ho dan cu", "tong so ho", "so ho dan cu", "tong ho dan cu", "so ho")
+_TOTAL_PERSONS = ("tong so nhan khau", "tong so khau", "so nhan khau", "tong nhan khau")
+_UNIT_HEADERS = ("don vi", "ten don vi", "dia ban")
+
+
+def part_id(file_id: str, key: str) -> str:
+    """The submission id of one village of a file: stable for the same bytes and name."""
+    return hashlib.sha256(f"{file_id}\0{key}".encode()).hexdigest()[:16]
+
+
+def section_label(row: list[object]) -> str | None:
+    """The village a section row names, or None when the row is not one."""
+    texts = [v for v in row if not nz.is_blank(v)]
+    if len(texts) != 1 or not isinstance(texts[0], str):
+        return None
+    text = nz.clean_text(texts[0]) or ""
+    if len(text) > 60 or not _SECTION.match(fold(text)):
+        return None
+    return _ENUMERATOR.sub("", text).strip()
+
+
+def is_page_row(row: list[object]) -> bool:
+    """A row holding only a printed page number ("Trang 2", "- 3 -")."""
+    texts = [v for v in row if not nz.is_blank(v)]
+    return len(texts) == 1 and isinstance(texts[0], str) and bool(_PAGE.fullmatch(fold(texts[0])))
+
+
+def is_signature_row(row: list[object], blank_at: list[int]) -> bool:
+    """A line of the signature block: its words, and nothing in the household figures at
+    `blank_at` (members, income), so that no household is ever taken for one."""
+    if any(c < len(row) and not nz.is_blank(row[c]) for c in blank_at):
+        return False
+    words = " ".join(fold(v) for v in row if isinstance(v, str) and v.strip())
+    return any(w in words for w in _SIGNATURE)
+
+
+@dataclass(frozen=True)
+class VillageTotal:
+    """A village's denominators as its commune's summary table states them."""
+
+    label: str
+    households: object  # the raw cell: parsed, and any error reported, like metadata
+    persons: object
+    sheet: str
+    households_cell: str
+    persons_cell: str | None
+
+
+def village_totals(grids: dict[str, Grid]) -> tuple[dict[str, VillageTotal], set[tuple]]:
+    """The villages' totals from a summary table on any sheet, by `village_key`, and the
+    (sheet, row) of every row the table spans (metadata is not looked for there).
+
+    A summary table has a header naming the village (Thôn, Tên thôn, Đơn vị…) and Tổng số hộ
+    dân cư (Tổng số nhân khẩu is optional); one row per village follows, up to a blank or a
+    Cộng row.
+    """
+    found: dict[str, VillageTotal] = {}
+    spans: set[tuple] = set()
+    for sheet, grid in grids.items():
+        # above a list, or below it (a summary after the households, as pasted text has it)
+        for r in sorted({*range(min(60, len(grid))), *range(max(0, len(grid) - 300), len(grid))}):
+            columns = _summary_header(grid[r])
+            if columns is None:
+                continue
+            name_col, households_col, persons_col = columns
+            spans.add((sheet, r))
+            for rr in range(r + 1, len(grid)):
+                cells = grid[rr]
+                label = nz.clean_text(cells[name_col]) if name_col < len(cells) else None
+                if label is None:
+                    if all(nz.is_blank(v) for v in cells):
+                        break
+                    continue
+                spans.add((sheet, rr))
+                key = village_key(label)
+                if not key or fold(label).startswith(("cong", "tong")):
+                    continue
+                found.setdefault(
+                    key,
+                    VillageTotal(
+                        label,
+                        cells[households_col] if households_col < len(cells) else None,
+                        cells[persons_col]
+                        if persons_col is not None and persons_col < len(cells)
+                        else None,
+                        sheet,
+                        cell_ref(rr, households_col),
+                        None if persons_col is None else cell_ref(rr, persons_col),
+                    ),
+                )
+    return found, spans
+
+
+def _summary_header(row: list[object]) -> tuple[int, int, int | None] | None:
+    name_col = households_col = persons_col = None
+    for c, value in enumerate(row):
+        if not isinstance(value, str):
+            continue
+        key = fold(value)
+        if name_col is None and (match_header(value) == VILLAGE or key in _UNIT_HEADERS):
+            name_col = c
+        elif households_col is None and key.startswith(_TOTAL_HOUSEHOLDS) and "ngheo" not in key:
+            households_col = c
+        elif persons_col is None and key.startswith(_TOTAL_PERSONS):
+            persons_col = c
+    if name_col is None or households_col is None:
+        return None
+    return name_col, households_col, persons_col
