@@ -494,6 +494,23 @@ def load_registry(settings: Settings, units: pd.DataFrame) -> bool:
     return changed
 
 
+def import_registry(settings: Settings, path, day=None):
+    """Apply an official unit list (or an assignment file) to the registry and publish, under
+    the writer lock; returns what the import did (`warehouse.official.Imported`)."""
+    from giamngheo.warehouse.official import import_file
+
+    secure_home(settings.home)
+    lock = writer_lock(settings.warehouse_path, settings.lock_timeout)
+    with lock, Warehouse(settings.warehouse_path) as wh:
+        wh.migrate()
+        imported = import_file(wh.admin_units(), path, day)
+        if wh.replace_admin_units(imported.units):
+            wh.record_change(f"registry-{new_run_id()}")
+        if wh.snapshot_is_stale(settings.published_path):
+            wh.publish(settings.published_path, settings.snapshot_extra_columns)
+    return imported
+
+
 def write_planned_targets(settings: Settings, commune: str, year: int, table: pd.DataFrame) -> None:
     """Store the planner's targets for a commune and year, unless its own plan table set them."""
     secure_home(settings.home)

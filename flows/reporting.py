@@ -19,6 +19,7 @@ from giamngheo.transforms import reports as tables
 from giamngheo.transforms.issues import Issue
 from giamngheo.transforms.planning import Goal
 from giamngheo.transforms.privacy import shareable
+from giamngheo.transforms.registry import registry_now
 from giamngheo.transforms.reports import Scope, scope
 from giamngheo.transforms.rules import ERROR
 from giamngheo.transforms.vietnamese import vi_int
@@ -58,12 +59,17 @@ class YearTables:
     dropped: pd.DataFrame
     sources: pd.DataFrame
 
+    current_units: bool = False  # the year's figures on today's units
+
     @classmethod
-    def load(cls, wh: Warehouse, year: int) -> YearTables:
+    def load(cls, wh: Warehouse, year: int, current_units: bool = False) -> YearTables:
+        """The year's tables, on the units in force for its lists, or with `current_units`
+        on today's (a 2024 list then counts for the ward its village belongs to now)."""
         goals = wh.fetch("plan_goals", year=year)
         return cls(
+            current_units=current_units,
             year=year,
-            units=wh.admin_units(),
+            units=registry_now(wh.admin_units()) if current_units else wh.admin_units(year),
             villages=wh.view("village_poverty", year=year),
             listed_before=frozenset(wh.view("village_poverty", year=year - 1)["village_code"]),
             next_villages=wh.view("village_poverty", year=year + 1),
@@ -110,7 +116,8 @@ def write_unit_report(
     if villages.empty:
         return None
     data = _report_data(t, sc, villages, today or dt.date.today())
-    return write_report(out_dir / f"bao_cao_{unit_code}_{year}.xlsx", data)
+    suffix = "_don_vi_hien_nay" if t.current_units else ""  # on today's units
+    return write_report(out_dir / f"bao_cao_{unit_code}_{year}{suffix}.xlsx", data)
 
 
 def _report_data(t: YearTables, sc: Scope, villages: pd.DataFrame, today: dt.date) -> ReportData:
@@ -165,8 +172,11 @@ def _report_data(t: YearTables, sc: Scope, villages: pd.DataFrame, today: dt.dat
 
 
 def _plans(t: YearTables, sc: Scope, villages: pd.DataFrame, names: dict) -> list[PlanSheet]:
-    """One sheet per commune of the report, in the layout of its plan."""
-    communes = [r for r in sc.rows if r.level == "commune"]
+    """One sheet per commune of the report whose villages the registry knows (or that has a
+    plan), in the layout of its plan: a commune of the national lists with no village in the
+    registry has nothing to show."""
+    planned = set(t.plans["commune_code"])
+    communes = [r for r in sc.rows if r.level == "commune" and (r.villages or r.code in planned)]
     out = []
     next_by_village = t.next_villages.set_index("village_code")
     for row in communes:

@@ -18,7 +18,12 @@ from giamngheo.transforms.checks import CheckInput, run_checks
 from giamngheo.transforms.classify import classify
 from giamngheo.transforms.issues import Finding, Issue, Source, locate, make_issue
 from giamngheo.transforms.planning import Goal
-from giamngheo.transforms.registry import match_village, resolve_commune, resolve_village
+from giamngheo.transforms.registry import (
+    Hierarchy,
+    match_village,
+    resolve_commune,
+    resolve_village,
+)
 from giamngheo.transforms.rules import ACCEPTED, ERROR, WARNING
 from giamngheo.transforms.submission import HOUSEHOLDS, PLAN, Submission, empty_households
 from giamngheo.transforms.tables import TABLES
@@ -172,8 +177,11 @@ def _touched_plans(assembled: Assembled, accepted: set[str], reference: Referenc
     if plans.empty:
         return plans
     reports = assembled.reports[assembled.reports["submission_id"].isin(accepted)]
-    commune_of = reference.registry.set_index("code")["parent_code"]
-    touched = set(zip(reports["village_code"].map(commune_of), reports["year"], strict=True))
+    hierarchy = Hierarchy(reference.registry)
+    touched = {
+        (hierarchy.parent(village, year), year)
+        for village, year in zip(reports["village_code"], reports["year"], strict=True)
+    }
     inside = set(assembled.plans["submission_id"])
     chosen = [
         (commune, year) in touched and sid not in inside
@@ -240,14 +248,18 @@ def _status_table(
     listed = assembled.households.groupby("submission_id").size()
     reports, plans = assembled.reports, assembled.plans
     village_of = dict(zip(reports["submission_id"], reports["village_code"], strict=True))
-    commune_of = registry.set_index("code")["parent_code"]
+    hierarchy = Hierarchy(registry)
     plan_commune = dict(zip(plans["submission_id"], plans["commune_code"], strict=True))
     rows = []
     for sub in assembled.submissions:
         info = files.loc[sub.submission_id]
         village = village_of.get(sub.submission_id)
         village = None if village is None or pd.isna(village) else village
-        commune = commune_of.get(village) if village else plan_commune.get(sub.submission_id)
+        commune = (
+            hierarchy.parent(village, sub.metadata.get("year"))
+            if village
+            else plan_commune.get(sub.submission_id)
+        )
         rows.append(
             {
                 "submission_id": sub.submission_id,
@@ -298,12 +310,13 @@ def _village_reports(
     registry: pd.DataFrame,
     unmatched: dict[str, tuple[str, list[str]]],
 ) -> pd.DataFrame:
-    """One row per list; `unmatched` gets the lists whose village name fits no village of
-    their commune, or several."""
-    area_of = registry.set_index("code")["area"]
+    """One row per list, placed in the hierarchy in force for its year; `unmatched` gets the
+    lists whose village name fits no village of their commune, or several."""
+    hierarchy = Hierarchy(registry)
     rows = []
     for s in submissions:
         meta = s.metadata
+        registry = hierarchy.at(meta.get("year"))
         village = resolve_village(
             registry,
             meta.get("village_code"),
@@ -320,7 +333,7 @@ def _village_reports(
             s.metadata_cells.setdefault(
                 "village_code", s.metadata_cells.get("village_name", (None, None))
             )
-        area = meta.get("area") or (area_of.get(village) if village else None)
+        area = meta.get("area") or (_area(registry, village) if village else None)
         prepared_on = meta.get("prepared_on")
         rows.append(
             {
@@ -338,14 +351,20 @@ def _village_reports(
     return TABLES["village_reports"].frame(pd.DataFrame(rows))
 
 
-def _plan_rows(
-    plans: list[Submission], registry: pd.DataFrame
-) -> tuple[pd.DataFrame, list[Finding]]:
-    """Plan tables with their commune and villages resolved against the registry."""
+def _area(registry: pd.DataFrame, code: str) -> str | None:
+    found = registry.loc[registry["code"] == code, "area"]
+    return found.iloc[0] if len(found) and pd.notna(found.iloc[0]) else None
+
+
+def _plan_rows(plans: list[Submission], units: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
+    """Plan tables with their commune and villages resolved against the registry of their
+    year."""
     frames, findings = [], []
+    hierarchy = Hierarchy(units)
     for sub in plans:
         meta = sub.metadata
         sid = sub.submission_id
+        registry = hierarchy.at(meta.get("year"))
         commune = resolve_commune(registry, meta.get("commune_code"), meta.get("commune_name"))
         if commune is None:
             value = meta.get("commune_name") or "?"

@@ -15,6 +15,8 @@ from giamngheo.transforms.aggregate import rate_pct
 from giamngheo.transforms.columns import AVERAGE, CLASS_LABELS, METADATA_FIELDS, NOT_POOR
 from giamngheo.transforms.issues import Finding
 from giamngheo.transforms.planning import Goal
+from giamngheo.transforms.registry import Hierarchy, list_date
+from giamngheo.transforms.reorganisation import unassigned_since
 from giamngheo.transforms.rules import ACCEPTED, BATCH, DOMAIN_CHECKS, RULES, domain_check
 from giamngheo.transforms.standards import STANDARDS, covered_years
 from giamngheo.transforms.vietnamese import vi_int, vi_pct
@@ -62,15 +64,23 @@ def run_checks(batch: CheckInput, stage: str = BATCH) -> list[Finding]:
 
 
 @domain_check(
-    "VR-MISSING", "VR-UNKNOWN-VILLAGE", "VR-VILLAGE-AMBIGUOUS", "VR-BAD-YEAR", "VR-BAD-TOTAL"
+    "VR-MISSING",
+    "VR-UNKNOWN-VILLAGE",
+    "VR-VILLAGE-AMBIGUOUS",
+    "VR-VILLAGE-UNASSIGNED",
+    "VR-BAD-YEAR",
+    "VR-BAD-TOTAL",
 )
 def check_village_reports(batch: CheckInput) -> list[Finding]:
     """Metadata of each list: village known to the registry, year covered, totals present."""
-    reports, registry, standards = batch.reports, batch.registry, batch.standards
+    reports, standards = batch.reports, batch.standards
     findings: list[Finding] = []
     if reports.empty:
         return findings
-    villages = set(registry.loc[registry["level"] == "village", "code"])
+    hierarchy = Hierarchy(batch.registry)
+    registry = hierarchy.at(None)
+    villages: dict[int | None, set[str]] = {}  # in force, by list year
+    unassigned = None
     first, last = covered_years(standards)
     for r in reports.itertuples(index=False):
         sid = r.submission_id
@@ -79,10 +89,29 @@ def check_village_reports(batch: CheckInput) -> list[Finding]:
                 findings.append(_unmatched_village(sid, *batch.unmatched[sid], registry))
             elif pd.isna(getattr(r, name)):
                 findings.append(Finding("VR-MISSING", sid, name, value=METADATA_FIELDS[name]))
-        if pd.notna(r.village_code) and r.village_code not in villages:
-            findings.append(
-                Finding("VR-UNKNOWN-VILLAGE", sid, "village_code", value=r.village_code)
-            )
+        year = int(r.year) if pd.notna(r.year) else None
+        if year not in villages:
+            in_force = hierarchy.at(year)
+            villages[year] = set(in_force.loc[in_force["level"] == "village", "code"])
+        if pd.notna(r.village_code) and r.village_code not in villages[year]:
+            if unassigned is None:
+                unassigned = unassigned_since(batch.registry)
+            ended = unassigned.get(r.village_code)
+            if ended is not None and year is not None and list_date(year) >= ended:
+                # its commune was merged in part, and which commune took it is not known yet
+                findings.append(
+                    Finding(
+                        "VR-VILLAGE-UNASSIGNED",
+                        sid,
+                        "village_code",
+                        value=r.village_code,
+                        details=(("ended", ended.strftime("%d/%m/%Y")),),
+                    )
+                )
+            else:
+                findings.append(
+                    Finding("VR-UNKNOWN-VILLAGE", sid, "village_code", value=r.village_code)
+                )
         if pd.notna(r.year) and not first <= int(r.year) <= last:
             findings.append(
                 Finding(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pandas as pd
@@ -9,7 +10,34 @@ import pandas as pd
 from giamngheo.transforms.columns import fold
 
 REGISTRY_COLUMNS = ("code", "level", "name", "parent_code", "area")
+PERIOD_COLUMNS = ("valid_from", "valid_to")  # [from, to); empty: since always / still
 LEVELS = ("province", "district", "commune", "village")
+# A list of year Y is placed in the hierarchy in force on this day of Y (month, day). The views
+# use the same day (`list_date` in warehouse/macros.sql).
+LIST_DAY = (1, 1)
+
+
+def list_date(year: int) -> dt.date:
+    """The day whose hierarchy a list of `year` is placed in."""
+    return dt.date(int(year), *LIST_DAY)
+
+
+def registry_at(units: pd.DataFrame, year: int | None) -> pd.DataFrame:
+    """The units in force for lists of `year` (one row per code), without their periods;
+    with no year, each unit's latest row."""
+    if not set(PERIOD_COLUMNS) <= set(units.columns):
+        return units
+    if year is None or pd.isna(year):
+        latest = units.sort_values("valid_from", na_position="first", kind="stable")
+        chosen = latest.drop_duplicates("code", keep="last")
+    else:
+        day = pd.Timestamp(list_date(int(year)))
+        start = pd.to_datetime(units["valid_from"])
+        end = pd.to_datetime(units["valid_to"])
+        chosen = units[(start.isna() | (start <= day)) & (end.isna() | (end > day))]
+    return chosen.drop(columns=list(PERIOD_COLUMNS)).reset_index(drop=True)
+
+
 _PARENT_LEVEL = {"district": "province", "commune": "district", "village": "commune"}
 _CODE_PATTERN = {
     "province": re.compile(r"\d{2}"),
@@ -17,6 +45,38 @@ _CODE_PATTERN = {
     "commune": re.compile(r"\d{5}"),
     "village": re.compile(r"\d{5}-\d{2}"),
 }
+
+
+def registry_now(units: pd.DataFrame) -> pd.DataFrame:
+    """Today's units: the rows still open (one per code), without their periods; a unit that
+    ended (a commune merged away, a district) is not among them."""
+    if not set(PERIOD_COLUMNS) <= set(units.columns):
+        return units
+    return units[units["valid_to"].isna()].drop(columns=list(PERIOD_COLUMNS)).reset_index(drop=True)
+
+
+class Hierarchy:
+    """The registry by year: `at(year)` is the units in force for that year's lists (one row
+    per code), computed once per year."""
+
+    def __init__(self, units: pd.DataFrame):
+        self.units = units
+        self._at: dict[object, pd.DataFrame] = {}
+        self._parents: dict[object, pd.Series] = {}
+
+    def at(self, year: object) -> pd.DataFrame:
+        key = None if year is None or pd.isna(year) else int(year)
+        if key not in self._at:
+            self._at[key] = registry_at(self.units, key)
+        return self._at[key]
+
+    def parent(self, code: object, year: object) -> str | None:
+        """The parent of `code` in force for `year`'s lists."""
+        key = None if year is None or pd.isna(year) else int(year)
+        if key not in self._parents:
+            self._parents[key] = self.at(key).set_index("code")["parent_code"]
+        found = self._parents[key].get(code)
+        return None if found is None or pd.isna(found) else found
 
 
 def registry_problems(units: pd.DataFrame) -> list[str]:
@@ -30,10 +90,17 @@ def registry_problems(units: pd.DataFrame) -> list[str]:
     if missing:
         return [f"missing columns: {', '.join(missing)}"]
     problems: list[str] = []
+    if not set(PERIOD_COLUMNS) <= set(units.columns):
+        units = units.assign(valid_from=None, valid_to=None)
     levels = dict(zip(units["code"], units["level"], strict=False))
-    duplicated = units.loc[units["code"].duplicated(), "code"].tolist()
-    if duplicated:
-        problems.append(f"duplicate codes: {', '.join(map(str, duplicated[:10]))}")
+    overlapping = _overlapping_codes(units)
+    if overlapping:
+        problems.append(f"duplicate codes: {', '.join(map(str, overlapping[:10]))}")
+    first_parent = (
+        units.sort_values("valid_from", na_position="first", kind="stable")
+        .drop_duplicates("code")
+        .set_index("code")["parent_code"]
+    )
     for row in units.itertuples(index=False):
         where = f"line for code {row.code!r}"
         if row.level not in LEVELS:
@@ -51,15 +118,27 @@ def registry_problems(units: pd.DataFrame) -> list[str]:
             problems.append(
                 f"{where}: parent {row.parent_code!r} is not a known {' or '.join(sorted(allowed))}"
             )
+        first = first_parent.get(row.code)
         if (
             row.level == "village"
             and isinstance(row.code, str)
-            and not row.code.startswith(f"{row.parent_code}-")
-        ):
+            and isinstance(first, str)
+            and not row.code.startswith(f"{first}-")
+        ):  # villages keep their codes when their commune changes: the first one names it
             problems.append(f"{where}: a village code starts with its commune's code")
         if row.level in ("commune", "village") and row.area not in ("rural", "urban"):
             problems.append(f"{where}: area must be rural or urban")
     return problems
+
+
+def _overlapping_codes(units: pd.DataFrame) -> list[str]:
+    """Codes with two rows in force on the same day."""
+    start = pd.to_datetime(units["valid_from"]).fillna(pd.Timestamp.min)
+    end = pd.to_datetime(units["valid_to"]).fillna(pd.Timestamp.max)
+    frame = pd.DataFrame({"code": units["code"], "start": start, "end": end})
+    frame = frame[frame["code"].duplicated(keep=False)].sort_values(["code", "start"])
+    clash = frame.groupby("code")["end"].shift() > frame["start"]
+    return sorted(set(frame.loc[clash, "code"]))
 
 
 def resolve_commune(
@@ -71,7 +150,7 @@ def resolve_commune(
         return commune_code if commune_code in set(communes["code"]) else None
     if not commune_name:
         return None
-    hits = communes[communes["name"].map(_unit_key) == _unit_key(commune_name)]
+    hits = communes[communes["name"].map(unit_key) == unit_key(commune_name)]
     return hits["code"].iloc[0] if len(hits) == 1 else None
 
 
@@ -126,9 +205,9 @@ def village_key(name: object) -> str:
     return _NUMBER.sub(r"\1", key).strip()
 
 
-_UNIT_PREFIXES = re.compile(r"^(xa|phuong|thi tran|huyen|thi xa|thanh pho|quan|tinh) ")
+_UNIT_PREFIXES = re.compile(r"^(xa|phuong|thi tran|huyen|thi xa|thanh pho|tp|quan|tinh|dac khu) ")
 
 
-def _unit_key(name: str) -> str:
+def unit_key(name: str) -> str:
     """A unit name without its "Xã"/"Phường"/"Thị trấn" prefix, folded."""
     return _UNIT_PREFIXES.sub("", fold(name))

@@ -439,8 +439,10 @@ def commune_plan_table(
                 **{f"plan_{k}": written.get(code, {}).get(k, pd.NA) for k in PLAN_FIGURES},
             }
         )
-    body = pd.DataFrame(rows)
-    done = body[body["submitted"]]
+    columns = ["stt", "village_code", "unit_name", "total_households", "poor_households"]
+    columns += ["poor_rate_pct", "target_households", "target_rate_pct", "submitted", "is_total"]
+    body = pd.DataFrame(rows, columns=[*columns, *(f"plan_{k}" for k in PLAN_FIGURES)])
+    done = body[body["submitted"].astype(bool)]
     total_households = int(done["total_households"].sum()) if len(done) else pd.NA
     poor = int(done["poor_households"].sum()) if len(done) else pd.NA
     has_targets = body["target_households"].notna().any()

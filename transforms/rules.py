@@ -156,6 +156,16 @@ RULES: dict[str, Rule] = _rules(
         "villages gives each village's totals in a summary table of the villages.",
     ),
     Rule(
+        "VR-VILLAGE-UNASSIGNED",
+        WARNING,
+        "Thôn '{value}' chưa thuộc xã nào: xã cũ của thôn đã sáp nhập (một phần) từ ngày "
+        "{ended}. Số liệu của thôn được nạp nhưng chưa cộng vào xã nào.",
+        "Village '{value}' belongs to no commune yet: its commune was merged (in part) on "
+        "{ended}. Its figures are loaded but not summed into any commune.",
+        "Cán bộ huyện/tỉnh nhập tệp gán thôn (code,new_parent) bằng 'giamngheo registry import'.",
+        "Import an assignment file (code,new_parent) with 'giamngheo registry import'.",
+    ),
+    Rule(
         "VR-VILLAGE-AMBIGUOUS",
         ERROR,
         "Tên thôn '{value}' có thể là {candidates}.",

@@ -113,6 +113,8 @@ TABLES: dict[str, Table] = {
             ("name", "VARCHAR"),
             ("parent_code", "VARCHAR"),
             ("area", "VARCHAR"),
+            ("valid_from", "DATE"),
+            ("valid_to", "DATE"),
         ),
         _table(
             "submissions",

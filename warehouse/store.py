@@ -26,6 +26,7 @@ from giamngheo.errors import PlanExists, QueryError, WarehouseError, WarehouseMi
 from giamngheo.transforms.columns import fold
 from giamngheo.transforms.issues import Issue
 from giamngheo.transforms.privacy import HIDDEN, is_private, mask_text
+from giamngheo.transforms.registry import PERIOD_COLUMNS, REGISTRY_COLUMNS, registry_at
 from giamngheo.transforms.tables import EXTRA, MASKED, NOT_PUBLISHED, PUBLIC, TABLES
 
 _PACKAGE = "giamngheo.warehouse"
@@ -175,14 +176,20 @@ class Warehouse:
     # -- reference data -------------------------------------------------------------------
 
     def replace_admin_units(self, units: pd.DataFrame) -> bool:
-        """Replace the admin registry with `units` (code, level, name, parent_code, area).
+        """Replace the admin registry with `units` (code, level, name, parent_code, area, and
+        the period of each row, valid_from and valid_to: none means always).
 
         Returns False, and writes nothing, when the registry already holds exactly these units.
         """
-        columns = ["code", "level", "name", "parent_code", "area"]
-        new = units[columns].astype(object).where(units[columns].notna(), None)
-        current = self.admin_units()[columns].astype(object)
-        current = current.where(current.notna(), None)
+        columns = [*REGISTRY_COLUMNS, *PERIOD_COLUMNS]
+        units = units.reindex(columns=columns)
+        for name in PERIOD_COLUMNS:
+            units[name] = pd.to_datetime(units[name]).dt.date
+        new = units.astype(object).where(units.notna(), None)
+        current = self.admin_units()[columns]
+        for name in PERIOD_COLUMNS:
+            current[name] = pd.to_datetime(current[name]).dt.date
+        current = current.astype(object).where(current.notna(), None)
         rows = sorted(map(tuple, new.to_numpy().tolist()), key=str)
         if rows == sorted(map(tuple, current.to_numpy().tolist()), key=str):
             return False
@@ -190,8 +197,11 @@ class Warehouse:
             self.run("replace_admin_units")
         return True
 
-    def admin_units(self) -> pd.DataFrame:
-        return self.fetch("admin_units")
+    def admin_units(self, year: int | None = None) -> pd.DataFrame:
+        """The registry: every row of every unit with its period, or with `year` the units in
+        force for that year's lists (one row per code, no periods)."""
+        units = self.fetch("admin_units")
+        return units if year is None else registry_at(units, year)
 
     # -- loads ----------------------------------------------------------------------------
 

@@ -38,17 +38,28 @@ def private_warehouse(settings):
     type=click.Path(file_okay=False),
     help="Thư mục ghi (output folder). Default <home>/reports.",
 )
+@click.option(
+    "--units",
+    type=click.Choice(["year", "current"]),
+    default="year",
+    show_default=True,
+    help="Đơn vị hành chính của năm đó, hay hiện nay (the units in force that year, or "
+    "today's: a 2024 list counted for the ward its village belongs to now).",
+)
 @click.pass_context
-def report(ctx: click.Context, year: int, unit: str | None, out: str | None) -> None:
+def report(ctx: click.Context, year: int, unit: str | None, out: str | None, units: str) -> None:
     """Ghi báo cáo tổng hợp của một đơn vị (write the report workbook of a province, district
     or commune).
 
     A province's report lists its districts and their communes (or its communes, where it has
-    no district); a district's, its communes; a commune's, its villages.
+    no district); a district's, its communes; a commune's, its villages. With --units current
+    the year's lists are counted on today's units (after the 2025 reorganisation: the new
+    communes under their province).
 
     \b
     Ví dụ (example):
       giamngheo report --year 2024 --unit 476
+      giamngheo report --year 2024 --units current --unit 46
     """
     from giamngheo.flows.reporting import YearTables, report_units, write_unit_report
 
@@ -56,9 +67,9 @@ def report(ctx: click.Context, year: int, unit: str | None, out: str | None) -> 
     out_dir = Path(out) if out else settings.reports
     written = []
     with private_warehouse(settings) as wh:
-        units = [unit] if unit else report_units(wh.admin_units())
-        tables = YearTables.load(wh, year)
-        for code in units:
+        tables = YearTables.load(wh, year, current_units=units == "current")
+        codes = [unit] if unit else report_units(tables.units)
+        for code in codes:
             path = write_unit_report(wh, code, year, out_dir, tables)
             if path is not None:
                 written.append(path)
@@ -89,7 +100,7 @@ def template(ctx: click.Context, commune: str, year: int, out: str) -> None:
 
     settings = settings_from(ctx)
     with private_warehouse(settings) as wh:
-        units = wh.admin_units().set_index("code")
+        units = wh.admin_units(year).set_index("code")
         if commune not in units.index or units.loc[commune, "level"] != "commune":
             raise ConfigurationError(
                 f"Mã xã '{commune}' không có trong danh mục (commune code not in the registry)."

@@ -22,12 +22,22 @@ def status(ctx: click.Context, year: int | None, as_json: bool) -> None:
     Ví dụ (example):
       giamngheo status --year 2024 --json
     """
+    from giamngheo.transforms.reorganisation import unassigned_villages
+
     with Warehouse(settings_from(ctx).published_path, read_only=True) as wh:
         frame = wh.fetch("status", year=year)
+        waiting = unassigned_villages(wh.admin_units())
     if as_json:
         click.echo(json.dumps(frame_to_records(frame), ensure_ascii=False, indent=2))
-    else:
-        print_frame(_files_once(frame.drop(columns=["processed_at"])), "table", title="Submissions")
+        return
+    print_frame(_files_once(frame.drop(columns=["processed_at"])), "table", title="Submissions")
+    if len(waiting):
+        print_frame(
+            waiting,
+            "table",
+            title="Thôn chưa có xã mới: nhập tệp gán thôn (villages not yet assigned to a "
+            "commune: 'giamngheo registry import' an assignment file code,new_parent)",
+        )
 
 
 def _files_once(frame):

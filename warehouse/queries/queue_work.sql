@@ -31,5 +31,6 @@ years as (
 
 select distinct $run_id, 'report', c.parent_code, y.year
 from years as y
-inner join admin_units as c on c.code = y.commune_code
+inner join admin_units as c
+    on c.code = y.commune_code and in_force(c.valid_from, c.valid_to, y.year)
 where c.parent_code is not null;

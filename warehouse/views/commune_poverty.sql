@@ -5,9 +5,19 @@ with villages as (
 ),
 
 communes as (
-    select code as commune_code, name as commune_name, parent_code as district_code
-    from admin_units
-    where level = 'commune'
+    select
+        c.code as commune_code,
+        c.name as commune_name,
+        c.valid_from,
+        c.valid_to,
+        c.parent_code,
+        p.level as parent_level,
+        p.parent_code as grandparent_code,
+        p.valid_from as parent_from,
+        p.valid_to as parent_to
+    from admin_units as c
+    left join admin_units as p on p.code = c.parent_code
+    where c.level = 'commune'
 ),
 
 totals as (
@@ -31,7 +41,7 @@ final as (
     select
         t.commune_code,
         c.commune_name,
-        c.district_code,
+        case when c.parent_level = 'district' then c.parent_code end as district_code,
         t.year,
         t.village_count,
         t.total_households,
@@ -47,9 +57,16 @@ final as (
         t.near_poor_persons,
         rate_pct(t.near_poor_persons, t.total_persons) as near_poor_persons_rate_pct,
         t.average_persons,
-        rate_pct(t.average_persons, t.total_persons) as average_persons_rate_pct
+        rate_pct(t.average_persons, t.total_persons) as average_persons_rate_pct,
+        -- since July 2025 a commune belongs to its province directly
+        case
+            when c.parent_level = 'province' then c.parent_code else c.grandparent_code
+        end as province_code
     from totals as t
-    left join communes as c using (commune_code)
+    left join communes as c
+        on c.commune_code = t.commune_code
+        and in_force(c.valid_from, c.valid_to, t.year)
+        and (c.parent_level is null or in_force(c.parent_from, c.parent_to, t.year))
 )
 
 select * from final

@@ -38,7 +38,8 @@ final as (
         rate_pct(c.d09, c.households) as d09_pct, rate_pct(c.d10, c.households) as d10_pct,
         rate_pct(c.d11, c.households) as d11_pct, rate_pct(c.d12, c.households) as d12_pct
     from counted as c
-    left join admin_units as v on v.code = c.village_code
+    left join admin_units as v
+        on v.code = c.village_code and in_force(v.valid_from, v.valid_to, c.year)
 )
 
 select * from final

@@ -1,10 +1,16 @@
--- One row per district and year, summed from its communes; rates from the totals.
+-- One row per district and year, summed from its communes; rates from the totals. Years
+-- after the districts ended (July 2025) have none: see province_poverty.
 with communes as (
     select * from commune_poverty
 ),
 
 districts as (
-    select code as district_code, name as district_name, parent_code as province_code
+    select
+        code as district_code,
+        name as district_name,
+        parent_code as province_code,
+        valid_from,
+        valid_to
     from admin_units
     where level = 'district'
 ),
@@ -24,6 +30,7 @@ totals as (
         sum(near_poor_persons)::bigint as near_poor_persons,
         sum(average_persons)::bigint as average_persons
     from communes
+    where district_code is not null  -- no districts after July 2025
     group by district_code, year
 ),
 
@@ -50,7 +57,8 @@ final as (
         t.average_persons,
         rate_pct(t.average_persons, t.total_persons) as average_persons_rate_pct
     from totals as t
-    left join districts as d using (district_code)
+    left join districts as d
+        on d.district_code = t.district_code and in_force(d.valid_from, d.valid_to, t.year)
 )
 
 select * from final

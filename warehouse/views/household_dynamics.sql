@@ -147,7 +147,8 @@ final as (
             - c.out_other + c.in_from_near_poor + c.in_from_poor + c.in_returning + c.in_new
             + c.in_other = c."end" as balances
     from counted as c
-    left join admin_units as v on v.code = c.village_code
+    left join admin_units as v
+        on v.code = c.village_code and in_force(v.valid_from, v.valid_to, c.year)
 )
 
 select * from final

@@ -1,7 +1,9 @@
 -- Reporting rate per commune and year: villages the registry expects against villages whose
 -- list is loaded, and villages that sent only rejected files.
 with villages as (
-    select code as village_code, parent_code as commune_code from admin_units where level = 'village'
+    select code as village_code, parent_code as commune_code, valid_from, valid_to
+    from admin_units
+    where level = 'village'
 ),
 
 years as (
@@ -9,7 +11,9 @@ years as (
 ),
 
 expected as (
-    select v.commune_code, y.year, v.village_code from villages as v cross join years as y
+    select v.commune_code, y.year, v.village_code
+    from villages as v
+    inner join years as y on in_force(v.valid_from, v.valid_to, y.year)
 ),
 
 by_village as (
@@ -48,7 +52,8 @@ final as (
         c.villages_missing,
         rate_pct(c.villages_submitted, c.villages_expected) as reporting_rate_pct
     from counted as c
-    left join admin_units as u on u.code = c.commune_code
+    left join admin_units as u
+        on u.code = c.commune_code and in_force(u.valid_from, u.valid_to, c.year)
 )
 
 select * from final

@@ -8,7 +8,12 @@ with reports as (
 ),
 
 villages as (
-    select code as village_code, name as village_name, parent_code as commune_code
+    select
+        code as village_code,
+        name as village_name,
+        parent_code as commune_code,
+        valid_from,
+        valid_to
     from admin_units
     where level = 'village'
 ),
@@ -43,7 +48,8 @@ joined as (
         coalesce(c.near_poor_persons, 0) as near_poor_persons,
         coalesce(c.average_persons, 0) as average_persons
     from reports as r
-    left join villages as v using (village_code)
+    left join villages as v
+        on v.village_code = r.village_code and in_force(v.valid_from, v.valid_to, r.year)
     left join counts as c using (submission_id)
 ),
 

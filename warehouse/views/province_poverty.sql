@@ -1,0 +1,58 @@
+-- One row per province and year, summed from its communes (through their districts before
+-- July 2025, directly after): every year has one, on either side of the reorganisation.
+with communes as (
+    select * from commune_poverty
+),
+
+provinces as (
+    select code as province_code, name as province_name, valid_from, valid_to
+    from admin_units
+    where level = 'province'
+),
+
+totals as (
+    select
+        province_code,
+        year,
+        count(*) as commune_count,
+        sum(village_count)::bigint as village_count,
+        sum(total_households)::bigint as total_households,
+        case when count(total_persons) = count(*) then sum(total_persons)::bigint end as total_persons,
+        sum(poor_households)::bigint as poor_households,
+        sum(near_poor_households)::bigint as near_poor_households,
+        sum(average_households)::bigint as average_households,
+        sum(poor_persons)::bigint as poor_persons,
+        sum(near_poor_persons)::bigint as near_poor_persons,
+        sum(average_persons)::bigint as average_persons
+    from communes
+    where province_code is not null
+    group by province_code, year
+),
+
+final as (
+    select
+        t.province_code,
+        d.province_name,
+        t.year,
+        t.commune_count,
+        t.village_count,
+        t.total_households,
+        t.total_persons,
+        t.poor_households,
+        rate_pct(t.poor_households, t.total_households) as poor_rate_pct,
+        t.near_poor_households,
+        rate_pct(t.near_poor_households, t.total_households) as near_poor_rate_pct,
+        t.average_households,
+        rate_pct(t.average_households, t.total_households) as average_rate_pct,
+        t.poor_persons,
+        rate_pct(t.poor_persons, t.total_persons) as poor_persons_rate_pct,
+        t.near_poor_persons,
+        rate_pct(t.near_poor_persons, t.total_persons) as near_poor_persons_rate_pct,
+        t.average_persons,
+        rate_pct(t.average_persons, t.total_persons) as average_persons_rate_pct
+    from totals as t
+    left join provinces as d
+        on d.province_code = t.province_code and in_force(d.valid_from, d.valid_to, t.year)
+)
+
+select * from final
