@@ -8,6 +8,7 @@ the same village and year in the batch). The flow runs the checks in between.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 
@@ -20,7 +21,10 @@ from giamngheo.transforms.issues import Finding, Issue, Source, locate, make_iss
 from giamngheo.transforms.planning import Goal
 from giamngheo.transforms.registry import (
     Hierarchy,
+    ended_on,
+    list_date,
     match_village,
+    registry_on,
     resolve_commune,
     resolve_village,
 )
@@ -71,6 +75,7 @@ class Assembled:
     plans: pd.DataFrame
     findings: list[Finding]  # from resolving the plans' communes and villages
     unmatched: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    old_communes: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict)
 
     def check_input(self, reference: Reference) -> CheckInput:
         """What the checks over the batch as read look at."""
@@ -87,6 +92,7 @@ class Assembled:
             history=_combined_history(reference.history, summaries),
             known_codes=reference.known_codes,
             unmatched=self.unmatched,
+            old_communes=self.old_communes,
         )
 
     def readable(self) -> list[Submission]:
@@ -132,10 +138,11 @@ def assemble(
     """
     readable = [s for s in submissions if s.kind == HOUSEHOLDS and s.sheet is not None]
     unmatched: dict[str, tuple[str, list[str]]] = {}
-    reports = _village_reports(readable, registry, unmatched)
+    old_communes: dict[str, tuple[str, str | None, str | None]] = {}
+    reports = _village_reports(readable, registry, unmatched, old_communes)
     rows = _households(readable, reports, households)
     plans, findings = _plan_rows([s for s in submissions if s.kind == PLAN], registry)
-    return Assembled(submissions, reports, rows, plans, findings, unmatched)
+    return Assembled(submissions, reports, rows, plans, findings, unmatched, old_communes)
 
 
 def decide(
@@ -309,9 +316,11 @@ def _village_reports(
     submissions: list[Submission],
     registry: pd.DataFrame,
     unmatched: dict[str, tuple[str, list[str]]],
+    old_communes: dict[str, tuple[str, str | None, str | None]],
 ) -> pd.DataFrame:
     """One row per list, placed in the hierarchy in force for its year; `unmatched` gets the
-    lists whose village name fits no village of their commune, or several."""
+    lists whose village name fits no village of their commune, or several; `old_communes`
+    those that name a commune not in force in their year (see `_commune_as_it_was`)."""
     hierarchy = Hierarchy(registry)
     rows = []
     for s in submissions:
@@ -324,6 +333,11 @@ def _village_reports(
             meta.get("commune_code"),
             meta.get("commune_name"),
         )
+        written = meta.get("commune_code") or meta.get("commune_name")
+        if written and meta.get("year") is not None and not _commune_known(hierarchy, meta):
+            old, village = _commune_as_it_was(hierarchy, meta, village)
+            new = hierarchy.parent(village, meta["year"]) if village else None
+            old_communes[s.submission_id] = (str(written), old, new)
         name = meta.get("village_name")
         if village is None and name and not meta.get("village_code"):
             commune = resolve_commune(registry, meta.get("commune_code"), meta.get("commune_name"))
@@ -349,6 +363,31 @@ def _village_reports(
             }
         )
     return TABLES["village_reports"].frame(pd.DataFrame(rows))
+
+
+def _commune_known(hierarchy: Hierarchy, meta: dict) -> bool:
+    """Whether the commune a list names holds in the list's year."""
+    code = meta.get("commune_code")
+    if code:
+        return code in hierarchy.codes(meta["year"], "commune")
+    registry = hierarchy.at(meta["year"])
+    return resolve_commune(registry, None, meta.get("commune_name")) is not None
+
+
+def _commune_as_it_was(hierarchy: Hierarchy, meta: dict, village: str | None):
+    """(code, village) of the commune a list names when that commune is not in force in the
+    list's year: one that ended before (a 2026 list still naming its old commune), whose
+    village is found among those it had the day before it ended; (None, village) when the
+    commune holds in no period up to the list's year."""
+    everything = hierarchy.at(None)
+    old = resolve_commune(everything, meta.get("commune_code"), meta.get("commune_name"))
+    ended = ended_on(hierarchy.units, old) if old else None
+    if ended is None or ended > list_date(int(meta["year"])):
+        return None, village
+    if village is None and meta.get("village_name"):
+        before = registry_on(hierarchy.units, ended - dt.timedelta(days=1))
+        village = resolve_village(before, None, meta["village_name"], old, None)
+    return old, village
 
 
 def _area(registry: pd.DataFrame, code: str) -> str | None:

@@ -43,6 +43,9 @@ class CheckInput:
     - `plans`: commune plan rows, `goals` the goal rate each plan states.
     - `unmatched`: lists whose village name fits no village of their commune, or several:
       submission_id → (the name as written, codes of the villages it fits).
+    - `old_communes`: lists naming a commune not in force in their year: submission_id → (the
+      commune as written, its code if it ended before the list's year, the commune its
+      village belongs to in that year).
     """
 
     registry: pd.DataFrame = field(default_factory=_empty)
@@ -55,6 +58,7 @@ class CheckInput:
     plans: pd.DataFrame = field(default_factory=_empty)
     goals: dict[str, Goal] = field(default_factory=dict)
     unmatched: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    old_communes: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict)
     standards: pd.DataFrame = field(default_factory=lambda: STANDARDS)
 
 
@@ -68,6 +72,8 @@ def run_checks(batch: CheckInput, stage: str = BATCH) -> list[Finding]:
     "VR-UNKNOWN-VILLAGE",
     "VR-VILLAGE-AMBIGUOUS",
     "VR-VILLAGE-UNASSIGNED",
+    "VR-OLD-COMMUNE",
+    "VR-UNKNOWN-COMMUNE",
     "VR-BAD-YEAR",
     "VR-BAD-TOTAL",
 )
@@ -84,6 +90,8 @@ def check_village_reports(batch: CheckInput) -> list[Finding]:
     first, last = covered_years(standards)
     for r in reports.itertuples(index=False):
         sid = r.submission_id
+        if sid in batch.old_communes:
+            findings.append(_old_commune(sid, *batch.old_communes[sid], registry))
         for name in ("village_code", "year", "total_households"):
             if name == "village_code" and sid in batch.unmatched and pd.isna(r.village_code):
                 findings.append(_unmatched_village(sid, *batch.unmatched[sid], registry))
@@ -127,6 +135,24 @@ def check_village_reports(batch: CheckInput) -> list[Finding]:
                 Finding("VR-BAD-TOTAL", sid, "total_households", value=r.total_households)
             )
     return findings
+
+
+def _old_commune(
+    sid: str, written: str, old: str | None, new: str | None, registry: pd.DataFrame
+) -> Finding:
+    """A list naming a commune that no longer holds in its year (a warning: placed by its
+    village), or one that holds in no period up to then (an error)."""
+    if old is None:
+        return Finding("VR-UNKNOWN-COMMUNE", sid, "commune_code", value=written)
+    names = registry.set_index("code")["name"]
+    now = f"{names.get(new, new)} ({new})" if new else "chưa rõ (not known yet)"
+    return Finding(
+        "VR-OLD-COMMUNE",
+        sid,
+        "commune_code",
+        value=written,
+        details=(("old", f"{names.get(old, old)} ({old})"), ("now", now)),
+    )
 
 
 def _unmatched_village(sid: str, name: str, codes: list[str], registry: pd.DataFrame) -> Finding:

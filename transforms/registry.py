@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 import pandas as pd
 
@@ -30,12 +31,29 @@ def registry_at(units: pd.DataFrame, year: int | None) -> pd.DataFrame:
     if year is None or pd.isna(year):
         latest = units.sort_values("valid_from", na_position="first", kind="stable")
         chosen = latest.drop_duplicates("code", keep="last")
-    else:
-        day = pd.Timestamp(list_date(int(year)))
-        start = pd.to_datetime(units["valid_from"])
-        end = pd.to_datetime(units["valid_to"])
-        chosen = units[(start.isna() | (start <= day)) & (end.isna() | (end > day))]
+        return chosen.drop(columns=list(PERIOD_COLUMNS)).reset_index(drop=True)
+    return registry_on(units, list_date(int(year)))
+
+
+def registry_on(units: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    """The units in force on `day` (one row per code), without their periods."""
+    if not set(PERIOD_COLUMNS) <= set(units.columns):
+        return units
+    when = pd.Timestamp(day)
+    start = pd.to_datetime(units["valid_from"])
+    end = pd.to_datetime(units["valid_to"])
+    chosen = units[(start.isna() | (start <= when)) & (end.isna() | (end > when))]
     return chosen.drop(columns=list(PERIOD_COLUMNS)).reset_index(drop=True)
+
+
+def ended_on(units: pd.DataFrame, code: str) -> dt.date | None:
+    """The day `code` ended (its last row's end), or None while it holds."""
+    if not set(PERIOD_COLUMNS) <= set(units.columns):
+        return None
+    rows = units[units["code"] == code]
+    if rows.empty or rows["valid_to"].isna().any():
+        return None
+    return pd.Timestamp(rows["valid_to"].max()).date()
 
 
 _PARENT_LEVEL = {"district": "province", "commune": "district", "village": "commune"}
@@ -68,6 +86,14 @@ class Hierarchy:
         key = None if year is None or pd.isna(year) else int(year)
         if key not in self._at:
             self._at[key] = registry_at(self.units, key)
+        return self._at[key]
+
+    def codes(self, year: object, level: str) -> frozenset[str]:
+        """Codes of `level` in force for `year`'s lists."""
+        key = ("codes", None if year is None or pd.isna(year) else int(year), level)
+        if key not in self._at:
+            at = self.at(key[1])
+            self._at[key] = frozenset(at.loc[at["level"] == level, "code"])
         return self._at[key]
 
     def parent(self, code: object, year: object) -> str | None:
@@ -151,7 +177,15 @@ def resolve_commune(
     if not commune_name:
         return None
     hits = communes[communes["name"].map(unit_key) == unit_key(commune_name)]
+    if len(hits) > 1:  # "Điền Hòa" and "Điện Hòa" fold alike: the diacritics decide
+        written = unicodedata.normalize("NFC", commune_name).strip().casefold()
+        same = hits["name"].map(lambda n: unicodedata.normalize("NFC", n).casefold())
+        hits = hits[(same == written) | (same.map(_without_kind) == _without_kind(written))]
     return hits["code"].iloc[0] if len(hits) == 1 else None
+
+
+def _without_kind(name: str) -> str:
+    return re.sub(r"^(xã|phường|thị trấn|đặc khu) ", "", name)
 
 
 def resolve_village(

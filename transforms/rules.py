@@ -156,6 +156,24 @@ RULES: dict[str, Rule] = _rules(
         "villages gives each village's totals in a summary table of the villages.",
     ),
     Rule(
+        "VR-OLD-COMMUNE",
+        WARNING,
+        "Danh sách ghi xã '{value}', là {old} trước khi sắp xếp lại; năm của danh sách, thôn "
+        "thuộc {now}.",
+        "The list names commune '{value}', {old} before the reorganisation; in the list's year "
+        "the village belongs to {now}.",
+        "Lần sau ghi tên, mã xã mới.",
+        "Next time, write the new commune's name and code.",
+    ),
+    Rule(
+        "VR-UNKNOWN-COMMUNE",
+        ERROR,
+        "Xã '{value}' không có trong danh mục vào năm của danh sách.",
+        "Commune '{value}' is not in the registry for the list's year.",
+        "Hãy kiểm tra mã xã, tên xã và năm của danh sách.",
+        "Check the commune's code and name, and the list's year.",
+    ),
+    Rule(
         "VR-VILLAGE-UNASSIGNED",
         WARNING,
         "Thôn '{value}' chưa thuộc xã nào: xã cũ của thôn đã sáp nhập (một phần) từ ngày "

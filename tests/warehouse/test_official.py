@@ -149,3 +149,37 @@ def test_the_project_csv_with_periods(tmp_path):
         y: registry_at(done.units, y).set_index("code").loc["46", "name"] for y in (2024, 2026)
     }
     assert names == {2024: "Tỉnh Thừa Thiên Huế", 2026: "Thành phố Huế"}
+
+
+def _placed(units, metadata: dict):
+    """How the batch places a list with this metadata: (village, findings' codes, details)."""
+    from giamngheo.transforms import batch
+    from giamngheo.transforms.checks import run_checks
+    from giamngheo.transforms.submission import HOUSEHOLDS, Submission
+
+    sub = Submission("a" * 16, "x.xlsx", HOUSEHOLDS, metadata=metadata, sheet="Danh sách hộ")
+    assembled = batch.assemble([sub], units)
+    found = [
+        f
+        for f in run_checks(assembled.check_input(batch.Reference(units)))
+        if f.code.startswith("VR-") and f.code not in ("VR-MISSING", "VR-TOO-MANY")
+    ]
+    return assembled.reports["village_code"].iloc[0], found
+
+
+def test_a_list_naming_its_old_commune_is_placed_with_a_warning(national, tmp_path):
+    units, _ = national
+    assignment = tmp_path / "gan.csv"
+    codes = [f"19834-{i:02d}" for i in range(1, 12)]
+    assignment.write_text("code,new_parent\n" + "".join(f"{c},19828\n" for c in codes))
+    units = import_file(units, assignment).units
+    meta = {"commune_name": "Xã Điền Hòa", "village_name": "Thôn 3", "total_households": 100}
+    village, found = _placed(units, {**meta, "year": 2026})
+    assert village == "19834-03"
+    [warning] = found
+    assert warning.code == "VR-OLD-COMMUNE"
+    assert dict(warning.details)["now"] == "Phường Phong Phú (19828)"
+    assert _placed(units, {**meta, "year": 2024}) == ("19834-03", [])
+    # a commune that holds in no period up to the list's year is an error
+    village, found = _placed(units, {**meta, "commune_code": "19873", "year": 2024})
+    assert [f.code for f in found][:1] == ["VR-UNKNOWN-COMMUNE"]
