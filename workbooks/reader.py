@@ -326,28 +326,20 @@ def _read_households(
     sub.columns = {f: column_letter(c) for f, c in loc.columns.items()}
     missing = [f for f in REQUIRED_FIELDS if f not in loc.columns]
     for name in missing:
-        sub.issues.append(
-            make_issue(
-                "FILE-MISSING-COLUMN",
-                submission_id=sub.submission_id,
-                file=sub.file,
-                sheet=loc.sheet,
-                value=TEMPLATE_HEADERS[name],
-            )
+        _issue(
+            sub,
+            "FILE-MISSING-COLUMN",
+            value=TEMPLATE_HEADERS[name],
         )
     if missing:
         return None
     for c, header in loc.extra.items():
-        sub.issues.append(
-            make_issue(
-                "FILE-EXTRA-COLUMN",
-                submission_id=sub.submission_id,
-                file=sub.file,
-                sheet=loc.sheet,
-                cell=cell_ref(loc.header_row, c),
-                column=header,
-                value=header,
-            )
+        _issue(
+            sub,
+            "FILE-EXTRA-COLUMN",
+            cell=cell_ref(loc.header_row, c),
+            column=header,
+            value=header,
         )
     used = list(loc.columns.values())
     grid = _padded(grid, max([*used, *loc.extra]) + 1)
@@ -477,19 +469,15 @@ def _latest_reviews(grid: Grid, loc: TableLocation, sub: Submission, data_rows, 
         dated = [(_review_date(grid[data_rows[i]][date_col]), i) for i in found]
         latest, kept = max(dated)  # the latest date; of equal dates, the last row
         dropped |= {i for _, i in dated if i != kept}
-        sub.issues.append(
-            make_issue(
-                "HH-REVIEW-REPEATED",
-                submission_id=sub.submission_id,
-                file=sub.file,
-                sheet=loc.sheet,
-                cell=cell_ref(data_rows[kept], code_col),
-                column=TEMPLATE_HEADERS["household_code"],
-                value=code,
-                rows=", ".join(str(data_rows[i] + 1) for i in found),
-                kept=data_rows[kept] + 1,
-                date=latest or "?",
-            )
+        _issue(
+            sub,
+            "HH-REVIEW-REPEATED",
+            cell=cell_ref(data_rows[kept], code_col),
+            column=TEMPLATE_HEADERS["household_code"],
+            value=code,
+            rows=", ".join(str(data_rows[i] + 1) for i in found),
+            kept=data_rows[kept] + 1,
+            date=latest or "?",
         )
     keep = [i for i in range(len(data_rows)) if i not in dropped]
     return [data_rows[i] for i in keep], [labels[i] for i in keep]
@@ -513,18 +501,14 @@ def _side_value(sub: Submission, loc: TableLocation, name: str, raw: object, r: 
         code = "HH-DATE"
     if problem:
         shown = nz.clean_text(raw if not isinstance(raw, float) else f"{raw:.0f}") or ""
-        sub.issues.append(
-            make_issue(
-                code,
-                submission_id=sub.submission_id,
-                file=sub.file,
-                sheet=loc.sheet,
-                cell=cell_ref(r, c),
-                column=SIDE_HEADERS[name],
-                value=shown,
-                problem_vi=problem[0],
-                problem_en=problem[1],
-            )
+        _issue(
+            sub,
+            code,
+            cell=cell_ref(r, c),
+            column=SIDE_HEADERS[name],
+            value=shown,
+            problem_vi=problem[0],
+            problem_en=problem[1],
         )
         return shown
     return value
@@ -544,19 +528,15 @@ def _check_income_unit(sub: Submission, loc: TableLocation) -> None:
     stated, likely = ("nghìn đồng", "đồng") if loc.income_factor == 1 else ("đồng", "nghìn đồng")
     if (loc.income_factor == 1 and median > high) or (loc.income_factor != 1 and median < low):
         shown = median * loc.income_factor
-        sub.issues.append(
-            make_issue(
-                "HH-INCOME-UNIT",
-                submission_id=sub.submission_id,
-                file=sub.file,
-                sheet=loc.sheet,
-                cell=cell_ref(loc.header_row, loc.columns["income_kvnd"]),
-                column=TEMPLATE_HEADERS["income_kvnd"],
-                value=f"{shown:,.0f}",
-                stated=stated,
-                likely=likely,
-                median=f"{shown:,.0f}".replace(",", "."),
-            )
+        _issue(
+            sub,
+            "HH-INCOME-UNIT",
+            cell=cell_ref(loc.header_row, loc.columns["income_kvnd"]),
+            column=TEMPLATE_HEADERS["income_kvnd"],
+            value=f"{shown:,.0f}",
+            stated=stated,
+            likely=likely,
+            median=f"{shown:,.0f}".replace(",", "."),
         )
 
 
@@ -663,17 +643,20 @@ def _parse_cell(sub: Submission, loc: TableLocation, name: str, raw: object, r: 
     return value
 
 
-def _cell_issue(sub: Submission, loc: TableLocation, code: str, name: str, raw, r: int, c: int):
+def _issue(sub: Submission, code: str, **fields: object) -> None:
+    """An issue of the list's household table: its cell, column, value and the rule's details."""
     sub.issues.append(
-        make_issue(
-            code,
-            submission_id=sub.submission_id,
-            file=sub.file,
-            sheet=loc.sheet,
-            cell=cell_ref(r, c),
-            column=TEMPLATE_HEADERS[name],
-            value=nz.clean_text(raw) or "",
-        )
+        make_issue(code, submission_id=sub.submission_id, file=sub.file, sheet=sub.sheet, **fields)
+    )
+
+
+def _cell_issue(sub: Submission, loc: TableLocation, code: str, name: str, raw, r: int, c: int):
+    _issue(
+        sub,
+        code,
+        cell=cell_ref(r, c),
+        column=TEMPLATE_HEADERS[name],
+        value=nz.clean_text(raw) or "",
     )
 
 
@@ -779,17 +762,13 @@ def _check_grand_total(
         else:
             expected = sum(1 for i in above if rows[name][i])
         if float(number) != expected:
-            sub.issues.append(
-                make_issue(
-                    "FILE-TOTAL-ROW",
-                    submission_id=sub.submission_id,
-                    file=sub.file,
-                    sheet=loc.sheet,
-                    cell=cell_ref(r, loc.columns[name]),
-                    column=TEMPLATE_HEADERS[name],
-                    value=f"{number:g}",
-                    expected=expected,
-                )
+            _issue(
+                sub,
+                "FILE-TOTAL-ROW",
+                cell=cell_ref(r, loc.columns[name]),
+                column=TEMPLATE_HEADERS[name],
+                value=f"{number:g}",
+                expected=expected,
             )
 
 
@@ -841,15 +820,8 @@ def _split(sub: Submission, labels: list, totals: dict[str, VillageTotal]) -> No
         else:
             part.part = "?"
             for r in part.rows["source_row"]:
-                part.issues.append(
-                    make_issue(
-                        "HH-VILLAGE-MISSING",
-                        submission_id=part.submission_id,
-                        file=sub.file,
-                        sheet=sub.sheet,
-                        cell=f"{sub.columns.get(VILLAGE) or sub.columns['household_code']}{r}",
-                    )
-                )
+                column = sub.columns.get(VILLAGE) or sub.columns["household_code"]
+                _issue(part, "HH-VILLAGE-MISSING", cell=f"{column}{r}")
         for issue in sub.issues:
             row = _issue_row(issue)
             if issue.sheet != sub.sheet or row not in row_key or row in own_rows:

@@ -262,54 +262,46 @@ def _validations(ws, last: int) -> None:
     labels = ",".join(CLASS_LABELS.values())
     checks = [
         (
-            DataValidation(
+            _rule(
+                "stop",
+                "Phân loại",
+                "Chọn Nghèo, Cận nghèo, Mức sống trung bình hoặc Không nghèo.",
                 type="list",
                 formula1=f'"{labels}"',
-                allow_blank=True,
-                showErrorMessage=True,
-                errorStyle="stop",
-                errorTitle="Phân loại",
-                error="Chọn Nghèo, Cận nghèo, Mức sống trung bình hoặc Không nghèo.",
             ),
             column("claimed_class"),
         ),
         (
-            DataValidation(
+            _rule(
+                "warning",
+                "Chỉ số thiếu hụt",
+                "Ghi 'x' nếu hộ thiếu hụt, để trống nếu không.",
                 type="list",
                 formula1='"x"',
-                allow_blank=True,
-                showErrorMessage=True,
-                errorStyle="warning",
-                errorTitle="Chỉ số thiếu hụt",
-                error="Ghi 'x' nếu hộ thiếu hụt, để trống nếu không.",
             ),
             f"{cols[_MARK_FIELDS[0]]}2:{cols[_MARK_FIELDS[-1]]}{last}",
         ),
         (
-            DataValidation(
+            _rule(
+                "stop",
+                "Số nhân khẩu",
+                "Ghi một số nguyên từ 1 đến 30.",
                 type="whole",
                 operator="between",
                 formula1="1",
                 formula2="30",
-                allow_blank=True,
-                showErrorMessage=True,
-                errorStyle="stop",
-                errorTitle="Số nhân khẩu",
-                error="Ghi một số nguyên từ 1 đến 30.",
             ),
             column("members"),
         ),
         (
-            DataValidation(
+            _rule(
+                "stop",
+                "Thu nhập bình quân",
+                "Ghi số nghìn đồng/người/tháng, từ 0 đến 100.000.",
                 type="decimal",
                 operator="between",
                 formula1="0",
                 formula2="100000",
-                allow_blank=True,
-                showErrorMessage=True,
-                errorStyle="stop",
-                errorTitle="Thu nhập bình quân",
-                error="Ghi số nghìn đồng/người/tháng, từ 0 đến 100.000.",
             ),
             column("income_kvnd"),
         ),
@@ -317,6 +309,18 @@ def _validations(ws, last: int) -> None:
     for dv, cells in checks:
         ws.add_data_validation(dv)
         dv.add(cells)
+
+
+def _rule(style: str, title: str, message: str, **condition: str) -> DataValidation:
+    """A drop-down or range check whose alert (`style`: stop or warning) is always shown."""
+    return DataValidation(
+        **condition,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle=style,
+        errorTitle=title,
+        error=message,
+    )
 
 
 def _write_rows(ws, households: pd.DataFrame, widths: list[float]) -> None:
