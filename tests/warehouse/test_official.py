@@ -183,3 +183,22 @@ def test_a_list_naming_its_old_commune_is_placed_with_a_warning(national, tmp_pa
     # a commune that holds in no period up to the list's year is an error
     village, found = _placed(units, {**meta, "commune_code": "19873", "year": 2024})
     assert [f.code for f in found][:1] == ["VR-UNKNOWN-COMMUNE"]
+
+
+def test_the_command_imports_reports_and_refuses_in_one_line(tmp_path):
+    from tests.flows.conftest import invoke
+
+    home = tmp_path / "home"
+    assert invoke(home, "registry", "load", str(sample_registry_path())).exit_code == 0
+    done = invoke(home, "registry", "import", str(CHANGES))
+    assert done.exit_code == 0, done.output
+    assert "từ (from) 2025-07-01" in done.output and "26 thôn chưa có xã mới" in done.output
+    again = invoke(home, "registry", "import", str(CHANGES))
+    assert "0 thay đổi (changes)" in again.output
+    bad = tmp_path / "gan.csv"
+    bad.write_text("code,new_parent\n99999-01,19828\n", encoding="utf-8")
+    refused = invoke(home, "registry", "import", str(bad))
+    assert refused.exit_code == 2 and "99999-01" in refused.output
+    assert len(refused.output.strip().splitlines()) == 1
+    dated = invoke(home, "registry", "import", str(CHANGES), "--valid-from", "2025-13-01")
+    assert dated.exit_code == 2
