@@ -19,7 +19,7 @@ from giamngheo.transforms import reports as tables
 from giamngheo.transforms.issues import Issue
 from giamngheo.transforms.planning import Goal
 from giamngheo.transforms.privacy import shareable
-from giamngheo.transforms.registry import registry_now
+from giamngheo.transforms.registry import Hierarchy, registry_now
 from giamngheo.transforms.reports import Scope, scope
 from giamngheo.transforms.rules import ERROR
 from giamngheo.transforms.vietnamese import vi_int
@@ -60,6 +60,7 @@ class YearTables:
     sources: pd.DataFrame
 
     current_units: bool = False  # the year's figures on today's units
+    registry: pd.DataFrame | None = None  # every row of the registry, with its periods
 
     @classmethod
     def load(cls, wh: Warehouse, year: int, current_units: bool = False) -> YearTables:
@@ -68,6 +69,7 @@ class YearTables:
         goals = wh.fetch("plan_goals", year=year)
         return cls(
             current_units=current_units,
+            registry=wh.admin_units(),
             year=year,
             units=registry_now(wh.admin_units()) if current_units else wh.admin_units(year),
             villages=wh.view("village_poverty", year=year),
@@ -166,9 +168,40 @@ def _report_data(t: YearTables, sc: Scope, villages: pd.DataFrame, today: dt.dat
         completeness=_completeness(t, sc),
         findings=_findings(t, sc, names),
         gaps=gaps,
+        notes=_unit_notes(t, sc),
         dropped=_dropped(t, inside, names),
         sources=_sources(t, inside, {r.code for r in sc.rows}),
     )
+
+
+def _unit_notes(t: YearTables, sc: Scope) -> list[str]:
+    """On which units the figures stand, and the villages with a list this year that they
+    leave out: a village whose commune was merged in part and that no commune has taken yet,
+    named in the report of the units it last belonged to."""
+    notes = []
+    if t.current_units:
+        notes.append(
+            f"Số liệu năm {t.year} tính theo đơn vị hành chính hiện nay: mỗi thôn được cộng vào "
+            "xã, phường mà thôn thuộc về hiện nay."
+        )
+    if t.registry is None:
+        return notes
+    last = Hierarchy(t.registry).at(None).set_index("code")
+    placed = set(t.units["code"])
+    for row in t.villages[~t.villages["village_code"].isin(placed)].itertuples(index=False):
+        chain, code = [], row.village_code
+        while code in last.index and code not in chain:
+            chain.append(code)
+            code = last.at[code, "parent_code"]
+        if sc.code not in chain[1:]:
+            continue
+        commune = last.at[chain[1], "name"] if len(chain) > 1 else "?"
+        notes.append(
+            f"{last.at[row.village_code, 'name']} ({row.village_code}), trước thuộc {commune}: "
+            f"{vi_int(row.total_households)} hộ, {vi_int(row.poor_households)} hộ nghèo, chưa "
+            "thuộc xã nào hiện nay nên chưa cộng vào bảng (chờ tệp gán thôn)."
+        )
+    return notes
 
 
 def _plans(t: YearTables, sc: Scope, villages: pd.DataFrame, names: dict) -> list[PlanSheet]:

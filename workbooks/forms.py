@@ -110,9 +110,15 @@ def _finish(
 
 
 def summary_sheet(
-    ws: Worksheet, heading: Heading, year: int, table: pd.DataFrame, child_label: str
+    ws: Worksheet,
+    heading: Heading,
+    year: int,
+    table: pd.DataFrame,
+    child_label: str,
+    notes: tuple[str, ...] = (),
 ) -> Form:
-    """Tổng hợp kết quả rà soát hộ nghèo, hộ cận nghèo, hộ có mức sống trung bình."""
+    """Tổng hợp kết quả rà soát hộ nghèo, hộ cận nghèo, hộ có mức sống trung bình; `notes`
+    say on which units the figures stand and what they leave out."""
     form = Form(ws, _widths(table, [6], 14, 9.5))
     form.header_block(
         heading.authority,
@@ -172,6 +178,8 @@ def summary_sheet(
             f"Chưa đủ danh sách: {listed}. Số liệu của các dòng này và của các dòng tổng chỉ gồm "
             "các thôn đã có danh sách được nạp; dòng để trống là chưa có danh sách nào."
         )
+    for text in notes:
+        form.note(text)
     _finish(form, heading, header, "C")
     return form
 

@@ -62,6 +62,7 @@ class ReportData:
     completeness: pd.DataFrame | None = None
     findings: pd.DataFrame | None = None
     gaps: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # under Tổng hợp: units, villages left out
     dropped: pd.DataFrame | None = None
     sources: pd.DataFrame | None = None
 
@@ -75,7 +76,9 @@ def write_report(path: Path, data: ReportData) -> Path:
     register_styles(wb)
     ws = wb.active
     ws.title = "Tổng hợp"
-    forms.summary_sheet(ws, data.heading, data.year, data.summary, data.child_label)
+    forms.summary_sheet(
+        ws, data.heading, data.year, data.summary, data.child_label, tuple(data.notes)
+    )
     _chart_sheet(wb, ws, data)
     used = set(wb.sheetnames)
     for plan in data.plans:

@@ -94,7 +94,9 @@ def test_the_2026_province_report_has_one_row_per_new_commune_and_no_district(re
     sheet = pd.read_excel(path, sheet_name="Tổng hợp", header=None, dtype=str)
     text = " ".join(sheet.fillna("").to_numpy().ravel())
     assert "Phường Phong Phú" in text and "Phường Phong Quảng" in text
-    assert "Huyện" not in text and "Xã Điền Hòa" not in text
+    assert "Huyện" not in text
+    # the unassigned village's list is named under the table, not silently left out
+    assert "Thôn 11 (19834-11), trước thuộc Xã Điền Hòa" in text
     assert on_today.name == "bao_cao_46_2024_don_vi_hien_nay.xlsx"
     today_text = " ".join(
         pd.read_excel(on_today, sheet_name="Tổng hợp", header=None, dtype=str)
@@ -103,6 +105,8 @@ def test_the_2026_province_report_has_one_row_per_new_commune_and_no_district(re
         .ravel()
     )
     assert "Phường Phong Phú" in today_text and "Huyện Phong Điền" not in today_text
+    assert "tính theo đơn vị hành chính hiện nay" in today_text
+    assert "Thôn 11 (19834-11)" in today_text
     assert old.name == "bao_cao_476_2024.xlsx"
     # The officer's commands: the registry's unassigned village is shown by status.
     shown = invoke(reorganised.home, "status").output
