@@ -20,6 +20,7 @@ from giamngheo.transforms.issues import Issue
 from giamngheo.transforms.planning import Goal
 from giamngheo.transforms.privacy import shareable
 from giamngheo.transforms.registry import Hierarchy, registry_now
+from giamngheo.transforms.reorganisation import unassigned_since
 from giamngheo.transforms.reports import Scope, scope
 from giamngheo.transforms.rules import ERROR
 from giamngheo.transforms.vietnamese import vi_int
@@ -184,24 +185,45 @@ def _unit_notes(t: YearTables, sc: Scope) -> list[str]:
             f"Số liệu năm {t.year} tính theo đơn vị hành chính hiện nay: mỗi thôn được cộng vào "
             "xã, phường mà thôn thuộc về hiện nay."
         )
-    if t.registry is None:
-        return notes
-    last = Hierarchy(t.registry).at(None).set_index("code")
-    placed = set(t.units["code"])
-    for row in t.villages[~t.villages["village_code"].isin(placed)].itertuples(index=False):
-        chain, code = [], row.village_code
-        while code in last.index and code not in chain:
-            chain.append(code)
-            code = last.at[code, "parent_code"]
-        if sc.code not in chain[1:]:
-            continue
-        commune = last.at[chain[1], "name"] if len(chain) > 1 else "?"
-        notes.append(
-            f"{last.at[row.village_code, 'name']} ({row.village_code}), trước thuộc {commune}: "
-            f"{vi_int(row.total_households)} hộ, {vi_int(row.poor_households)} hộ nghèo, chưa "
-            "thuộc xã nào hiện nay nên chưa cộng vào bảng (chờ tệp gán thôn)."
-        )
+    listed = t.villages.set_index("village_code")
+    for village in _left_out(t, sc):
+        if village.code in listed.index and village.code not in set(t.units["code"]):
+            row = listed.loc[village.code]
+            notes.append(
+                f"{village.name} ({village.code}), trước thuộc {village.commune}: "
+                f"{vi_int(row['total_households'])} hộ, {vi_int(row['poor_households'])} hộ "
+                "nghèo, chưa thuộc xã nào hiện nay nên chưa cộng vào bảng (chờ tệp gán thôn)."
+            )
     return notes
+
+
+@dataclass(frozen=True)
+class _Orphan:
+    code: str
+    name: str
+    commune: str  # the name of the commune it last belonged to
+    since: dt.date | None  # the day that commune ended
+
+
+def _left_out(t: YearTables, sc: Scope) -> list[_Orphan]:
+    """The villages that last belonged to the unit and that no commune holds on the report's
+    units: a commune merged in part, the village not yet assigned (reports of years placed
+    after the merge, or on today's units)."""
+    if t.registry is None:
+        return []
+    since = unassigned_since(t.registry)
+    placed = set(t.units["code"])
+    last = Hierarchy(t.registry).at(None).set_index("code")
+    out = []
+    for code in sorted(set(since) - placed):
+        chain, at = [], code
+        while at in last.index and at not in chain:
+            chain.append(at)
+            at = last.at[at, "parent_code"]
+        if sc.code in chain[1:]:
+            commune = last.at[chain[1], "name"] if len(chain) > 1 else "?"
+            out.append(_Orphan(code, last.at[code, "name"], commune, since[code]))
+    return out
 
 
 def _plans(t: YearTables, sc: Scope, villages: pd.DataFrame, names: dict) -> list[PlanSheet]:
@@ -300,10 +322,24 @@ def _findings(t: YearTables, sc: Scope, names: dict) -> pd.DataFrame:
     """Every issue of the unit's lists and plans in words, as it may leave the warehouse (a
     value that may name someone is '…'), at most FINDINGS_PER_FILE per file."""
     communes = {r.code for r in sc.rows if r.level == "commune"}
+    orphans = _left_out(t, sc)
     mine = t.findings[
-        t.findings["village_code"].isin(sc.villages) | t.findings["commune_code"].isin(communes)
+        t.findings["village_code"].isin(sc.villages | {o.code for o in orphans})
+        | t.findings["commune_code"].isin(communes)
     ]
-    rows = []
+    rows = [
+        {
+            "unit": o.name,
+            "file": "",
+            "cell": "",
+            "level": "Cảnh báo",
+            "message": f"{o.name} ({o.code}) của {o.commune} chưa thuộc xã nào"
+            + (f" từ ngày {o.since:%d/%m/%Y}" if o.since else "")
+            + ": xã của thôn bị nhập một phần, cần tệp gán thôn (giamngheo registry import) "
+            "để cộng thôn vào xã mới.",
+        }
+        for o in orphans
+    ]
     for path, found in mine.groupby("file_path", sort=False):
         for k, f in enumerate(found.itertuples(index=False)):
             if k == FINDINGS_PER_FILE:

@@ -303,8 +303,8 @@ def _apply_assignment(registry: Registry, rows: list[list[str]], day: dt.date | 
         if last is None or last["level"] != "village":
             unknown.append(code)
             continue
-        if code not in unassigned and last["parent_code"] == parent and not start:
-            continue  # assigned so already
+        if not start and any(r["parent_code"] == parent for r in registry.rows[code]):
+            continue  # assigned so already (and followed from there)
         when = dt.date.fromisoformat(start) if start else day or last["valid_to"]
         if when is None:
             raise RegistryError(
@@ -314,6 +314,7 @@ def _apply_assignment(registry: Registry, rows: list[list[str]], day: dt.date | 
         above = registry.at(parent, when)
         area = above["area"] if above is not None and above["area"] else last["area"]
         registry.set(code, "village", last["name"], parent, area, when)
+        _follow(registry, code, parent, when)
     if unknown:
         raise RegistryError(f"Không có thôn (no such village): {', '.join(unknown)}")
 
@@ -326,3 +327,27 @@ _APPLY: dict[str, Callable] = {
     "registry": _apply_registry,
     "assignment": _apply_assignment,
 }
+
+
+def _follow(registry: Registry, village: str, commune: str, day: dt.date) -> None:
+    """A village put under `commune` from `day` follows it through its later merges: where the
+    commune ends and its other villages all went to one commune, the village goes there too;
+    where they went apart (or the registry knows none), it is left unassigned from that day."""
+    while True:
+        row = registry.at(commune, day)
+        while row is not None and row["valid_to"] and registry.at(commune, row["valid_to"]):
+            row = registry.at(commune, row["valid_to"])  # renamed, or moved to a new parent
+        if row is None or row["valid_to"] is None:
+            return
+        end = row["valid_to"]
+        others = [
+            v
+            for v in registry.children(commune, end - dt.timedelta(days=1), "village")
+            if v != village
+        ]
+        after = {(registry.at(v, end) or {}).get("parent_code") for v in others}
+        if len(after) != 1 or None in after:
+            registry.end(village, end)
+            return
+        commune, day = after.pop(), end
+        registry.move(village, commune, day)

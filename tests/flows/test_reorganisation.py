@@ -108,6 +108,21 @@ def test_the_2026_province_report_has_one_row_per_new_commune_and_no_district(re
     assert "tính theo đơn vị hành chính hiện nay" in today_text
     assert "Thôn 11 (19834-11)" in today_text
     assert old.name == "bao_cao_476_2024.xlsx"
+    # Chất lượng dữ liệu names the unassigned village and its list's warning; the 2024 report
+    # on the units of 2024, where Thôn 11 still belonged to Điền Hòa, does not.
+    quality = {
+        p.name: " ".join(
+            pd.read_excel(p, sheet_name="Chất lượng dữ liệu", header=None, dtype=str)
+            .fillna("")
+            .to_numpy()
+            .ravel()
+        )
+        for p in (path, on_today, old)
+    }
+    waiting = "Thôn 11 (19834-11) của Xã Điền Hòa chưa thuộc xã nào từ ngày 01/07/2025"
+    assert waiting in quality[path.name] and waiting in quality[on_today.name]
+    assert "chưa thuộc xã nào" not in quality[old.name]
+    assert "chưa thuộc xã nào: xã cũ của thôn đã sáp nhập" in quality[path.name]
     # The officer's commands: the registry's unassigned village is shown by status.
     shown = invoke(reorganised.home, "status").output
     assert "19834-11" in shown and "chưa có xã mới" in shown

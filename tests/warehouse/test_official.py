@@ -122,6 +122,29 @@ def test_villages_of_a_commune_no_list_names_wait_for_an_assignment(national, tm
     )
 
 
+def test_an_assignment_follows_its_commune_through_a_later_merge(national, tmp_path):
+    units, _ = national
+    # Xã Điền Hương (19822) went into Xã Phong Thạnh (19825) in January 2025, which went whole
+    # into Phường Phong Phú (19828) in July: the village assigned to Phong Thạnh follows it.
+    # A village assigned to a commune whose villages the registry does not know (Xã Quảng Công,
+    # merged whole into Phong Quảng in July) cannot be followed: it waits again from that day.
+    assignment = tmp_path / "gan_thon.csv"
+    assignment.write_text("code,new_parent\n19822-01,19825\n19822-02,19879\n", encoding="utf-8")
+    done = import_file(units, assignment)
+    assert import_file(done.units, assignment).changed == 0
+    for year, parent in ((2024, "19822"), (2025, "19825"), (2026, "19828")):
+        at = registry_at(done.units, year).set_index("code")
+        assert at.loc["19822-01", "parent_code"] == parent, year
+    assert registry_problems(done.units) == []
+    assert registry_at(done.units, 2025).set_index("code").loc["19822-02", "parent_code"] == "19879"
+    waiting = unassigned_villages(done.units).set_index("code")
+    assert "19822-01" not in waiting.index
+    assert (waiting.loc["19822-02", "last_commune"], waiting.loc["19822-02", "ended"]) == (
+        "19879",
+        dt.date(2025, 7, 1),
+    )
+
+
 def test_a_file_of_another_kind_is_refused_naming_what_was_expected(tmp_path):
     other = tmp_path / "bang.csv"
     other.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
