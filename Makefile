@@ -33,8 +33,8 @@ test: install-dev
 # Every sheet of the demo's reports and one village template, as LibreOffice prints them:
 # data/preview/<name>.pdf and data/preview/<name>/trang-<n>.png (needs LibreOffice, poppler-utils).
 report-preview: demo
-	$(BIN)/giamngheo template --commune 19834 --year 2026 --out data/preview/mau
-	$(BIN)/python -m giamngheo.workbooks.preview data/preview data/reports/*.xlsx data/preview/mau/19834-01_2026.xlsx
+	$(BIN)/giamngheo template --commune 19828 --year 2027 --out data/preview/mau
+	$(BIN)/python -m giamngheo.workbooks.preview data/preview data/reports/*.xlsx data/preview/mau/19834-03_2027.xlsx
 
 # The ingest benchmark (benchmarks/run.py): N = 2,000 villages; appends to benchmarks/RESULTS.md.
 bench: install-dev

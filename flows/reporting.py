@@ -185,6 +185,11 @@ def _unit_notes(t: YearTables, sc: Scope) -> list[str]:
             f"Số liệu năm {t.year} tính theo đơn vị hành chính hiện nay: mỗi thôn được cộng vào "
             "xã, phường mà thôn thuộc về hiện nay."
         )
+    if sc.without_villages:
+        notes.append(
+            f"{len(sc.without_villages)} xã, phường chưa có thôn nào trong danh mục nên không có "
+            f"dòng trong bảng: {', '.join(sc.without_villages)}."
+        )
     listed = t.villages.set_index("village_code")
     for village in _left_out(t, sc):
         if village.code in listed.index and village.code not in set(t.units["code"]):

@@ -73,6 +73,17 @@ def registry_now(units: pd.DataFrame) -> pd.DataFrame:
     return units[units["valid_to"].isna()].drop(columns=list(PERIOD_COLUMNS)).reset_index(drop=True)
 
 
+def ancestors(units: pd.DataFrame, code: str) -> dict[str, str]:
+    """The codes above `code` by level ({"district": …, "province": …}), in `units` indexed
+    by code (one row per code: a hierarchy in force)."""
+    found: dict[str, str] = {}
+    parent = units.at[code, "parent_code"] if code in units.index else None
+    while isinstance(parent, str) and parent in units.index and parent not in found.values():
+        found[units.at[parent, "level"]] = parent
+        parent = units.at[parent, "parent_code"]
+    return found
+
+
 class Hierarchy:
     """The registry by year: `at(year)` is the units in force for that year's lists (one row
     per code), computed once per year."""

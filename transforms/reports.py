@@ -93,6 +93,8 @@ class Scope:
     name: str
     level: str
     rows: tuple[ReportRow, ...]
+    # Names of the communes under the unit that have no village in the registry, hence no row.
+    without_villages: tuple[str, ...] = ()
 
     @property
     def villages(self) -> frozenset[str]:
@@ -141,7 +143,16 @@ def scope(units: pd.DataFrame, unit_code: str) -> Scope:
         )
 
     level = unit["level"]
-    under = [c for c in children.get(unit_code, [])]
+    under = children.get(unit_code, [])
+    # A commune the registry has no village of can have no list: named in a note, not a row.
+    empty = [
+        c
+        for c in _ordered([*under, *(k for c in under for k in children.get(c, []))], known)
+        if known.at[c, "level"] == "commune" and level != "commune" and not villages_of(c)
+    ]
+    dropped = set(empty)
+    children = {p: [c for c in kids if c not in dropped] for p, kids in children.items()}
+    under = children.get(unit_code, [])
     districts = [c for c in under if known.at[c, "level"] == "district"]
     rows: list[ReportRow] = []
     if level == "province" and districts:
@@ -161,7 +172,8 @@ def scope(units: pd.DataFrame, unit_code: str) -> Scope:
         rows.append(row("1", unit_code, True))
         kids = [c for c in under if known.at[c, "level"] == child_level]
         rows += [row(f"1.{i}", c, False) for i, c in enumerate(_ordered(kids, known), start=1)]
-    return Scope(unit_code, unit["name"], level, tuple(rows))
+    names = tuple(known.at[c, "name"] for c in empty)
+    return Scope(unit_code, unit["name"], level, tuple(rows), names)
 
 
 def _children(units: pd.DataFrame) -> dict[str, list[str]]:

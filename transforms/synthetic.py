@@ -8,6 +8,7 @@ gives the same lists. Điền Hòa (19834) reproduces the commune plan of 2024 e
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +22,7 @@ from giamngheo.transforms.columns import (
     NOT_POOR,
     POOR,
 )
+from giamngheo.transforms.registry import Hierarchy, ancestors
 from giamngheo.transforms.standards import STANDARDS, standard_for
 
 # Điền Hòa, Phong Điền, 2024 (seed plan 05/KH-UBND): total and poor households of Thôn 1–11.
@@ -98,35 +100,48 @@ def sample_lists(
 ) -> list[VillageList]:
     """Lists for every village of `registry` and every year, evolving year to year.
 
-    `registry` has the admin-registry columns (code, level, name, parent_code, area).
+    `registry` has the admin-registry columns (code, level, name, parent_code, area), and may
+    carry periods (valid_from, valid_to): each year's list then names the commune its village
+    belongs to for that year (a village not yet assigned to a new commune names its last one).
+    Each village draws from a generator of its own, seeded by `seed` and its code, so its lists
+    do not depend on which other villages or later years are generated with it.
     """
-    rng = np.random.default_rng(seed)
-    units = registry.set_index("code")
-    villages = registry[registry["level"] == "village"].sort_values("code")
+    hierarchy = Hierarchy(registry)
+    placed = {year: hierarchy.at(year).set_index("code") for year in years}
+    last = hierarchy.at(None).set_index("code")
+    villages = registry[registry["level"] == "village"]
+    if "valid_from" in villages.columns:  # each village as it first was
+        villages = villages.sort_values("valid_from", na_position="first", kind="stable")
+    villages = villages.drop_duplicates("code")
     out: list[VillageList] = []
-    for v in villages.itertuples(index=False):
-        commune = units.loc[v.parent_code]
-        district_code = commune["parent_code"]
-        province_code = units.loc[district_code, "parent_code"]
+    for v in villages.sort_values("code").itertuples(index=False):
+        rng = np.random.default_rng([seed, zlib.crc32(v.code.encode())])
         state = _initial_state(rng, v.code, v.parent_code, profile)
+        commune = v.parent_code
         for i, year in enumerate(years):
             if i:
                 state = _evolve(rng, state, year)
+            at = placed[year]
+            if v.code in at.index:
+                commune = at.at[v.code, "parent_code"]
+            units = at if commune in at.index else last
+            chain = ancestors(units, commune)
+            area = at.at[v.code, "area"] if v.code in at.index else v.area
             metadata = {
-                "province_code": province_code,
-                "district_code": district_code,
-                "commune_code": v.parent_code,
-                "commune_name": commune["name"],
+                "province_code": chain.get("province"),
+                "district_code": chain.get("district"),
+                "commune_code": commune,
+                "commune_name": units.at[commune, "name"],
                 "village_code": v.code,
                 "village_name": v.name,
                 "year": year,
-                "area": v.area,
+                "area": area,
                 "total_households": state.total,
                 "total_persons": state.persons,
                 "prepared_by": "Trưởng thôn",
                 "prepared_on": f"{year - 1}-12-15",
             }
-            out.append(VillageList(metadata, _households(rng, state, year, v.area)))
+            out.append(VillageList(metadata, _households(rng, state, year, area)))
     return out
 
 

@@ -25,6 +25,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -351,3 +352,23 @@ def _follow(registry: Registry, village: str, commune: str, day: dt.date) -> Non
             return
         commune, day = after.pop(), end
         registry.move(village, commune, day)
+
+
+# The sample district through the reorganisation, in date order: the statistics office's list
+# (Huế's changes of 1 January 2025), the lists of 1 July 2025, then where the villages of the
+# four sample communes merged in January went (the official lists do not follow villages).
+SAMPLE_HISTORY = (
+    ("admin-2025/don-vi-2025-01-04.csv", dt.date(2025, 1, 1)),
+    ("admin-2025/chuyen-doi-2025-07-01.csv", None),
+    ("admin-2025/tinh-2025-07-01.csv", None),
+    ("admin-2025/xa-2025-07-01.csv", None),
+    ("gan_thon_phong_dien_2025.csv", None),
+)
+
+
+def sample_history(units: pd.DataFrame) -> pd.DataFrame:
+    """The bundled sample registry `units` with the official files of 2025 applied."""
+    reference = resources.files("giamngheo.warehouse").joinpath("reference")
+    for name, day in SAMPLE_HISTORY:
+        units = import_file(units, Path(str(reference.joinpath(name))), day).units
+    return units

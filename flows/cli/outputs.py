@@ -94,21 +94,20 @@ def template(ctx: click.Context, commune: str, year: int, out: str) -> None:
 
     \b
     Ví dụ (example):
-      giamngheo template --commune 19834 --year 2025 --out mau
+      giamngheo template --commune 19828 --year 2027 --out mau
     """
+    from giamngheo.transforms.registry import ancestors
     from giamngheo.workbooks.template import write_village_workbook
 
     settings = settings_from(ctx)
     with private_warehouse(settings) as wh:
         units = wh.admin_units(year).set_index("code")
         if commune not in units.index or units.loc[commune, "level"] != "commune":
-            raise ConfigurationError(
-                f"Mã xã '{commune}' không có trong danh mục (commune code not in the registry)."
-            )
+            raise ConfigurationError(_not_in_force(wh.admin_units(), commune, year))
         villages = units[(units["level"] == "village") & (units["parent_code"] == commune)]
         before = wh.fetch("households_to_update", villages=list(villages.index), year=year)
-    district = units.loc[commune, "parent_code"]
-    province = units.loc[district, "parent_code"] if district in units.index else None
+    above = ancestors(units, commune)
+    district, province = above.get("district"), above.get("province")
     lists = dict(tuple(before.groupby("village_code")))
     for code, v in villages.sort_index().iterrows():
         meta = {
@@ -131,3 +130,25 @@ def template(ctx: click.Context, commune: str, year: int, out: str) -> None:
                 f"Mẫu (template): {path} — {len(households)} hộ của danh sách năm {listed} "
                 f"(households of the {listed} list, to update)"
             )
+
+
+def _not_in_force(registry, commune: str, year: int) -> str:
+    """Why `commune` makes no list of `year`: unknown, or not a commune for that year's lists
+    (merged away in the 2025 reorganisation, or only from a later day)."""
+    from giamngheo.transforms.registry import ended_on, list_date
+
+    rows = registry[(registry["code"] == commune) & (registry["level"] == "commune")]
+    if rows.empty:
+        return f"Mã xã '{commune}' không có trong danh mục (commune code not in the registry)."
+    name = rows["name"].iloc[-1]
+    ended = ended_on(registry, commune)
+    if ended is not None and ended <= list_date(year):
+        return (
+            f"{name} ({commune}) không còn từ ngày {ended:%d/%m/%Y}: danh sách năm {year} do xã, "
+            f"phường hiện nay lập. "
+            f"({commune} ended on {ended}: the {year} lists are made by today's communes.)"
+        )
+    return (
+        f"{name} ({commune}) chưa có trong danh mục cho danh sách năm {year}. "
+        f"({commune} is not in the registry for the {year} lists.)"
+    )

@@ -72,22 +72,25 @@ def ingest(
 def demo(ctx: click.Context, runner: str) -> None:
     """Chạy thử trên huyện mẫu Phong Điền (run the whole pipeline on the sample district).
 
-    Loads the bundled admin registry, writes one village workbook per village and year into
-    the inbox (existing files are kept), runs the nightly flow and prints the figures.
+    Loads the bundled registry of Huyện Phong Điền with the official lists of the 2025
+    reorganisation, writes one village workbook per village and year into the inbox (2024 and
+    2025 by the old communes, 2026 by the wards of Thành phố Huế; existing files are kept),
+    runs the nightly flow and prints the figures, 2024 also on today's wards.
 
     \b
     Ví dụ (example):
       giamngheo demo
     """
     from giamngheo.flows.nightly import load_registry, run_nightly
+    from giamngheo.warehouse.official import sample_history
     from giamngheo.warehouse.registry import read_registry, sample_registry_path
     from giamngheo.warehouse.store import Warehouse
     from giamngheo.workbooks.sample import write_sample_inbox
 
     settings = settings_from(ctx)
-    registry = read_registry(sample_registry_path())
+    registry = sample_history(read_registry(sample_registry_path()))
     load_registry(settings, registry)
-    written = write_sample_inbox(settings.inbox, registry)
+    written = write_sample_inbox(settings.inbox, registry, years=DEMO_YEARS)
     out = console()
     out.print(f"Đã tạo {len(written)} tệp mẫu (sample workbooks written) in {settings.inbox}")
     # The sample files were written a moment ago: they are complete, not still being written.
@@ -96,17 +99,25 @@ def demo(ctx: click.Context, runner: str) -> None:
         summary = run_nightly(settled, runner=runner, progress=progress)
     print_summary(summary, show_communes=False, show_reports=False)
     with Warehouse(settings.published_path, read_only=True) as wh:
-        for year in wh.fetch("list_years")["year"]:
-            frame = wh.fetch("demo_communes", year=int(year))
+        years = [int(y) for y in wh.fetch("list_years")["year"]]
+        for year in years:
             print_frame(
-                _vi_rates(frame),
+                _vi_rates(wh.fetch("demo_communes", year=year)),
                 "table",
-                title=f"Hộ nghèo theo xã năm {year} (poor households by commune)",
+                title=f"Hộ nghèo theo xã, phường năm {year} (poor households by commune)",
             )
         frame = wh.fetch("demo_villages", commune=DIEN_HOA, year=2024)
         if len(frame):
             print_frame(
                 _vi_rates(frame), "table", title="Xã Điền Hòa năm 2024, theo thôn (by village)"
+            )
+        if len(years) > 1:
+            first, last = years[0], years[-1]
+            print_frame(
+                _side_by_side(wh.fetch("demo_current_units", years=[first, last])),
+                "table",
+                title=f"Năm {first} và {last} trên các xã, phường hiện nay "
+                f"({first} and {last} on today's communes)",
             )
         reports = sorted(settings.reports.glob("*.xlsx"))
     for path in reports:
@@ -114,6 +125,25 @@ def demo(ctx: click.Context, runner: str) -> None:
     out.print(f"Kho dữ liệu (warehouse): {settings.warehouse_path}")
     out.print(f"Bản cho phân tích (analyst snapshot): {settings.published_path}")
     sys.exit(summary.exit_code)
+
+
+DEMO_YEARS = (2024, 2025, 2026)  # 2026: the first lists made by the new communes
+
+
+def _side_by_side(frame):
+    """One row per commune of today, the years' households, poor households and rates."""
+    wide = frame.pivot_table(
+        index=["commune_code", "commune_name"],
+        columns="year",
+        values=["total_households", "poor_households", "poor_rate_pct"],
+        aggfunc="first",
+    )
+    out = wide.index.to_frame(index=False).set_axis(["Mã xã", "Xã, phường"], axis=1)
+    for year in sorted(frame["year"].unique()):
+        out[f"Tổng số hộ {year}"] = wide[("total_households", year)].to_numpy()
+        out[f"Hộ nghèo {year}"] = wide[("poor_households", year)].to_numpy()
+        out[f"Tỷ lệ % {year}"] = wide[("poor_rate_pct", year)].to_numpy()
+    return _vi_rates(out)
 
 
 DIEN_HOA = "19834"

@@ -136,10 +136,33 @@ def test_demo_in_a_subprocess_is_quiet_and_a_second_run_changes_nothing(tmp_path
     assert (
         second.returncode == 0
         and "0 nạp (loaded)" in second.stdout
-        and "267 đã nạp trước" in second.stdout
+        and "400 đã nạp trước" in second.stdout
     )
     figures = [line for line in first.stdout.splitlines() if line.startswith("│ 198")]
     assert figures == [line for line in second.stdout.splitlines() if line.startswith("│ 198")]
+    # 2026 by the wards of Thành phố Huế; 2024 on today's wards is the sum of the old communes
+    # whose villages each ward took (Phong Phú: Điền Hương, Điền Môn, Điền Lộc, Điền Hòa).
+    tables = first.stdout.split("Hộ nghèo theo xã, phường năm ")[1:]
+    by_year = {t[:4]: _rows(t) for t in tables}
+    assert set(by_year["2026"]) == {"19819", "19828", "19831", "19864", "19873"}
+    side = _rows(first.stdout.split("trên các xã, phường hiện nay")[1])
+    old = by_year["2024"]
+    assert side["19828"][2] == str(
+        sum(int(old[c][3]) for c in ("19822", "19825", "19828", "19834"))
+    )
+    assert side["19828"][5] == by_year["2026"]["19828"][3]
+
+
+def _rows(text: str) -> dict[str, list[str]]:
+    """The rows of the first table in `text`, by their first cell."""
+    rows = {}
+    for line in text.splitlines():
+        if line.startswith("└"):
+            break
+        if line.startswith("│ 198"):
+            cells = [c.strip() for c in line.strip("│").split("│")]
+            rows[cells[0]] = cells
+    return rows
 
 
 def fake_flow(monkeypatch) -> list:

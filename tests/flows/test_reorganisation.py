@@ -10,6 +10,7 @@ from giamngheo.flows.reporting import YearTables, write_unit_report
 from giamngheo.transforms.registry import registry_at
 from giamngheo.transforms.synthetic import DIEN_HOA, sample_lists
 from giamngheo.warehouse.store import Warehouse
+from giamngheo.workbooks.reader import read_submission
 from giamngheo.workbooks.template import write_village_workbook
 from tests.flows.conftest import invoke
 from tests.warehouse.test_official import CHANGES
@@ -126,3 +127,23 @@ def test_the_2026_province_report_has_one_row_per_new_commune_and_no_district(re
     # The officer's commands: the registry's unassigned village is shown by status.
     shown = invoke(reorganised.home, "status").output
     assert "19834-11" in shown and "chưa có xã mới" in shown
+
+
+def test_templates_for_the_2027_lists_come_from_the_new_wards(reorganised, tmp_path):
+    out = str(tmp_path / "mau")
+    gone = invoke(
+        reorganised.home, "template", "--commune", DIEN_HOA, "--year", "2027", "--out", out
+    )
+    assert gone.exit_code == 2
+    assert "Xã Điền Hòa (19834) không còn từ ngày 01/07/2025" in gone.output
+    made = invoke(
+        reorganised.home, "template", "--commune", "19873", "--year", "2027", "--out", out
+    )
+    assert made.exit_code == 0, made.output
+    written = sorted(p.name for p in (tmp_path / "mau").iterdir())
+    # Điền Hòa's villages 7–10 with Phong Hải's (merged whole); Thôn 11, unassigned, is not
+    assert {f"19834-{i:02d}_2027.xlsx" for i in range(7, 11)} <= set(written)
+    assert "19843-01_2027.xlsx" in written and "19834-11_2027.xlsx" not in written
+    meta = read_submission(tmp_path / "mau" / "19834-07_2027.xlsx", "t").metadata
+    assert (meta["province_code"], meta.get("district_code")) == ("46", None)
+    assert (meta["commune_code"], meta["commune_name"]) == ("19873", "Phường Phong Quảng")

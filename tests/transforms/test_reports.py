@@ -106,6 +106,23 @@ def test_a_province_scope_has_its_total_then_each_district_and_its_communes(regi
     assert [r.tt for r in direct.rows[:2]] == ["1", "1.1"] and len(direct.rows) == 17
 
 
+def test_a_commune_the_registry_has_no_village_of_is_named_not_a_row(registry):
+    # a province after July 2025 holds communes whose villages the registry does not know yet
+    extra = pd.DataFrame(
+        [
+            {"code": "19753", "level": "commune", "name": "Phường Thuận Hóa", "parent_code": "476"},
+            {"code": "19880", "level": "commune", "name": "Xã Quảng Điền", "parent_code": "476"},
+        ]
+    )
+    units = pd.concat([registry, extra], ignore_index=True)
+    district = scope(units, "476")
+    assert {r.code for r in district.rows}.isdisjoint({"19753", "19880"})
+    assert len(district.rows) == 17
+    assert district.without_villages == ("Phường Thuận Hóa", "Xã Quảng Điền")
+    assert scope(registry, "476").without_villages == ()
+    assert scope(units, DIEN_HOA).without_villages == ()  # a commune's rows are villages
+
+
 def test_summary_totals_come_from_the_villages_and_unlisted_communes_stay_empty(district):
     table = summary_table(dien_hoa_villages(), district)
     head = table.iloc[0]

@@ -1,7 +1,7 @@
 -- `giamngheo demo`: the figures per commune of one year, with Vietnamese column names.
 select
     commune_code as "Mã xã",
-    commune_name as "Xã",
+    commune_name as "Xã, phường",
     village_count as "Số thôn",
     total_households as "Tổng số hộ",
     poor_households as "Hộ nghèo",
