@@ -28,7 +28,7 @@ from giamngheo import testpoints
 from giamngheo.errors import ConfigurationError
 from giamngheo.expectations.runner import prune_docs
 from giamngheo.flows import inbox, steps
-from giamngheo.flows.reporting import YearTables, write_unit_report
+from giamngheo.flows.reporting import write_reports
 from giamngheo.flows.settings import Settings, secure_home
 from giamngheo.flows.summary import RunSummary, count_results, publish_artifacts, summary_lines
 from giamngheo.flows.validation import validate
@@ -231,20 +231,20 @@ def publish_snapshot(settings: Settings) -> bool:
 @task(name="report", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2)
 def write_pending_reports(settings: Settings) -> list[str]:
     """The reports runs owe: for each year, those of the parent units whose figures changed."""
-    paths: list[str] = []
     with Warehouse(settings.warehouse_path) as wh:
         pending = wh.pending_work()
-        reports = pending[pending["kind"] == "report"]
-        for year, units in reports.groupby("year", sort=True):
-            tables = YearTables.load(wh, int(year))
-            for unit in sorted(set(units["unit_code"])):
-                path = write_unit_report(wh, unit, int(year), settings.reports, tables)
-                if path is not None:
-                    paths.append(str(path))
-                    testpoints.reached("report")
-        keys = [f"{u}:{int(y)}" for u, y in zip(reports["unit_code"], reports["year"], strict=True)]
-        wh.work_done("report", keys)
-    return paths
+    reports = pending[pending["kind"] == "report"]
+    jobs = sorted({(int(y), u) for u, y in zip(reports["unit_code"], reports["year"], strict=True)})
+    paths: list[str] = []
+    # the warehouse is closed meanwhile: the writers open it read-only, each in its process
+    for path in write_reports(
+        settings.warehouse_path, settings.reports, jobs, settings.max_workers
+    ):
+        paths.append(str(path))
+        testpoints.reached("report")
+    with Warehouse(settings.warehouse_path) as wh:
+        wh.work_done("report", [f"{u}:{y}" for y, u in jobs])
+    return sorted(paths)
 
 
 def remove_leftovers(settings: Settings) -> None:

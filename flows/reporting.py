@@ -9,7 +9,11 @@ snapshot does not hold.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -62,6 +66,11 @@ class YearTables:
 
     current_units: bool = False  # the year's figures on today's units
     registry: pd.DataFrame | None = None  # every row of the registry, with its periods
+
+    @cached_property
+    def unassigned(self) -> tuple[dict[str, dt.date], pd.DataFrame]:
+        """The villages no commune holds now (and since when), and each unit's last row."""
+        return unassigned_since(self.registry), Hierarchy(self.registry).at(None).set_index("code")
 
     @classmethod
     def load(cls, wh: Warehouse, year: int, current_units: bool = False) -> YearTables:
@@ -121,6 +130,37 @@ def write_unit_report(
     data = _report_data(t, sc, villages, today or dt.date.today())
     suffix = "_don_vi_hien_nay" if t.current_units else ""  # on today's units
     return write_report(out_dir / f"bao_cao_{unit_code}_{year}{suffix}.xlsx", data)
+
+
+def write_reports(
+    warehouse: Path, out_dir: Path, jobs: list[tuple[int, str]], workers: int = 1
+) -> Iterator[Path]:
+    """The reports of these (year, unit) pairs, by up to `workers` processes (one report or
+    one worker: in this one), each opening the warehouse read-only: the caller must not hold
+    it open for writing. Yields each written path (a unit without a list of the year: none)."""
+    n = min(workers, len(jobs))
+    if n < 2:
+        yield from _write_group(warehouse, out_dir, jobs)
+        return
+    groups = [jobs[k::n] for k in range(n)]
+    spawn = multiprocessing.get_context("spawn")  # no fork of a process that runs threads
+    with ProcessPoolExecutor(n, mp_context=spawn) as pool:
+        futures = [pool.submit(_write_group, warehouse, out_dir, group) for group in groups]
+        for done in as_completed(futures):
+            yield from done.result()
+
+
+def _write_group(warehouse: Path, out_dir: Path, jobs: list[tuple[int, str]]) -> list[Path]:
+    written = []
+    with Warehouse(warehouse, read_only=True) as wh:
+        tables: dict[int, YearTables] = {}
+        for year, unit in jobs:
+            if year not in tables:
+                tables = {year: YearTables.load(wh, year)}  # jobs come sorted by year
+            path = write_unit_report(wh, unit, year, out_dir, tables[year])
+            if path is not None:
+                written.append(path)
+    return written
 
 
 def _report_data(t: YearTables, sc: Scope, villages: pd.DataFrame, today: dt.date) -> ReportData:
@@ -216,9 +256,8 @@ def _left_out(t: YearTables, sc: Scope) -> list[_Orphan]:
     after the merge, or on today's units)."""
     if t.registry is None:
         return []
-    since = unassigned_since(t.registry)
+    since, last = t.unassigned
     placed = set(t.units["code"])
-    last = Hierarchy(t.registry).at(None).set_index("code")
     out = []
     for code in sorted(set(since) - placed):
         chain, at = [], code

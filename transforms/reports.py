@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from giamngheo.transforms.aggregate import COUNT_COLUMNS, add_rates, rate_pct
@@ -268,18 +269,17 @@ def dynamics_table(
     """
     columns = ["start", *DYNAMICS_COLUMNS[status], "end"]
     rows = dynamics[dynamics["status"] == status]
+    now = [r.villages & listed for r in scope.rows]
+    before = [r.villages & listed_before for r in scope.rows]
+    empty = np.array([not (n & b) for n, b in zip(now, before, strict=True)], dtype=bool)
+    no_start = np.array([bool(b - n) for n, b in zip(now, before, strict=True)]) | empty
+    no_end = np.array([bool(n - b) for n, b in zip(now, before, strict=True)]) | empty
     parts = []
     for measure, label in MEASURES:
         sums = _sum_by_row(scope, rows[rows["measure"] == measure], columns).astype("Int64")
-        for i, r in enumerate(scope.rows):
-            now, before = r.villages & listed, r.villages & listed_before
-            if not now & before:
-                sums.loc[i, columns] = pd.NA
-                continue
-            if before - now:
-                sums.loc[i, "start"] = pd.NA
-            if now - before:
-                sums.loc[i, "end"] = pd.NA
+        sums = sums.mask(pd.DataFrame({c: empty for c in columns}, index=sums.index))
+        sums["start"] = sums["start"].mask(no_start)
+        sums["end"] = sums["end"].mask(no_end)
         part = pd.concat([_frame(scope), sums.reset_index(drop=True)], axis=1)
         parts.append(part.assign(measure=label, order=range(len(part))))
     out = pd.concat(parts, ignore_index=True)
@@ -306,9 +306,9 @@ def deprivation_table(deprivations: pd.DataFrame, listed: set[str], scope: Scope
     rows = deprivations[deprivations["status"] == status]
     columns = ["households", "deprivations", *INDICATORS]
     table = _sum_by_row(scope, rows, columns).astype("Int64").reset_index(drop=True)
-    for i, r in enumerate(scope.rows):  # no household of the status is 0; no list, empty
-        table.loc[i] = table.loc[i].fillna(0) if r.villages & listed else pd.NA
-    table = table.astype("Int64")
+    # no household of the status is 0; no list, empty
+    has_list = np.array([bool(r.villages & listed) for r in scope.rows], dtype=bool)
+    table = table.fillna(0).mask(pd.DataFrame({c: ~has_list for c in columns})).astype("Int64")
     for col in INDICATORS:
         table[f"{col}_pct"] = rate_pct(table[col], table["households"])
     return pd.concat([_frame(scope), table], axis=1)
