@@ -426,7 +426,12 @@ def _scan_rows(grid: Grid, loc: TableLocation, sub: Submission, skip: set[int]):
         code = row[code_col]
         # A household row has its code; only a row without one, or with a short or header-like
         # one, may be structure (a cheap test: most rows of a list are households).
-        if code.__class__ is not str or len(code) <= 6 or " " in code or match_header(code):
+        if (
+            code.__class__ is not str
+            or len(code) <= 6
+            or " " in code
+            or (not code[0].isdigit() and match_header(code))
+        ):
             if _is_numbering_row(row, used) or is_page_row(row):
                 continue
             if len(_match_row(row, taken={})) >= MIN_HEADER_FIELDS:

@@ -141,7 +141,28 @@ def village_totals(grids: dict[str, Grid]) -> tuple[dict[str, VillageTotal], set
     return found, spans
 
 
+_INITIALS: dict[str, bool] = {}
+
+
+def _may_count_households(text: str) -> bool:
+    """Whether `text` may begin "Tổng số hộ…" or "Số hộ…" (its first two letters fold to "to"
+    or "so"), looked up by those letters."""
+    initials = text.lstrip()[:2]
+    found = _INITIALS.get(initials)
+    if found is None:
+        if len(_INITIALS) > 10_000:  # any two letters of any text: keep the table small
+            _INITIALS.clear()
+        found = _INITIALS[initials] = fold(initials) in ("to", "so")
+    return found
+
+
 def _summary_header(row: list[object]) -> tuple[int, int, int | None] | None:
+    # Most rows are households: a row without a cell that may read "Tổng số hộ…" / "Số hộ…"
+    # is passed over before any header matching.
+    if row and isinstance(row[0], int | float):  # a numbered row: data, not a header
+        return None
+    if not any(isinstance(v, str) and _may_count_households(v) for v in row):
+        return None
     name_col = households_col = persons_col = None
     for c, value in enumerate(row):
         if not isinstance(value, str):
