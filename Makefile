@@ -6,7 +6,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: demo test report-preview lint bench bench-quick fuzz install install-dev clean
+.PHONY: demo test report-preview lint bench bench-national bench-quick fuzz install install-dev clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: set PYTHON=/path/to/python3.11"; exit 2; }
@@ -39,6 +39,12 @@ report-preview: demo
 # The ingest benchmark (benchmarks/run.py): N = 2,000 villages; appends to benchmarks/RESULTS.md.
 bench: install-dev
 	PYTHONPATH=. $(BIN)/python -m benchmarks.run --villages 2000
+
+# The national benchmark: VILLAGES (default 70,000, about 10 M households) under the communes of
+# 1 July 2025, written once into benchmarks/.cache by benchmarks/national.py; no naive baseline.
+VILLAGES ?= 70000
+bench-national: install-dev
+	PYTHONPATH=. $(BIN)/python -m benchmarks.run --national --no-baseline --villages $(VILLAGES)
 
 bench-quick: install-dev
 	PYTHONPATH=. $(BIN)/python -m benchmarks.run --villages 50 --no-results

@@ -26,9 +26,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import psutil
 
+from benchmarks import national
 from benchmarks.generate import PROFILE, inbox, registry_csv, write_file
+from benchmarks.plainxlsx import write_plain_workbook
 from giamngheo.transforms.synthetic import sample_lists
 
 ROOT = Path(__file__).parents[1]
@@ -138,23 +141,20 @@ def prefect_server(folder: Path):
         server.wait(timeout=30)
 
 
-def change_one_percent(inbox_dir: Path, villages: int) -> int:
-    """Rewrite 1 % of the files as corrected versions (new bytes, same villages)."""
-    from benchmarks.generate import registry
-
-    lists = sample_lists(registry(villages), years=(2024,), seed=99, profile=PROFILE)
-    step = 100
-    changed = 0
-    for index in range(0, len(lists), step):
-        village = lists[index]
+def change_one_percent(inbox_dir: Path, units: pd.DataFrame, year: int, national: bool) -> int:
+    """Rewrite 1 % of the files (every hundredth village) as corrected versions: new bytes,
+    same villages. Each village's list is drawn on its own, so only those are generated."""
+    villages = units[units["level"] == "village"].sort_values("code")
+    chosen = pd.concat([units[units["level"] != "village"], villages.iloc[::100]])
+    lists = sample_lists(chosen, years=(year,), seed=99, profile=PROFILE)
+    for k, village in enumerate(lists):
         meta = village.metadata
-        write_file(
-            inbox_dir / meta["commune_code"] / f"{meta['village_code']}_{meta['year']}_v2.xlsx",
-            index,
-            village,
-        )
-        changed += 1
-    return changed
+        path = inbox_dir / meta["commune_code"] / f"{meta['village_code']}_{year}_v2.xlsx"
+        if national:
+            write_plain_workbook(path, meta, village.households)
+        else:
+            write_file(path, k * 100, village)  # the position of the village in the inbox
+    return len(lists)
 
 
 def machine() -> str:
@@ -180,9 +180,14 @@ def main() -> None:
         "--no-baseline", action="store_true", help="skip the naive baseline (large N)"
     )
     parser.add_argument("--no-results", action="store_true", help="do not append to RESULTS.md")
+    parser.add_argument(
+        "--national",
+        action="store_true",
+        help="the national inbox: the communes of 1 July 2025, 2026 lists (benchmarks.national)",
+    )
     args = parser.parse_args()
 
-    source = inbox(args.villages)
+    source = national.inbox(args.villages) if args.national else inbox(args.villages)
     work = Path(tempfile.mkdtemp(prefix="giamngheo-bench-"))
     try:
         stages = run_stages(args, source, work)
@@ -192,9 +197,10 @@ def main() -> None:
     print(table)
     if not args.no_results:
         with RESULTS.open("a", encoding="utf-8") as fh:
-            fh.write(
-                f"\n## {dt.date.today().isoformat()}: N = {args.villages:,} villages\n\n{machine()}\n\n{table}\n"
+            title = f"N = {args.villages:,} villages" + (
+                ", national inbox" if args.national else ""
             )
+            fh.write(f"\n## {dt.date.today().isoformat()}: {title}\n\n{machine()}\n\n{table}\n")
 
 
 def run_stages(args, source: Path, work: Path) -> dict[str, Stage]:
@@ -218,7 +224,11 @@ def run_stages(args, source: Path, work: Path) -> dict[str, Stage]:
             str(home),
             "registry",
             "load",
-            str(registry_csv(args.villages)),
+            str(
+                national.registry_csv(args.villages)
+                if args.national
+                else registry_csv(args.villages)
+            ),
         ],
         check=True,
         capture_output=True,
@@ -237,19 +247,25 @@ def run_stages(args, source: Path, work: Path) -> dict[str, Stage]:
         shutil.copytree(source, inbox_copy)
         stages["cold"] = ingest(home, inbox_copy, "ingest, cold", api_url)
         stages["again"] = ingest(home, inbox_copy, "ingest, nothing changed", api_url)
-        change_one_percent(inbox_copy, args.villages)
+        units = pd.read_csv(
+            national.registry_csv(args.villages) if args.national else registry_csv(args.villages),
+            dtype=str,
+            keep_default_na=False,
+        ).replace({"": None})
+        year = national.YEAR if args.national else 2024
+        change_one_percent(inbox_copy, units, year, args.national)
         stages["changed"] = ingest(home, inbox_copy, "ingest, 1 % changed", api_url)
     stages["analyst"] = analyst_queries(home)
     return stages
 
 
 def analyst_queries(home: Path) -> Stage:
-    """commune_poverty and district_poverty on the published snapshot (read-only)."""
+    """commune_poverty, district_poverty and province_poverty on the published snapshot."""
     from giamngheo.warehouse.store import Warehouse
 
     timings = []
     with Warehouse(home / "published" / "current.duckdb", read_only=True) as snapshot:
-        for view in ("commune_poverty", "district_poverty"):
+        for view in ("commune_poverty", "district_poverty", "province_poverty"):
             start = time.perf_counter()
             snapshot.view(view)
             timings.append(f"{view} {time.perf_counter() - start:.3f} s")

@@ -176,14 +176,14 @@ def _initial_state(
         for k in numbers[cursor : cursor + n]:
             classes[int(k)] = cls
         cursor += n
-    members = {k: _members(rng) for k in range(1, total + 1)}
+    members = dict(zip(range(1, total + 1), _members(rng, total), strict=True))
     return _State(village_code, total, sum(members.values()), classes, members)
 
 
-def _members(rng: np.random.Generator) -> int:
-    return int(
-        rng.choice([1, 2, 3, 4, 5, 6, 7, 8], p=[0.08, 0.15, 0.2, 0.25, 0.16, 0.09, 0.05, 0.02])
-    )
+def _members(rng: np.random.Generator, n: int) -> list[int]:
+    """The sizes of `n` households."""
+    sizes = rng.choice(8, size=n, p=[0.08, 0.15, 0.2, 0.25, 0.16, 0.09, 0.05, 0.02]) + 1
+    return sizes.tolist()
 
 
 # Year-over-year transition probabilities from each class (to poor, near-poor, average, unlisted).
@@ -197,8 +197,8 @@ _TRANSITIONS = {
 def _evolve(rng: np.random.Generator, state: _State, year: int) -> _State:
     grown = int(round(state.total * rng.uniform(1.0, 1.02)))
     members = dict(state.members)
-    for k in range(state.total + 1, grown + 1):
-        members[k] = _members(rng)
+    born = range(state.total + 1, grown + 1)
+    members.update(zip(born, _members(rng, len(born)), strict=True))
     classes: dict[int, str] = {}
     targets = (POOR, NEAR_POOR, AVERAGE, None)
     for k, cls in state.classes.items():
@@ -288,4 +288,5 @@ def _income(rng: np.random.Generator, low: int, high: int) -> int:
 
 
 def _name(rng: np.random.Generator) -> str:
-    return " ".join((rng.choice(_FAMILY), rng.choice(_MIDDLE), rng.choice(_GIVEN)))
+    family, middle, given = rng.integers((len(_FAMILY), len(_MIDDLE), len(_GIVEN)))
+    return f"{_FAMILY[family]} {_MIDDLE[middle]} {_GIVEN[given]}"
