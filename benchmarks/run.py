@@ -141,15 +141,24 @@ def prefect_server(folder: Path):
         server.wait(timeout=30)
 
 
-def change_one_percent(inbox_dir: Path, units: pd.DataFrame, year: int, national: bool) -> int:
-    """Rewrite 1 % of the files (every hundredth village) as corrected versions: new bytes,
-    same villages. Each village's list is drawn on its own, so only those are generated."""
+def change_one_percent(
+    inbox_dir: Path,
+    units: pd.DataFrame,
+    year: int,
+    national: bool,
+    only: int | None = None,
+    version: str = "v2",
+) -> int:
+    """Rewrite 1 % of the files (every hundredth village; the first `only` of them) as
+    corrected versions: new bytes, same villages. Each village's list is drawn on its own, so
+    only those are generated."""
     villages = units[units["level"] == "village"].sort_values("code")
-    chosen = pd.concat([units[units["level"] != "village"], villages.iloc[::100]])
-    lists = sample_lists(chosen, years=(year,), seed=99, profile=PROFILE)
+    chosen = pd.concat([units[units["level"] != "village"], villages.iloc[::100][:only]])
+    seed = 99 + int(version[1:])  # another correction, other bytes
+    lists = sample_lists(chosen, years=(year,), seed=seed, profile=PROFILE)
     for k, village in enumerate(lists):
         meta = village.metadata
-        path = inbox_dir / meta["commune_code"] / f"{meta['village_code']}_{year}_v2.xlsx"
+        path = inbox_dir / meta["commune_code"] / f"{meta['village_code']}_{year}_{version}.xlsx"
         if national:
             write_plain_workbook(path, meta, village.households)
         else:
@@ -255,6 +264,13 @@ def run_stages(args, source: Path, work: Path) -> dict[str, Stage]:
         year = national.YEAR if args.national else 2024
         change_one_percent(inbox_copy, units, year, args.national)
         stages["changed"] = ingest(home, inbox_copy, "ingest, 1 % changed", api_url)
+        # An officer drops one corrected file: with the district's server running, and without.
+        change_one_percent(inbox_copy, units, year, args.national, only=1, version="v3")
+        stages["one"] = ingest(home, inbox_copy, "one corrected file, running server", api_url)
+        change_one_percent(inbox_copy, units, year, args.national, only=1, version="v4")
+        stages["one-temporary"] = ingest(
+            home, inbox_copy, "one corrected file, temporary server", None
+        )
     stages["analyst"] = analyst_queries(home)
     return stages
 
@@ -281,12 +297,14 @@ def render(villages: int, stages: dict[str, Stage]) -> str:
         "| stage | wall s | households/s | peak RSS MB | × floor | × baseline |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    for key in ("floor", "baseline", "startup-temporary", "startup", "cold", "again", "changed"):
+    keys = ("floor", "baseline", "startup-temporary", "startup", "cold", "again", "changed")
+    for key in (*keys, "one", "one-temporary"):
         s = stages.get(key)
         if s is None:
             continue
         hh = s.households if s.households is not None else cold.households
-        rate = f"{hh / s.seconds:,.0f}" if hh and not key.startswith(("startup", "again")) else ""
+        fixed = key.startswith(("startup", "again", "one"))
+        rate = f"{hh / s.seconds:,.0f}" if hh and not fixed else ""
         vs_base = f"{s.seconds / base.seconds:.3f}" if base else ""
         lines.append(
             f"| {s.name} | {s.seconds:.1f} | {rate} | {s.peak_rss_mb:,.0f} | {s.seconds / floor:.2f} | {vs_base} |"
@@ -300,6 +318,9 @@ def render(villages: int, stages: dict[str, Stage]) -> str:
         + (f"; baseline ÷ cold = {base.seconds / cold.seconds:.1f} ×" if base else ""),
         f"- nothing changed: {stages['again'].seconds / cold.seconds:.1%} of cold; "
         f"1 % changed: {stages['changed'].seconds / cold.seconds:.1%} of cold",
+        f"- one corrected file, inbox to snapshot and reports: {stages['one'].seconds:.1f} s "
+        f"with a running Prefect server, {stages['one-temporary'].seconds:.1f} s with a "
+        "temporary one",
         f"- analyst views on the snapshot: {stages['analyst'].output}",
     ]
     return "\n".join(lines)
