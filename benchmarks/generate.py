@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -40,18 +41,32 @@ def registry(villages: int) -> pd.DataFrame:
 
 def inbox(villages: int, seed: int = 8, cache: Path = CACHE) -> Path:
     """The cached inbox for N villages (written once, reused by later runs)."""
+
+    def write(folder: Path, units: pd.DataFrame) -> None:
+        lists = sample_lists(units, years=(2024,), seed=seed, profile=PROFILE)
+        jobs = [(folder / "inbox", i, v) for i, v in enumerate(lists)]
+        with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            list(pool.map(_write, jobs, chunksize=50))
+
     folder = cache / f"villages_{villages}_seed_{seed}"
+    return cached(folder, registry_csv(villages, cache), lambda: registry(villages), write)
+
+
+def cached(
+    folder: Path,
+    registry_file: Path,
+    units: Callable[[], pd.DataFrame],
+    write: Callable[[Path, pd.DataFrame], None],
+) -> Path:
+    """`folder`/inbox, written once by `write(folder, units())` with the registry saved to
+    `registry_file`; a marker says the writing finished, so an interrupted one starts over."""
     done = folder / ".complete"
-    if done.exists():
-        return folder / "inbox"
-    units = registry(villages)
-    folder.mkdir(parents=True, exist_ok=True)
-    units.to_csv(registry_csv(villages, cache), index=False)
-    lists = sample_lists(units, years=(2024,), seed=seed, profile=PROFILE)
-    jobs = [(folder / "inbox", i, v) for i, v in enumerate(lists)]
-    with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        list(pool.map(_write, jobs, chunksize=50))
-    done.touch()
+    if not done.exists():
+        frame = units()
+        folder.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(registry_file, index=False)
+        write(folder, frame)
+        done.touch()
     return folder / "inbox"
 
 

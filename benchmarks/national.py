@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarks.generate import CACHE, PROFILE
+from benchmarks.generate import CACHE, PROFILE, cached
 from benchmarks.plainxlsx import write_plain_workbook
 from giamngheo.transforms.registry import REGISTRY_COLUMNS
 from giamngheo.transforms.synthetic import sample_lists
@@ -52,24 +52,20 @@ def registry_csv(villages: int = NATION, cache: Path = CACHE) -> Path:
 
 def inbox(villages: int = NATION, seed: int = 8, cache: Path = CACHE) -> Path:
     """The cached national inbox (written once, on every core)."""
+
+    def write(folder: Path, units: pd.DataFrame) -> None:
+        above = units[units["level"] != "village"]
+        below = units[units["level"] == "village"]
+        step = 500
+        jobs = [
+            (folder / "inbox", pd.concat([above, below.iloc[k : k + step]]), seed)
+            for k in range(0, len(below), step)
+        ]
+        with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            list(pool.map(_write_slice, jobs))
+
     folder = cache / f"national_{villages}_seed_{seed}"
-    done = folder / ".complete"
-    if done.exists():
-        return folder / "inbox"
-    units = registry(villages)
-    folder.mkdir(parents=True, exist_ok=True)
-    units.to_csv(registry_csv(villages, cache), index=False)
-    above = units[units["level"] != "village"]
-    below = units[units["level"] == "village"]
-    step = 500
-    jobs = [
-        (folder / "inbox", pd.concat([above, below.iloc[k : k + step]]), seed)
-        for k in range(0, len(below), step)
-    ]
-    with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        list(pool.map(_write_slice, jobs))
-    done.touch()
-    return folder / "inbox"
+    return cached(folder, registry_csv(villages, cache), lambda: registry(villages), write)
 
 
 def _write_slice(job: tuple[Path, pd.DataFrame, int]) -> int:
