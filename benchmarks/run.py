@@ -96,7 +96,12 @@ def ingest(home: Path, inbox_dir: Path, name: str, api_url: str | None, *extra: 
         ],
         env=env,
     )
-    summary = json.loads(stage.output)
+    try:
+        summary = json.loads(stage.output)
+    except json.JSONDecodeError as exc:
+        raise SystemExit(
+            f"{name}: the output is not the JSON summary ({exc}):\n{stage.output[:3000]}"
+        ) from exc
     stage.households = summary["households_loaded"]
     return stage
 

@@ -232,7 +232,7 @@ def _unit_notes(t: YearTables, sc: Scope) -> list[str]:
         )
     listed = t.villages.set_index("village_code")
     for village in _left_out(t, sc):
-        if village.code in listed.index and village.code not in set(t.units["code"]):
+        if village.code in listed.index:
             row = listed.loc[village.code]
             notes.append(
                 f"{village.name} ({village.code}), trước thuộc {village.commune}: "
