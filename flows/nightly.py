@@ -228,18 +228,22 @@ def publish_snapshot(settings: Settings) -> bool:
     return True
 
 
+PARALLEL_REPORTS_FROM = 1000  # village lists in the warehouse
+
+
 @task(name="report", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2)
 def write_pending_reports(settings: Settings) -> list[str]:
     """The reports runs owe: for each year, those of the parent units whose figures changed."""
     with Warehouse(settings.warehouse_path) as wh:
         pending = wh.pending_work()
+        villages = int(wh.sql("select count(*) as n from village_poverty")["n"].iloc[0])
     reports = pending[pending["kind"] == "report"]
     jobs = sorted({(int(y), u) for u, y in zip(reports["unit_code"], reports["year"], strict=True)})
+    # Starting a writer process costs about a second: worth it for large reports only.
+    workers = settings.max_workers if villages >= PARALLEL_REPORTS_FROM else 1
     paths: list[str] = []
     # the warehouse is closed meanwhile: the writers open it read-only, each in its process
-    for path in write_reports(
-        settings.warehouse_path, settings.reports, jobs, settings.max_workers
-    ):
+    for path in write_reports(settings.warehouse_path, settings.reports, jobs, workers):
         paths.append(str(path))
         testpoints.reached("report")
     with Warehouse(settings.warehouse_path) as wh:

@@ -8,8 +8,12 @@ snapshot does not hold.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
 import multiprocessing
+import signal
+import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -144,10 +148,22 @@ def write_reports(
         return
     groups = [jobs[k::n] for k in range(n)]
     spawn = multiprocessing.get_context("spawn")  # no fork of a process that runs threads
-    with ProcessPoolExecutor(n, mp_context=spawn) as pool:
+    with ProcessPoolExecutor(n, mp_context=spawn, initializer=_die_with_parent) as pool:
         futures = [pool.submit(_write_group, warehouse, out_dir, group) for group in groups]
         for done in as_completed(futures):
             yield from done.result()
+
+
+def _die_with_parent() -> None:
+    """A report writer ends when the run that started it is killed: left running, it would
+    hold the warehouse open while the next run needs it for writing (Linux; elsewhere the
+    writer finishes its report first)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _write_group(warehouse: Path, out_dir: Path, jobs: list[tuple[int, str]]) -> list[Path]:

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from giamngheo.flows.cli import cli
 from giamngheo.flows.nightly import load_registry, run_nightly
-from giamngheo.flows.reporting import write_unit_report
+from giamngheo.flows.reporting import write_reports, write_unit_report
 from giamngheo.warehouse.store import Warehouse
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
@@ -314,3 +314,20 @@ def test_a_run_rewrites_the_reports_of_the_units_and_years_its_lists_change(
     ]
     with Warehouse(settings.warehouse_path, read_only=True) as wh:
         assert wh.pending_work().empty
+
+
+def test_reports_written_by_two_processes_hold_what_one_process_writes(report_home, tmp_path):
+    # the path of a large run: each writer opens the warehouse read-only in its own process
+    jobs = [(2024, "476"), (2024, "19834"), (2025, "476"), (2025, "19834")]
+    one = sorted(write_reports(report_home.warehouse_path, tmp_path / "one", jobs, 1))
+    two = sorted(write_reports(report_home.warehouse_path, tmp_path / "two", jobs, 2))
+    assert [p.name for p in one] == [p.name for p in two] and len(one) == 4
+    for a, b in zip(one, two, strict=True):
+        sheets_a, sheets_b = load_workbook(a), load_workbook(b)
+        assert sheets_a.sheetnames == sheets_b.sheetnames
+        for name in sheets_a.sheetnames:
+            values_a = [[c.value for c in row] for row in sheets_a[name].iter_rows()]
+            values_b = [[c.value for c in row] for row in sheets_b[name].iter_rows()]
+            assert values_a == values_b, (a.name, name)
+    with Warehouse(report_home.warehouse_path):  # opened for writing: no writer holds it
+        pass
