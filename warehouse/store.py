@@ -103,6 +103,11 @@ REEVALUATED_CODES = (
 )
 
 
+# DuckDB draws a progress bar on standard output for a query over 2 s (a national run's):
+# the CLI's output is its own, and `--json` must stay JSON.
+_QUIET = "set enable_progress_bar = false"
+
+
 class Warehouse:
     """A DuckDB warehouse file. Use as a context manager; writers call `migrate()` first."""
 
@@ -121,11 +126,15 @@ class Warehouse:
                 # Readers (analysts, officers) get a sandbox: no files, no extensions, and a
                 # configuration they cannot change back.
                 self.con = duckdb.connect(
-                    str(self.path), read_only=True, config={"enable_external_access": False}
+                    str(self.path),
+                    read_only=True,
+                    config={"enable_external_access": False},
                 )
+                self.con.execute(_QUIET)
                 self.con.execute("set lock_configuration = true")
             else:
                 self.con = duckdb.connect(str(self.path))
+                self.con.execute(_QUIET)
         except duckdb.Error as exc:
             raise WarehouseError(
                 f"Không mở được kho dữ liệu {self.path} (Cannot open the warehouse): {exc}"

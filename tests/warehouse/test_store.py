@@ -403,3 +403,13 @@ def test_the_writer_lock_is_reentrant_within_a_process(settings):
         writer_lock(settings.warehouse_path, timeout=0.3),
     ):
         pass
+
+
+def test_no_connection_draws_duckdbs_progress_bar_on_standard_output(settings):
+    # a query over 2 s (a national run's) would print one into `ingest --json`'s output
+    with Warehouse(settings.warehouse_path) as wh:
+        wh.migrate()
+        writer = wh.sql("select current_setting('enable_progress_bar') as on_")["on_"].iloc[0]
+    with Warehouse(settings.warehouse_path, read_only=True) as wh:
+        reader = wh.sql("select current_setting('enable_progress_bar') as on_")["on_"].iloc[0]
+    assert not writer and not reader
