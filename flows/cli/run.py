@@ -95,8 +95,10 @@ def demo(ctx: click.Context, runner: str) -> None:
     out.print(f"Đã tạo {len(written)} tệp mẫu (sample workbooks written) in {settings.inbox}")
     # The sample files were written a moment ago: they are complete, not still being written.
     settled = replace(settings, settle_seconds=0)
-    with running(settled, verbose=verbose(ctx)) as progress:
-        summary = run_nightly(settled, runner=runner, progress=progress)
+    summary = nothing_new(settled)  # a second demo: no flow run, as `ingest` does
+    if summary is None:
+        with running(settled, verbose=verbose(ctx)) as progress:
+            summary = run_nightly(settled, runner=runner, progress=progress)
     print_summary(summary, show_communes=False, show_reports=False)
     with Warehouse(settings.published_path, read_only=True) as wh:
         years = [int(y) for y in wh.fetch("list_years")["year"]]
