@@ -22,6 +22,12 @@ from giamngheo.workbooks.template import write_village_workbook  # noqa: E402
 DATA = Path(__file__).parent / "data"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Slow modules first: `make test` hands whole modules to its workers in this order
+    (`--dist loadfile`), and the longest first makes them end together."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def registry() -> pd.DataFrame:
     """The bundled admin registry of Phong Điền."""
@@ -92,17 +98,19 @@ def warehouse(settings: Settings, registry: pd.DataFrame):
         yield wh
 
 
+def write_inbox(inbox: Path, lists: list[VillageList]) -> Path:
+    """One workbook per list, at ``<commune>/<village>_<year>.xlsx`` under `inbox`."""
+    for v in lists:
+        m = v.metadata
+        path = inbox / m["commune_code"] / f"{m['village_code']}_{m['year']}.xlsx"
+        write_village_workbook(path, m, v.households)
+    return inbox
+
+
 @pytest.fixture
 def dien_hoa_inbox(settings: Settings, dien_hoa_lists: list[VillageList]) -> Path:
     """An inbox holding Điền Hòa's 22 workbooks (11 villages × 2024, 2025)."""
-    for v in dien_hoa_lists:
-        m = v.metadata
-        write_village_workbook(
-            settings.inbox / m["commune_code"] / f"{m['village_code']}_{m['year']}.xlsx",
-            m,
-            v.households,
-        )
-    return settings.inbox
+    return write_inbox(settings.inbox, dien_hoa_lists)
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from giamngheo.flows.cli import cli
 from giamngheo.warehouse.registry import sample_registry_path
+from tests.conftest import write_inbox
 
 
 def invoke(home: Path, *args: str):
@@ -39,15 +40,7 @@ def loaded_home(settings, dien_hoa_inbox, prefect_harness):
 @pytest.fixture(scope="module")
 def shared_home(tmp_path_factory, dien_hoa_lists, prefect_harness):
     """One loaded home for the tests of a module that leave it as they found it."""
-    from giamngheo.workbooks.template import write_village_workbook
-
     home = tmp_path_factory.mktemp("shared") / "home"
-    for v in dien_hoa_lists:
-        m = v.metadata
-        write_village_workbook(
-            home / "inbox" / m["commune_code"] / f"{m['village_code']}_{m['year']}.xlsx",
-            m,
-            v.households,
-        )
+    write_inbox(home / "inbox", dien_hoa_lists)
     yield load_home(home)
     shutil.rmtree(home, ignore_errors=True)

@@ -1,10 +1,6 @@
 """The `giamngheo` command line, in process (CliRunner) and as a real subprocess."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -109,60 +105,6 @@ def test_templates_carry_each_village_s_last_list_to_update(shared_home, dien_ho
     )
     assert first.exit_code == 0 and "danh sách năm" not in first.output
     assert read_submission(tmp_path / "19834-03_2024.xlsx", "t").households.empty
-
-
-@pytest.mark.slow
-def test_demo_in_a_subprocess_is_quiet_and_a_second_run_changes_nothing(tmp_path):
-    exe = Path(sys.executable).with_name("giamngheo")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    first = subprocess.run(
-        [str(exe), "--home", str(tmp_path / "d"), "demo"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-    assert first.returncode == 0, first.stderr
-    assert "Traceback" not in first.stderr and "telemetry" not in first.stderr.lower()
-    assert "│ 19834 │ Xã Điền Hòa" in first.stdout and "1415 │       15 │ 1,06" in first.stdout
-    assert "│ Thôn 7  │        159 │        1 │ 0,63" in first.stdout
-    second = subprocess.run(
-        [str(exe), "--home", str(tmp_path / "d"), "demo"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-    assert (
-        second.returncode == 0
-        and "0 nạp (loaded)" in second.stdout
-        and "400 đã nạp trước" in second.stdout
-    )
-    figures = [line for line in first.stdout.splitlines() if line.startswith("│ 198")]
-    assert figures == [line for line in second.stdout.splitlines() if line.startswith("│ 198")]
-    # 2026 by the wards of Thành phố Huế; 2024 on today's wards is the sum of the old communes
-    # whose villages each ward took (Phong Phú: Điền Hương, Điền Môn, Điền Lộc, Điền Hòa).
-    tables = first.stdout.split("Hộ nghèo theo xã, phường năm ")[1:]
-    by_year = {t[:4]: _rows(t) for t in tables}
-    assert set(by_year["2026"]) == {"19819", "19828", "19831", "19864", "19873"}
-    side = _rows(first.stdout.split("trên các xã, phường hiện nay")[1])
-    old = by_year["2024"]
-    assert side["19828"][2] == str(
-        sum(int(old[c][3]) for c in ("19822", "19825", "19828", "19834"))
-    )
-    assert side["19828"][5] == by_year["2026"]["19828"][3]
-
-
-def _rows(text: str) -> dict[str, list[str]]:
-    """The rows of the first table in `text`, by their first cell."""
-    rows = {}
-    for line in text.splitlines():
-        if line.startswith("└"):
-            break
-        if line.startswith("│ 198"):
-            cells = [c.strip() for c in line.strip("│").split("│")]
-            rows[cells[0]] = cells
-    return rows
 
 
 def fake_flow(monkeypatch) -> list:

@@ -14,16 +14,23 @@ from openpyxl import load_workbook
 from giamngheo.flows.cli import cli
 from giamngheo.flows.nightly import load_registry, run_nightly
 from giamngheo.flows.reporting import write_reports, write_unit_report
+from giamngheo.flows.settings import Settings
 from giamngheo.warehouse.store import Warehouse
+from tests.conftest import write_inbox
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 SEED_PLAN = Path(__file__).parents[1] / "data" / "ke_hoach_dien_hoa_2024.xlsx"
 CELLS = [f"c{i}" for i in range(1, 10)]
 
 
-@pytest.fixture
-def report_home(settings, registry, dien_hoa_inbox):
-    shutil.copy(SEED_PLAN, dien_hoa_inbox / "19834" / "ke_hoach.xlsx")
+@pytest.fixture(scope="module")
+def report_home(tmp_path_factory, registry, dien_hoa_lists, prefect_harness):
+    """Điền Hòa's lists and its 2024 plan, loaded once: the tests that take it only read."""
+    settings = Settings.load(
+        tmp_path_factory.mktemp("reports") / "home", settle_seconds=0, max_workers=2
+    )
+    write_inbox(settings.inbox, dien_hoa_lists)
+    shutil.copy(SEED_PLAN, settings.inbox / "19834" / "ke_hoach.xlsx")
     renamed = registry.copy()
     renamed.loc[renamed["code"] == "19819-01", "name"] = '=HYPERLINK("http://x","Tổ 1")'
     load_registry(settings, renamed)

@@ -1,18 +1,61 @@
-"""Personal data stays in the warehouse: `giamngheo demo`'s logs, its Prefect artifacts and
-logs, its validation pages, reports and analyst snapshot hold none of the sample's names, and
-none of the names, ID numbers and phone numbers a village typed into notes and added columns."""
+"""`giamngheo demo`, run once as an officer runs it (a subprocess), and what it leaves.
+
+- It prints the figures of each year, and a second run changes nothing.
+- Personal data stays in the warehouse: its logs, its Prefect artifacts and logs, its
+  validation pages, reports and analyst snapshot hold none of the sample's names, and none of
+  the names, ID numbers and phone numbers a village typed into notes and added columns.
+- Its reports and a village template print readably (tests/flows/printing.py).
+"""
 
 import os
+import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
 
+from giamngheo.flows.cli import cli
+from giamngheo.workbooks.preview import main as preview
+from giamngheo.workbooks.preview import render_pdf
 from giamngheo.workbooks.reader import read_submission
+from tests.flows.printing import check_workbook, needs_tools, overlaps, pages, pieces
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
+GIAMNGHEO = Path(sys.executable).with_name("giamngheo")
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """The demo's home and what it printed."""
+
+    home: Path
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory) -> DemoRun:
+    """The demo, run once for the module (its Prefect logs at INFO in the session's API); the
+    tests read its home and leave it as they found it."""
+    from prefect.settings import PREFECT_API_URL
+
+    home = tmp_path_factory.mktemp("demo") / "home"
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
+    env["PREFECT_LOGGING_LEVEL"] = "INFO"
+    done = subprocess.run(
+        [str(GIAMNGHEO), "--home", str(home), "demo"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return DemoRun(home, done.stdout, done.stderr)
 
 
 def sample_names(inbox: Path) -> set[str]:
@@ -113,7 +156,7 @@ def add_personal_columns(inbox: Path, out: Path) -> set[str]:
 def scan(home: Path, logs: str) -> dict[str, str]:
     """Every place a run writes text that is not the warehouse itself or a village's feedback."""
     artifacts, records = prefect_records()
-    assert artifacts >= 1 and "Loaded" in logs  # the artifacts and logs really were captured
+    assert artifacts >= 1 and "Loaded" in records  # the artifacts and logs really were captured
     outputs = {
         "terminal and log output": logs,
         "Prefect artifacts and logs": records,
@@ -135,17 +178,18 @@ def scan(home: Path, logs: str) -> dict[str, str]:
     return outputs
 
 
-def test_demo_outputs_hold_no_head_name(tmp_path):
+def test_demo_outputs_hold_no_head_name(demo_run, tmp_path):
     from prefect.settings import PREFECT_API_URL
 
     home = tmp_path / "home"
+    shutil.copytree(demo_run.home, home)  # the demo's home is shared: change a copy
     env = {
         **os.environ,
         "PREFECT_API_URL": PREFECT_API_URL.value(),
         "PREFECT_LOGGING_LEVEL": "INFO",
         "GIAMNGHEO_SETTLE_SECONDS": "0",
     }
-    command = [str(Path(sys.executable).parent / "giamngheo"), "--verbose", "--home", str(home)]
+    command = [str(GIAMNGHEO), "--verbose", "--home", str(home)]
 
     def run(*args: str) -> str:
         done = subprocess.run(
@@ -154,7 +198,7 @@ def test_demo_outputs_hold_no_head_name(tmp_path):
         assert done.returncode in (0, 3), done.stderr[-2000:]
         return done.stdout + done.stderr
 
-    logs = run("demo")
+    logs = demo_run.stdout + demo_run.stderr
     names = sample_names(home / "inbox")
     assert len(names) > 1000  # the sample district's households, read back from its workbooks
     with duckdb.connect(str(home / "warehouse" / "giamngheo.duckdb"), read_only=True) as con:
@@ -172,3 +216,87 @@ def test_demo_outputs_hold_no_head_name(tmp_path):
     for where, text in scan(home, logs).items():
         leaked = sorted(n for n in names | planted if n in text)
         assert not leaked, f"{where} holds {len(leaked)} personal value(s), e.g. {leaked[:3]}"
+
+
+def test_demo_in_a_subprocess_is_quiet_and_a_second_run_changes_nothing(demo_run):
+    first = demo_run
+    assert "Traceback" not in first.stderr and "telemetry" not in first.stderr.lower()
+    assert "│ 19834 │ Xã Điền Hòa" in first.stdout and "1415 │       15 │ 1,06" in first.stdout
+    assert "│ Thôn 7  │        159 │        1 │ 0,63" in first.stdout
+    second = subprocess.run(
+        [str(GIAMNGHEO), "--home", str(first.home), "demo"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert (
+        second.returncode == 0
+        and "0 nạp (loaded)" in second.stdout
+        and "400 đã nạp trước" in second.stdout
+    )
+    figures = [line for line in first.stdout.splitlines() if line.startswith("│ 198")]
+    assert figures == [line for line in second.stdout.splitlines() if line.startswith("│ 198")]
+    # 2026 by the wards of Thành phố Huế; 2024 on today's wards is the sum of the old communes
+    # whose villages each ward took (Phong Phú: Điền Hương, Điền Môn, Điền Lộc, Điền Hòa).
+    tables = first.stdout.split("Hộ nghèo theo xã, phường năm ")[1:]
+    by_year = {t[:4]: _rows(t) for t in tables}
+    assert set(by_year["2026"]) == {"19819", "19828", "19831", "19864", "19873"}
+    side = _rows(first.stdout.split("trên các xã, phường hiện nay")[1])
+    old = by_year["2024"]
+    assert side["19828"][2] == str(
+        sum(int(old[c][3]) for c in ("19822", "19825", "19828", "19834"))
+    )
+    assert side["19828"][5] == by_year["2026"]["19828"][3]
+
+
+def _rows(text: str) -> dict[str, list[str]]:
+    """The rows of the first table in `text`, by their first cell."""
+    rows = {}
+    for line in text.splitlines():
+        if line.startswith("└"):
+            break
+        if line.startswith("│ 198"):
+            cells = [c.strip() for c in line.strip("│").split("│")]
+            rows[cells[0]] = cells
+    return rows
+
+
+@pytest.fixture
+def demo_home(demo_run):
+    return demo_run.home
+
+
+@needs_tools
+def test_the_demo_report_prints_readably(demo_home, tmp_path):
+    problems = check_workbook(demo_home / "reports" / "bao_cao_476_2025.xlsx", tmp_path)
+    assert problems == []
+
+
+@needs_tools
+def test_the_village_template_prints_readably(demo_home, tmp_path):
+    # the 2027 lists, reviewed now by the wards that took Điền Hòa's villages
+    args = ["template", "--commune", "19828", "--year", "2027", "--out", str(tmp_path / "mau")]
+    result = CliRunner().invoke(cli, ["--home", str(demo_home), *args])
+    assert result.exit_code == 0, result.output
+    template = tmp_path / "mau" / "19834-03_2027.xlsx"
+    pdf = render_pdf(template, tmp_path)
+    printed = pages(pdf)
+    assert all(not overlaps(words) for words in printed)
+    ws = load_workbook(template)["Danh sách hộ"]
+    header = {w for c in ws[1] if c.value for w in pieces(str(c.value))}
+    first_list_page = next(
+        "".join(w[4] for w in words) for words in printed if "Họ" in {w[4] for w in words}
+    )
+    # every header word on the list's first page: the sheet is one page wide
+    assert {w for w in header if w not in first_list_page} == set()
+    assert "Nghèo" in first_list_page  # last year's households, pre-filled
+
+
+@needs_tools
+def test_the_preview_writes_a_png_per_page_and_refuses_a_missing_file(demo_home, tmp_path, capsys):
+    report = demo_home / "reports" / "bao_cao_476_2024.xlsx"
+    assert preview([str(tmp_path), str(report)]) == 0
+    pngs = sorted((tmp_path / "bao_cao_476_2024").glob("trang-*.png"))
+    assert len(pngs) >= 8 and all(p.read_bytes()[:4] == b"\x89PNG" for p in pngs)
+    assert preview([str(tmp_path), str(tmp_path / "nope.xlsx")]) == 2
+    assert "make demo" in capsys.readouterr().err

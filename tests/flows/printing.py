@@ -1,5 +1,4 @@
-"""What a person sees: the demo's district report and a village template, rendered by
-LibreOffice to PDF, checked page by page.
+"""What a person sees: a workbook rendered by LibreOffice to PDF, checked page by page.
 
 - no two words print over each other (a header too short for its wrapped text spills into the
   rows around it);
@@ -15,14 +14,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from giamngheo.flows.cli import cli
-from giamngheo.workbooks.preview import main as preview
 from giamngheo.workbooks.preview import render_pdf
 
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_tools = pytest.mark.skipif(
     not SOFFICE or not shutil.which("pdftotext"),
@@ -155,47 +150,3 @@ def check_workbook(workbook: Path, out: Path) -> list[str]:
     if not families <= serif:
         problems.append(f"fonts other than Times New Roman: {sorted(families - serif)}")
     return problems
-
-
-@pytest.fixture(scope="module")
-def demo_home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("demo") / "home"
-    result = CliRunner().invoke(cli, ["--home", str(home), "demo"])
-    assert result.exit_code == 0, result.output
-    return home
-
-
-@needs_tools
-def test_the_demo_report_prints_readably(demo_home, tmp_path):
-    problems = check_workbook(demo_home / "reports" / "bao_cao_476_2025.xlsx", tmp_path)
-    assert problems == []
-
-
-@needs_tools
-def test_the_village_template_prints_readably(demo_home, tmp_path):
-    # the 2027 lists, reviewed now by the wards that took Điền Hòa's villages
-    args = ["template", "--commune", "19828", "--year", "2027", "--out", str(tmp_path / "mau")]
-    result = CliRunner().invoke(cli, ["--home", str(demo_home), *args])
-    assert result.exit_code == 0, result.output
-    template = tmp_path / "mau" / "19834-03_2027.xlsx"
-    pdf = render_pdf(template, tmp_path)
-    printed = pages(pdf)
-    assert all(not overlaps(words) for words in printed)
-    ws = load_workbook(template)["Danh sách hộ"]
-    header = {w for c in ws[1] if c.value for w in pieces(str(c.value))}
-    first_list_page = next(
-        "".join(w[4] for w in words) for words in printed if "Họ" in {w[4] for w in words}
-    )
-    # every header word on the list's first page: the sheet is one page wide
-    assert {w for w in header if w not in first_list_page} == set()
-    assert "Nghèo" in first_list_page  # last year's households, pre-filled
-
-
-@needs_tools
-def test_the_preview_writes_a_png_per_page_and_refuses_a_missing_file(demo_home, tmp_path, capsys):
-    report = demo_home / "reports" / "bao_cao_476_2024.xlsx"
-    assert preview([str(tmp_path), str(report)]) == 0
-    pngs = sorted((tmp_path / "bao_cao_476_2024").glob("trang-*.png"))
-    assert len(pngs) >= 8 and all(p.read_bytes()[:4] == b"\x89PNG" for p in pngs)
-    assert preview([str(tmp_path), str(tmp_path / "nope.xlsx")]) == 2
-    assert "make demo" in capsys.readouterr().err
