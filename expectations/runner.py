@@ -63,7 +63,8 @@ class Outcome:
 
 
 class SuiteRunner:
-    """One GX context for one batch: run suites, count the runs, write the validation page."""
+    """The suites of a run: one GX context per batch; counts the runs and writes the run's
+    validation page."""
 
     def __init__(self, docs_dir: Path | None = None):
         self.docs_dir = docs_dir
@@ -82,6 +83,11 @@ class SuiteRunner:
         self.runs += 1
         self.outcomes += _outcomes(name, result, len(data))
         return list(_findings(result, index_columns))
+
+    def next_batch(self) -> None:
+        """A new GX context for the run's next batch (its suites and assets take the same
+        names); the runs and the outcomes so far stay for the page."""
+        self._context = None
 
     def build_docs(self) -> Path | None:
         """Write the validation page of every run so far into `docs_dir`; returns it."""

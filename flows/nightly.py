@@ -1,8 +1,10 @@
 """The nightly consolidation flow: discover, read, validate, load, publish, report.
 
-Orchestration only: every step is a function in `steps.py` or a `Warehouse` method. Reading
-runs in parallel on the task runner; validation runs once over the whole batch; loading is
-one transaction; the whole run holds the writer lock.
+Orchestration only: every step is a function in `steps.py` or a `Warehouse` method. Files are
+read, checked and staged as Parquet a batch at a time (`Settings.load_batch`), reading in
+parallel on the task runner, so a run's memory does not grow with the inbox; the checks that
+compare lists across the run follow; loading is one transaction; the whole run holds the
+writer lock.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -31,7 +34,7 @@ from giamngheo.flows import inbox, steps
 from giamngheo.flows.reporting import write_reports
 from giamngheo.flows.settings import Settings, secure_home
 from giamngheo.flows.summary import RunSummary, count_results, publish_artifacts, summary_lines
-from giamngheo.flows.validation import validate
+from giamngheo.flows.validation import Checked, check_batch, conclude
 from giamngheo.transforms.batch import REJECTED, Reference, Validated
 from giamngheo.transforms.issues import Source
 from giamngheo.transforms.planning import Goal
@@ -106,37 +109,76 @@ def read_workbooks(candidates: list[inbox.Candidate], limits, timeout: float):
     return steps.read_batch(candidates, limits, timeout)
 
 
-@task(name="validate", cache_policy=NO_CACHE)
-def validate_batch(
-    settings: Settings, run_id: str, candidates, submissions, households: pd.DataFrame, registry
+@task(name="check", cache_policy=NO_CACHE)
+def check_files(
+    settings: Settings,
+    run_id: str,
+    number: int,
+    candidates: list[inbox.Candidate],
+    submissions: list,
+    households: pd.DataFrame,
+    reference: Reference,
+    runner,
+) -> Staged:
+    """One batch of the run: every rule over its lists, each list's status, and its households
+    staged as Parquet (the accepted ones to load, every list's codes for the run's checks).
+
+    A file processed again that was loaded and now fails keeps its loaded version: its
+    households are not staged, and the load leaves it out (`Staged.kept`)."""
+    checked = check_batch(candidates, submissions, reference, runner, households)
+    table = checked.part.table
+    ids = list(table["submission_id"])
+    with Warehouse(settings.warehouse_path) as wh:
+        before = wh.fetch("statuses", ids=ids)
+    was_accepted = set(before.loc[before["status"] != REJECTED, "submission_id"])
+    kept = was_accepted & set(table.loc[table["status"] == REJECTED, "submission_id"])
+    accepted = checked.rows["households"]
+    folder = settings.staging / run_id
+    households = steps.stage_households(
+        accepted[~accepted["submission_id"].isin(kept)], folder / f"households-{number}.parquet"
+    )
+    codes = steps.stage_codes(checked.codes, folder / f"codes-{number}.parquet")
+    # what the run keeps of the batch: its households are in the staged files
+    checked.rows["households"] = accepted.iloc[0:0]
+    checked.codes = checked.codes.iloc[0:0]
+    staged = Staged(households, codes, kept, checked)
+    testpoints.reached("staged")
+    return staged
+
+
+@dataclass
+class Staged:
+    """A batch once checked: its staged files, the lists whose loaded version stays, and what
+    the run's later checks need of it (its households left behind)."""
+
+    households: Path | None
+    codes: Path | None
+    kept: set[str]
+    checked: Checked
+
+
+@task(name="conclude", cache_policy=NO_CACHE)
+def conclude_checks(
+    settings: Settings, staged: list[Staged], reference: Reference, runner
 ) -> Validated:
-    """All rules over the whole batch, against what the warehouse already holds."""
-    villages = sorted({s.metadata.get("village_code") for s in submissions} - {None})
-    years = {s.submission_id: s.metadata.get("year") for s in submissions}
-    reference = Reference(registry)
+    """The checks that compare each list with the run's other lists and with the plans it
+    changes, once every batch is checked, against what the warehouse already holds."""
+    parts = [s.checked.part for s in staged]
+    villages = sorted({v for p in parts for v in p.reports["village_code"].dropna()})
+    years = sorted({int(y) for p in parts for y in p.table["year"].dropna()})
     with Warehouse(settings.warehouse_path) as wh:
         reference.history = wh.village_history(villages)
-        if len(households):
-            codes = households[["submission_id", "household_code"]].assign(
-                year=households["submission_id"].map(years)
-            )
-            reference.known_codes = wh.codes_in_use(codes.dropna(subset=["year", "household_code"]))
-        batch_years = sorted({int(y) for y in years.values() if y is not None})
-        _current_plans(reference, wh.fetch("current_plans", years=batch_years))
-    validated = validate(
-        candidates,
-        submissions,
-        reference,
-        settings.data_docs / run_id,
-        households,
-        max_issues=settings.max_issues,
+        _current_plans(reference, wh.fetch("current_plans", years=years))
+        shared = wh.codes_elsewhere([s.codes for s in staged if s.codes is not None])
+    validated = conclude(
+        [s.checked for s in staged], reference, shared, runner, settings.max_issues
     )
     prune_docs(settings.data_docs, settings.data_docs_keep)
     return validated
 
 
 def _current_plans(reference: Reference, plans: pd.DataFrame) -> None:
-    """The current plans of the batch's years, where their tables sit and their goals."""
+    """The current plans of the run's years, where their tables sit and their goals."""
     reference.plans = TABLES["plan_rows"].frame(plans)
     first = plans.drop_duplicates("submission_id")
     for row in first.itertuples(index=False):
@@ -151,21 +193,16 @@ def _current_plans(reference: Reference, plans: pd.DataFrame) -> None:
 
 @task(name="load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def load_batch(
-    settings: Settings, validated: Validated, run_id: str, flow_run_id: str
+    settings: Settings, validated: Validated, staged: list[Staged], run_id: str, flow_run_id: str
 ) -> tuple[Loaded, list[dict]]:
-    """Stage accepted households as Parquet and write everything in one transaction, with the
-    work the run then owes. A file processed again that was loaded and now fails is not
-    written: its loaded version stays in the figures (returned as `kept`)."""
+    """Write everything the run staged and decided in one transaction, with the work the run
+    then owes. A file processed again that was loaded and now fails is not written: its
+    loaded version stays in the figures (returned as `kept`)."""
+    kept = set().union(*(s.kept for s in staged))
     table = validated.submissions
-    with Warehouse(settings.warehouse_path) as wh:
-        before = wh.fetch("statuses", ids=list(table["submission_id"]))
-    was_accepted = set(before.loc[before["status"] != REJECTED, "submission_id"])
-    failing = set(table.loc[table["status"] == REJECTED, "submission_id"])
-    kept = was_accepted & failing
     kept_files = summary_lines(table[table["submission_id"].isin(kept)], validated.issues)
     if kept:
         validated = _without(validated, kept)
-    parquet = steps.stage_households(validated.households, settings.staging, run_id)
     batch = Batch(
         run_id=run_id,
         flow_run_id=flow_run_id,
@@ -174,7 +211,7 @@ def load_batch(
         ),
         village_reports=validated.village_reports,
         issues=steps.issues_table(validated.issues),
-        households_parquet=parquet,
+        households_parquet=tuple(s.households for s in staged if s.households is not None),
         plan_rows=validated.plan_rows,
         reevaluated=steps.issues_table(validated.reevaluated),
         reevaluated_plans=tuple(validated.reevaluated_plans),
@@ -193,7 +230,6 @@ def _without(validated: Validated, ids: set[str]) -> Validated:
         validated,
         submissions=drop(validated.submissions),
         village_reports=drop(validated.village_reports),
-        households=drop(validated.households),
         plan_rows=drop(validated.plan_rows),
         issues=[i for i in validated.issues if i.submission_id not in ids],
     )
@@ -297,15 +333,15 @@ Progress = Callable[[int, int], None]  # called with (files read, files in all)
 
 
 def _gather(
-    futures, chunks: list[list], total: int, progress: Progress | None
+    futures, chunks: list[list], counts: tuple[int, int], progress: Progress | None
 ) -> tuple[list, pd.DataFrame]:
     """The submissions read in parallel, in inbox order, and their households as one frame;
-    reports progress as chunks finish."""
+    reports progress as chunks finish (`counts`: files read before these, files in all)."""
     from prefect.futures import as_completed
 
     index = {id(f): i for i, f in enumerate(futures)}
     results: dict[int, list] = {}
-    done = 0
+    done, total = counts
     for future in as_completed(futures):
         i = index[id(future)]
         results[i] = future.result()
@@ -370,19 +406,13 @@ def consolidate(
         if found.candidates:
             _warm_up_validation()
             _share_api_url_with_workers()
-            chunks = _chunks(found.candidates, settings.read_batch)
-            futures = read_workbooks.map(
-                chunks,
-                limits=unmapped(settings.reader_limits),
-                timeout=unmapped(settings.read_timeout),
+            validated, staged = _check_in_batches(
+                settings, summary.run_id, found, registry, progress, clock
             )
-            submissions, households = _gather(futures, chunks, len(found.candidates), progress)
-            clock.lap(f"read {len(submissions)} file(s)")
-            validated = validate_batch(
-                settings, summary.run_id, found.candidates, submissions, households, registry
+            loaded, kept = load_batch(
+                settings, validated, staged, summary.run_id, str(flow_run.id or "")
             )
-            clock.lap(f"validated ({validated.gx_runs} GX runs)")
-            loaded, kept = load_batch(settings, validated, summary.run_id, str(flow_run.id or ""))
+            summary.batches = len(staged)
             clock.lap("loaded")
             count_results(summary, validated, loaded, kept)
             summary.data_docs = str(validated.data_docs or "")
@@ -406,6 +436,42 @@ def consolidate(
         summary.households_loaded,
     )
     return summary
+
+
+def _check_in_batches(
+    settings: Settings,
+    run_id: str,
+    found: inbox.Discovery,
+    registry: pd.DataFrame,
+    progress: Progress | None,
+    clock: _Clock,
+) -> tuple[Validated, list[Staged]]:
+    """Read, check and stage the files `settings.load_batch` at a time, so that a run holds
+    one batch's households at most; then the checks across the run."""
+    from giamngheo.expectations.runner import SuiteRunner
+
+    reference = Reference(registry)
+    runner = SuiteRunner(settings.data_docs / run_id)
+    staged: list[Staged] = []
+    total, done = len(found.candidates), 0
+    for number, files in enumerate(_chunks(found.candidates, settings.load_batch)):
+        chunks = _chunks(files, settings.read_batch)
+        futures = read_workbooks.map(
+            chunks,
+            limits=unmapped(settings.reader_limits),
+            timeout=unmapped(settings.read_timeout),
+        )
+        submissions, households = _gather(futures, chunks, (done, total), progress)
+        done += len(files)
+        clock.lap(f"read {len(submissions)} file(s)")
+        staged.append(
+            check_files(settings, run_id, number, files, submissions, households, reference, runner)
+        )
+        del submissions, households
+        clock.lap(f"checked and staged {len(files)} file(s)")
+    validated = conclude_checks(settings, staged, reference, runner)
+    clock.lap(f"validated ({validated.gx_runs} GX runs)")
+    return validated, staged
 
 
 def _accepted_years(submissions: pd.DataFrame) -> list[int]:

@@ -51,6 +51,8 @@ class Settings:
     GIAMNGHEO_SETTLE_SECONDS (a file modified more recently than this is still being written
     and waits for the next run; default 2), GIAMNGHEO_MAX_WORKERS (parallel readers; default
     the number of CPUs), GIAMNGHEO_READ_BATCH (files per parsing task; default 100),
+    GIAMNGHEO_LOAD_BATCH (files read, checked and staged at a time, which bounds a run's
+    memory; default 2,000),
     GIAMNGHEO_LOCK_TIMEOUT (seconds a run waits for another run's writer lock; default 30),
     GIAMNGHEO_READ_TIMEOUT (seconds one file may take to read, in a child process that is
     killed when it overruns; the file gets a FILE-TIMEOUT issue; default 120, 0 reads in the
@@ -71,6 +73,7 @@ class Settings:
     settle_seconds: float = 2.0
     max_workers: int = os.cpu_count() or 1
     read_batch: int = 100
+    load_batch: int = 2000
     lock_timeout: float = 30.0
     read_timeout: float = 120.0
     max_uncompressed_mb: int = 200
@@ -146,6 +149,7 @@ class Settings:
                 settle_seconds=float(env.get("GIAMNGHEO_SETTLE_SECONDS", 2.0)),
                 max_workers=int(env.get("GIAMNGHEO_MAX_WORKERS", os.cpu_count() or 1)),
                 read_batch=int(env.get("GIAMNGHEO_READ_BATCH", 100)),
+                load_batch=int(env.get("GIAMNGHEO_LOAD_BATCH", 2000)),
                 lock_timeout=float(env.get("GIAMNGHEO_LOCK_TIMEOUT", 30)),
                 read_timeout=float(env.get("GIAMNGHEO_READ_TIMEOUT", 120)),
                 max_uncompressed_mb=int(env.get("GIAMNGHEO_MAX_UNCOMPRESSED_MB", 200)),
@@ -168,6 +172,7 @@ class Settings:
         if (
             settings.max_workers < 1
             or settings.read_batch < 1
+            or settings.load_batch < 1
             or settings.settle_seconds < 0
             or settings.lock_timeout < 0
             or settings.read_timeout < 0
@@ -176,7 +181,8 @@ class Settings:
             or settings.max_issues < 1
         ):
             raise ConfigurationError(
-                "GIAMNGHEO_MAX_WORKERS, GIAMNGHEO_READ_BATCH, GIAMNGHEO_DATA_DOCS_KEEP, "
+                "GIAMNGHEO_MAX_WORKERS, GIAMNGHEO_READ_BATCH, GIAMNGHEO_LOAD_BATCH, "
+                "GIAMNGHEO_DATA_DOCS_KEEP, "
                 "GIAMNGHEO_MAX_ISSUES phải ≥ 1; "
                 "GIAMNGHEO_SETTLE_SECONDS, GIAMNGHEO_LOCK_TIMEOUT, GIAMNGHEO_READ_TIMEOUT phải ≥ 0 "
                 "(must be ≥ 1 and ≥ 0)."

@@ -181,15 +181,25 @@ def read_batch(
     return submissions, households
 
 
-def stage_households(households: pd.DataFrame, staging: Path, run_id: str) -> Path | None:
-    """Write the accepted households to Parquet, in the warehouse's column layout."""
+def stage_households(households: pd.DataFrame, path: Path) -> Path | None:
+    """Write accepted households to Parquet, in the warehouse's column layout (None when
+    there are none)."""
     if households.empty:
         return None
     frame = households.assign(poverty_class=households["computed_class"])
-    path = staging / run_id / "households.parquet"
     path.parent.mkdir(parents=True, exist_ok=True)
     # household_key is computed by the warehouse, from its secret salt.
     TABLES["households"].frame(frame, exclude=("household_key",)).to_parquet(path, index=False)
+    return path
+
+
+def stage_codes(codes: pd.DataFrame, path: Path) -> Path | None:
+    """Write the household codes of a batch's lists to Parquet (CODE_COLUMNS), for the
+    run's check of codes on two villages' lists."""
+    if codes.empty:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    codes.to_parquet(path, index=False)
     return path
 
 

@@ -25,6 +25,7 @@ class RunSummary:
     skipped: int = 0
     still_writing: int = 0
     households_loaded: int = 0
+    batches: int = 0  # the files were read, checked and staged in this many batches
     missing: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     rejected_files: list[dict] = field(default_factory=list)
@@ -107,11 +108,7 @@ def count_results(
     summary.loaded = int((final == LOADED).sum())
     summary.rejected = int((final == REJECTED).sum())
     summary.superseded = loaded.superseded
-    summary.households_loaded = int(
-        validated.households["submission_id"]
-        .isin(table.loc[final == LOADED, "submission_id"])
-        .sum()
-    )
+    summary.households_loaded = int(table.loc[final == LOADED, "household_count"].sum())
     summary.rejected_files = summary_lines(table[final == REJECTED], validated.issues)
     summary.kept_files = kept
 

@@ -1,13 +1,16 @@
-"""Validation of a whole batch: assemble its tables, run every rule once, decide each status.
+"""Validation of a run: each batch's tables assembled and checked on its own, then the checks
+that compare lists across the run, and each list's status.
 
-Every rule runs once over the batch's combined frames: the domain checks (`transforms`) and
-the Great Expectations suites (`expectations`). Findings are located to their file, sheet and
-Excel cell; any error rejects its submission, warnings load it flagged.
+A batch's rules run once over its combined frames: the domain checks (`transforms`) and the
+Great Expectations suites (`expectations`). Findings are located to their file, sheet and
+Excel cell; any error rejects its submission, warnings load it flagged. The run's later checks
+(`transforms.batch.conclude`) only warn, so a list's status never depends on how the run was
+cut into batches.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -15,14 +18,81 @@ import pandas as pd
 from giamngheo.expectations.runner import SuiteRunner
 from giamngheo.flows.steps import Candidate, files_frame
 from giamngheo.transforms import batch
-from giamngheo.transforms.batch import Reference, Validated
+from giamngheo.transforms.batch import Part, Reference, Validated
 from giamngheo.transforms.checks import run_checks
 from giamngheo.transforms.issues import Finding
 from giamngheo.transforms.submission import Submission
+from giamngheo.warehouse.store import CODE_COLUMNS, codes_elsewhere
 
 LINEAGE = ["submission_id", "source_row"]
 
-__all__ = ["Reference", "Validated", "validate"]
+__all__ = ["Checked", "Reference", "Validated", "check_batch", "conclude", "validate"]
+
+
+@dataclass
+class Checked:
+    """One batch, checked and decided on its own: its part of the run (statuses, issues and
+    summaries), the rows of its accepted lists, and every list's household codes."""
+
+    part: Part
+    rows: dict[str, pd.DataFrame]  # village_reports, households, plan_rows
+    codes: pd.DataFrame  # CODE_COLUMNS
+
+
+def check_batch(
+    candidates: list[Candidate],
+    submissions: list[Submission],
+    reference: Reference,
+    runner: SuiteRunner,
+    households: pd.DataFrame | None = None,
+) -> Checked:
+    """Every rule of a batch over its lists at once, and each list's status.
+
+    `candidates` are the files read; `households` holds the rows of all the submissions when
+    they were read as one frame. `runner` runs the suites (one per run: its page lists them
+    all).
+    """
+    assembled = batch.assemble(submissions, reference.registry, households)
+    findings = [
+        *assembled.findings,
+        *run_checks(assembled.check_input(reference)),
+        *_without_codes_shown(runner, assembled.households),
+        *runner.run("village_reports", assembled.reports, ["submission_id"]),
+        *runner.run("plan_rows", assembled.plans, LINEAGE),
+    ]
+    runner.next_batch()
+    part = batch.decide(assembled, files_frame(candidates, submissions), findings, reference)
+    rows = batch.accepted_rows(assembled, part.table)
+    return Checked(part, rows, assembled.households[CODE_COLUMNS])
+
+
+def conclude(
+    checked: list[Checked],
+    reference: Reference,
+    codes_elsewhere: pd.DataFrame,
+    runner: SuiteRunner,
+    max_issues: int = 500,
+) -> Validated:
+    """The run's checks across its batches, and what it loads (its households are left
+    out: the caller staged them). Each file keeps at most `max_issues` issues (the counts
+    cover them all)."""
+    decided = batch.conclude([c.part for c in checked], reference, codes_elsewhere)
+
+    def rows(name: str) -> pd.DataFrame:
+        frames = [c.rows[name] for c in checked]
+        return pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+
+    return Validated(
+        submissions=decided.table,
+        village_reports=rows("village_reports"),
+        households=pd.DataFrame(),
+        issues=batch.capped(decided.issues, max_issues),
+        plan_rows=rows("plan_rows"),
+        gx_runs=runner.runs,
+        data_docs=runner.build_docs(),
+        reevaluated=batch.capped(decided.reevaluated, max_issues),
+        reevaluated_plans=decided.reevaluated_plans,
+    )
 
 
 def validate(
@@ -32,36 +102,17 @@ def validate(
     docs_dir: Path | None = None,
     households: pd.DataFrame | None = None,
     max_issues: int = 500,
+    known_codes: pd.DataFrame | None = None,
 ) -> Validated:
-    """Run every rule over the whole batch at once and decide each submission's status.
-
-    `candidates` are the files read; `households` holds the rows of all the submissions when
-    they were read as one frame. Each file keeps at most `max_issues` issues (the counts
-    cover them all).
-    """
-    assembled = batch.assemble(submissions, reference.registry, households)
+    """A run of one batch, without a warehouse: `known_codes` are the current lists'
+    household codes (village_code, year, household_code). The households to load are in
+    `households`."""
     runner = SuiteRunner(docs_dir)
-    findings = [
-        *assembled.findings,
-        *run_checks(assembled.check_input(reference)),
-        *_without_codes_shown(runner, assembled.households),
-        *runner.run("village_reports", assembled.reports, ["submission_id"]),
-        *runner.run("plan_rows", assembled.plans, LINEAGE),
-    ]
-    docs = runner.build_docs()
-    decided = batch.decide(assembled, files_frame(candidates, submissions), findings, reference)
-    rows = batch.accepted_rows(assembled, decided.table)
-    return Validated(
-        submissions=decided.table,
-        village_reports=rows["village_reports"],
-        households=rows["households"],
-        issues=batch.capped(decided.issues, max_issues),
-        plan_rows=rows["plan_rows"],
-        gx_runs=runner.runs,
-        data_docs=docs,
-        reevaluated=batch.capped(decided.reevaluated, max_issues),
-        reevaluated_plans=decided.reevaluated_plans,
-    )
+    checked = check_batch(candidates, submissions, reference, runner, households)
+    shared = codes_elsewhere(checked.codes, known_codes)
+    validated = conclude([checked], reference, shared, runner, max_issues)
+    validated.households = checked.rows["households"]
+    return validated
 
 
 def _without_codes_shown(runner: SuiteRunner, households: pd.DataFrame) -> list[Finding]:

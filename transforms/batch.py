@@ -3,7 +3,11 @@
 Pure functions over the submissions the reader produced: the village reports (metadata
 resolved against the registry), the classified households, the plan rows, and after
 validation the status of every submission (loaded, rejected, or superseded by a later file of
-the same village and year in the batch). The flow runs the checks in between.
+the same village and year in the run). The flow runs the checks in between.
+
+A run reads its files in batches of bounded size: `decide` settles each batch's statuses on its
+own (a list is rejected only by its own errors), and `conclude` then runs, once, the checks
+that compare a list with the run's other lists and with the plans it changes.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from giamngheo.transforms.registry import (
     resolve_commune,
     resolve_village,
 )
-from giamngheo.transforms.rules import ACCEPTED, ERROR, WARNING
+from giamngheo.transforms.rules import ACCEPTED, ERROR, RUN, WARNING
 from giamngheo.transforms.submission import HOUSEHOLDS, PLAN, Submission, empty_households
 from giamngheo.transforms.tables import TABLES
 
@@ -49,17 +53,13 @@ class Reference:
     """What the warehouse already knows that a batch is checked against.
 
     `history`: accepted village summaries (village_code, year, total_households,
-    poor_households, poor_rate_pct). `known_codes`: household codes on current lists
-    (village_code, year, household_code). `plans`: the rows of current commune plans of the
+    poor_households, poor_rate_pct). `plans`: the rows of current commune plans of the
     batch's years (plan_rows columns), with `plan_sources` (where each plan's table sits) and
     `plan_goals`: their findings are computed again when the batch changes their villages.
     """
 
     registry: pd.DataFrame
     history: pd.DataFrame = field(default_factory=empty_history)
-    known_codes: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=["village_code", "year", "household_code"])
-    )
     plans: pd.DataFrame = field(default_factory=lambda: TABLES["plan_rows"].empty_frame())
     plan_sources: dict[str, Source] = field(default_factory=dict)
     plan_goals: dict[str, Goal] = field(default_factory=dict)
@@ -80,7 +80,6 @@ class Assembled:
     def check_input(self, reference: Reference) -> CheckInput:
         """What the checks over the batch as read look at."""
         readable = self.readable()
-        summaries = _summaries(self.households, self.reports)
         return CheckInput(
             registry=reference.registry,
             reports=self.reports,
@@ -88,9 +87,6 @@ class Assembled:
             totals=pd.DataFrame(
                 [{"submission_id": s.submission_id, **t} for s in readable for t in s.totals]
             ),
-            summaries=summaries,
-            history=_combined_history(reference.history, summaries),
-            known_codes=reference.known_codes,
             unmatched=self.unmatched,
             old_communes=self.old_communes,
         )
@@ -101,9 +97,24 @@ class Assembled:
 
 
 @dataclass
+class Part:
+    """One batch of a run, decided: each list's row of the submissions table (its status) and
+    its issues so far, with the light frames the run's later checks compare across batches
+    (its households are staged meanwhile)."""
+
+    table: pd.DataFrame
+    issues: list[Issue]
+    reports: pd.DataFrame
+    plans: pd.DataFrame
+    summaries: pd.DataFrame
+    goals: dict[str, Goal]
+    sources: dict[str, Source]
+
+
+@dataclass
 class Decided:
-    """Each submission's row of the submissions table and every issue of the batch; and the
-    new findings of current plans outside the batch whose villages it changed."""
+    """Each submission's row of the submissions table and every issue of the run; and the
+    new findings of current plans outside the run whose villages it changed."""
 
     table: pd.DataFrame
     issues: list[Issue]
@@ -150,11 +161,10 @@ def decide(
     files: pd.DataFrame,
     findings: list[Finding],
     reference: Reference,
-) -> Decided:
+) -> Part:
     """Every submission's issues (the reader's and the findings, located) and its row of the
     submissions table: rejected when it has an error, else loaded (the warehouse then ranks the
-    versions of each village's list). Then the checks on accepted lists: the plans of the batch
-    and the current plans whose villages the batch's accepted lists change.
+    versions of each village's list).
 
     `files` is indexed by submission_id: file_name, file_path, sha256, size_bytes, received_at.
     """
@@ -164,12 +174,48 @@ def decide(
     }
     issues = [i for s in assembled.submissions for i in s.issues]
     issues += [locate(f, sources[f.submission_id]) for f in findings]
-    table = _status_table(assembled, files, issues, reference.registry)
+    goals = {
+        s.submission_id: Goal(s.metadata["goal_rate_pct"], bool(s.metadata.get("goal_at_most")))
+        for s in assembled.submissions
+        if s.kind == PLAN and s.metadata.get("goal_rate_pct") is not None
+    }
+    return Part(
+        table=_status_table(assembled, files, issues, reference.registry),
+        issues=issues,
+        reports=assembled.reports,
+        plans=assembled.plans,
+        summaries=_summaries(assembled.households, assembled.reports),
+        goals=goals,
+        sources=sources,
+    )
+
+
+def conclude(
+    parts: list[Part], reference: Reference, codes_elsewhere: pd.DataFrame | None = None
+) -> Decided:
+    """The run's checks once every batch is decided: each list against the run's other lists
+    (`codes_elsewhere`: the pairs of lists that share a household code, see `CheckInput`), then
+    the plans of the run and the current plans whose villages its accepted lists change. Their
+    rules are warnings: no status changes."""
+    table = pd.concat([p.table for p in parts], ignore_index=True)
+    issues = [i for p in parts for i in p.issues]
+    reports = _concat([p.reports for p in parts])
+    plans = _concat([p.plans for p in parts])
+    summaries = _concat([p.summaries for p in parts])
+    sources = {sid: source for p in parts for sid, source in p.sources.items()}
+    goals = {sid: goal for p in parts for sid, goal in p.goals.items()}
+    compared = CheckInput(
+        registry=reference.registry,
+        summaries=summaries,
+        history=_combined_history(reference.history, summaries),
+        codes_elsewhere=pd.DataFrame() if codes_elsewhere is None else codes_elsewhere,
+    )
+    issues += [locate(f, sources[f.submission_id]) for f in run_checks(compared, stage=RUN)]
     accepted = set(table.loc[table["status"] != REJECTED, "submission_id"])
-    outside = _touched_plans(assembled, accepted, reference)
-    later = run_checks(_accepted_input(assembled, accepted, outside, reference), stage=ACCEPTED)
+    outside = _touched_plans(reports, plans, accepted, reference)
+    checked = _accepted_input(reports, plans, summaries, goals, accepted, outside, reference)
     reevaluated = []
-    for finding in later:
+    for finding in run_checks(checked, stage=ACCEPTED):
         if finding.submission_id in sources:
             issues.append(locate(finding, sources[finding.submission_id]))
         else:
@@ -178,39 +224,45 @@ def decide(
     return Decided(table, issues, reevaluated, sorted(set(outside["submission_id"])))
 
 
-def _touched_plans(assembled: Assembled, accepted: set[str], reference: Reference) -> pd.DataFrame:
-    """Current plans outside the batch for a commune and year of an accepted village list."""
-    plans = reference.plans
-    if plans.empty:
-        return plans
-    reports = assembled.reports[assembled.reports["submission_id"].isin(accepted)]
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    return pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+
+
+def _touched_plans(
+    reports: pd.DataFrame, plans: pd.DataFrame, accepted: set[str], reference: Reference
+) -> pd.DataFrame:
+    """Current plans outside the run for a commune and year of an accepted village list."""
+    current = reference.plans
+    if current.empty:
+        return current
+    reports = reports[reports["submission_id"].isin(accepted)]
     hierarchy = Hierarchy(reference.registry)
     touched = {
         (hierarchy.parent(village, year), year)
         for village, year in zip(reports["village_code"], reports["year"], strict=True)
     }
-    inside = set(assembled.plans["submission_id"])
+    inside = set(plans["submission_id"])
     chosen = [
         (commune, year) in touched and sid not in inside
         for commune, year, sid in zip(
-            plans["commune_code"], plans["year"], plans["submission_id"], strict=True
+            current["commune_code"], current["year"], current["submission_id"], strict=True
         )
     ]
-    return plans[chosen]
+    return current[chosen]
 
 
 def _accepted_input(
-    assembled: Assembled, accepted: set[str], outside: pd.DataFrame, reference: Reference
+    reports: pd.DataFrame,
+    plans: pd.DataFrame,
+    summaries: pd.DataFrame,
+    goals: dict[str, Goal],
+    accepted: set[str],
+    outside: pd.DataFrame,
+    reference: Reference,
 ) -> CheckInput:
-    reports = assembled.reports[assembled.reports["submission_id"].isin(accepted)]
-    summaries = _summaries(assembled.households, reports)
-    own = assembled.plans[assembled.plans["submission_id"].isin(accepted)]
+    own = plans[plans["submission_id"].isin(accepted)]
     plans = pd.concat([frame for frame in (own, outside) if len(frame)] or [own])
-    goals = {
-        s.submission_id: Goal(s.metadata["goal_rate_pct"], bool(s.metadata.get("goal_at_most")))
-        for s in assembled.submissions
-        if s.kind == PLAN and s.metadata.get("goal_rate_pct") is not None
-    }
+    goals = {sid: g for sid, g in goals.items() if sid in accepted}
     goals |= {
         sid: g for sid, g in reference.plan_goals.items() if sid in set(outside["submission_id"])
     }
@@ -218,7 +270,9 @@ def _accepted_input(
         registry=reference.registry,
         plans=plans.reset_index(drop=True),
         goals=goals,
-        history=_combined_history(reference.history, summaries),
+        history=_combined_history(
+            reference.history, summaries[summaries["submission_id"].isin(accepted)]
+        ),
     )
 
 

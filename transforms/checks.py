@@ -17,7 +17,7 @@ from giamngheo.transforms.issues import Finding
 from giamngheo.transforms.planning import Goal
 from giamngheo.transforms.registry import Hierarchy, list_date
 from giamngheo.transforms.reorganisation import unassigned_since
-from giamngheo.transforms.rules import ACCEPTED, BATCH, DOMAIN_CHECKS, RULES, domain_check
+from giamngheo.transforms.rules import ACCEPTED, BATCH, DOMAIN_CHECKS, RULES, RUN, domain_check
 from giamngheo.transforms.standards import STANDARDS, covered_years
 from giamngheo.transforms.vietnamese import vi_int, vi_pct
 
@@ -28,7 +28,8 @@ def _empty() -> pd.DataFrame:
 
 @dataclass
 class CheckInput:
-    """What the domain checks look at: one batch's frames and what the warehouse knows.
+    """What the domain checks look at: a batch's frames (the run's, for the checks of the RUN
+    and ACCEPTED stages) and what the warehouse knows.
 
     - `reports`: one row per village list (submission_id, village_code, year, area,
       total_households, total_persons).
@@ -36,10 +37,11 @@ class CheckInput:
       submission_id, source_row, village_code, year and area.
     - `totals`: the "Tổng cộng" rows of the lists (submission_id, source_row, then the number
       each states per field).
-    - `summaries`: the batch's village summaries, keyed by submission_id.
+    - `summaries`: the lists' village summaries, keyed by submission_id.
     - `history`: accepted village summaries (village_code, year, total_households,
       poor_households, poor_rate_pct), this batch's overriding the warehouse's.
-    - `known_codes`: current lists' household codes (village_code, year, household_code).
+    - `codes_elsewhere`: household codes of the run's lists that another village's list of
+      the same year holds (submission_id, source_row, household_code, year, other_village).
     - `plans`: commune plan rows, `goals` the goal rate each plan states.
     - `unmatched`: lists whose village name fits no village of their commune, or several:
       submission_id → (the name as written, codes of the villages it fits).
@@ -54,7 +56,7 @@ class CheckInput:
     totals: pd.DataFrame = field(default_factory=_empty)
     summaries: pd.DataFrame = field(default_factory=_empty)
     history: pd.DataFrame = field(default_factory=_empty)
-    known_codes: pd.DataFrame = field(default_factory=_empty)
+    codes_elsewhere: pd.DataFrame = field(default_factory=_empty)
     plans: pd.DataFrame = field(default_factory=_empty)
     goals: dict[str, Goal] = field(default_factory=dict)
     unmatched: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
@@ -269,26 +271,15 @@ def check_total_rows(batch: CheckInput) -> list[Finding]:
     return findings
 
 
-@domain_check("HH-ID-OTHER-VILLAGE")
+@domain_check("HH-ID-OTHER-VILLAGE", stage=RUN)
 def check_codes_elsewhere(batch: CheckInput) -> list[Finding]:
-    """A household code already on another village's list of the same year (a warning).
-
-    Current lists of the villages in the batch are ignored: the batch replaces them.
-    """
-    households, known = batch.households, batch.known_codes
-    if households.empty:
+    """A household code already on another village's list of the same year (a warning): on
+    another list of the run, or on a current list of a village the run brings no list for
+    (the run replaces those). `codes_elsewhere` holds each such pair."""
+    shared = batch.codes_elsewhere
+    if shared.empty:
         return []
-    if known.empty:
-        known = pd.DataFrame(columns=["village_code", "year", "household_code"])
-    batch = households[["submission_id", "source_row", "village_code", "year", "household_code"]]
-    batch = batch.dropna(subset=["household_code", "village_code"])
-    others = known[~known["village_code"].isin(batch["village_code"])]
-    pool = pd.concat(
-        [batch[["village_code", "year", "household_code"]], others], ignore_index=True
-    ).drop_duplicates()
-    merged = batch.merge(pool, on=["year", "household_code"], suffixes=("", "_other"))
-    merged = merged[merged["village_code"] != merged["village_code_other"]]
-    others = merged.groupby(["submission_id", "source_row", "household_code", "year"], sort=True)
+    others = shared.groupby(["submission_id", "source_row", "household_code", "year"], sort=True)
     return [
         Finding(
             "HH-ID-OTHER-VILLAGE",
@@ -296,16 +287,13 @@ def check_codes_elsewhere(batch: CheckInput) -> list[Finding]:
             "household_code",
             row=int(row),
             value=code,
-            details=(
-                ("year", int(year)),
-                ("other", ", ".join(sorted(group["village_code_other"]))),
-            ),
+            details=(("year", int(year)), ("other", ", ".join(sorted(group["other_village"])))),
         )
         for (sid, row, code, year), group in others
     ]
 
 
-@domain_check("VR-OUTLIER-RATE", "VR-OUTLIER-TOTAL")
+@domain_check("VR-OUTLIER-RATE", "VR-OUTLIER-TOTAL", stage=RUN)
 def check_year_over_year(batch: CheckInput) -> list[Finding]:
     """Outliers against the same village's previous accepted list (warnings): the poor rate
     moving more than `VR-OUTLIER-RATE`'s points, the total households more than

@@ -553,9 +553,13 @@ class RegisteredCheck:
     stage: str
 
 
-# When a check runs: over the whole batch as read, or once the batch's village lists are
-# decided, against the accepted ones only (its rules must then all be warnings).
+# When a check runs: over each batch of lists as read (its errors reject a list); once every
+# batch of the run is decided, comparing each list with the run's other lists (RUN) or the
+# run's accepted lists with the plans they change (ACCEPTED). A run's lists are read in
+# batches of bounded size, so only a check over one list at a time may reject: the rules of
+# the two later stages are warnings.
 BATCH = "batch"
+RUN = "run"
 ACCEPTED = "accepted"
 
 DOMAIN_CHECKS: list[RegisteredCheck] = []
@@ -569,8 +573,8 @@ def domain_check(*codes: str, stage: str = BATCH) -> Callable[[DomainCheck], Dom
     unknown = [c for c in codes if c not in RULES]
     if unknown:
         raise ValueError(f"undeclared rule codes: {unknown}")
-    if stage == ACCEPTED and any(RULES[c].severity == ERROR for c in codes):
-        raise ValueError("a check on accepted lists cannot reject: its rules are warnings")
+    if stage != BATCH and any(RULES[c].severity == ERROR for c in codes):
+        raise ValueError(f"a check of the {stage} stage cannot reject: its rules are warnings")
 
     def register(check: DomainCheck) -> DomainCheck:
         DOMAIN_CHECKS.append(RegisteredCheck(codes, check, stage))

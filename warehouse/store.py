@@ -70,7 +70,7 @@ def migrations() -> list[tuple[int, str, str]]:
 class Batch:
     """What one run loads: every table's new rows, keyed by submission_id.
 
-    `households_parquet` is the staged Parquet file of accepted households (or None).
+    `households_parquet` are the staged Parquet files of accepted households.
     """
 
     run_id: str
@@ -78,7 +78,7 @@ class Batch:
     submissions: pd.DataFrame
     village_reports: pd.DataFrame
     issues: pd.DataFrame
-    households_parquet: Path | None
+    households_parquet: tuple[Path, ...]
     plan_rows: pd.DataFrame | None = None
     reevaluated: pd.DataFrame | None = None  # new findings of plans outside the batch…
     reevaluated_plans: tuple[str, ...] = ()  # …and those plans' submission ids
@@ -252,8 +252,8 @@ class Warehouse:
             self.run("delete_batch_rows")
             self.run("insert_batch_rows")
             testpoints.reached("load")
-            if batch.households_parquet is not None:
-                self.run("insert_households", parquet=str(batch.households_parquet))
+            if batch.households_parquet:
+                self.run("insert_households", parquet=[str(p) for p in batch.households_parquet])
             self.run(
                 "replace_reevaluated_issues",
                 codes=list(REEVALUATED_CODES),
@@ -352,11 +352,16 @@ class Warehouse:
         """Accepted summaries (every year) of these villages, for year-over-year checks."""
         return self.fetch("village_history", villages=villages)
 
-    def codes_in_use(self, codes: pd.DataFrame) -> pd.DataFrame:
-        """Current lists' rows (village_code, year, household_code) sharing a year and code
-        with `codes` (columns year, household_code): the candidates for a duplicate elsewhere."""
-        with self._registered(batch_codes=codes[["year", "household_code"]].drop_duplicates()):
-            return self.fetch("codes_in_use")
+    def codes_elsewhere(self, staged: list[Path]) -> pd.DataFrame:
+        """HH-ID-OTHER-VILLAGE's pairs (queries/codes_elsewhere.sql) for a run's household
+        codes, staged as Parquet files, against the current lists."""
+        if not staged:
+            return codes_elsewhere(pd.DataFrame(columns=CODE_COLUMNS))
+        self.con.read_parquet([str(p) for p in staged]).create_view("run_codes")
+        try:
+            return self.fetch("codes_elsewhere")
+        finally:
+            self.con.execute("drop view run_codes")
 
     def view(self, name: str, /, **equal: object) -> pd.DataFrame:
         """The rows of a view (or table) whose columns equal the given values."""
@@ -405,6 +410,27 @@ class Warehouse:
         finally:
             for name in frames:
                 self.con.unregister(name)
+
+
+CODE_COLUMNS = ["submission_id", "source_row", "village_code", "year", "household_code"]
+
+
+def codes_elsewhere(codes: pd.DataFrame, known: pd.DataFrame | None = None) -> pd.DataFrame:
+    """HH-ID-OTHER-VILLAGE's pairs without a warehouse: `codes` of a run's lists
+    (CODE_COLUMNS), `known` the current lists' (village_code, year, household_code)."""
+    if known is None:
+        known = pd.DataFrame(
+            {
+                "village_code": pd.Series(dtype="string"),
+                "year": pd.Series(dtype="Int64"),
+                "household_code": pd.Series(dtype="string"),
+            }
+        )
+    [(statement, _)] = query_statements("codes_elsewhere")
+    with duckdb.connect() as con:
+        con.register("run_codes", codes[CODE_COLUMNS])
+        con.register("households_current", known)
+        return con.execute(statement).df()
 
 
 # The DuckDB 1.5 CLI (the newest on PyPI) refuses files in 2.x's default storage format.

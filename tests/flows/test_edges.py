@@ -253,12 +253,12 @@ def test_the_extra_columns_an_administrator_allows_reach_the_snapshot_masked(war
     from tests.warehouse.test_store import batch
 
     loaded = batch(tmp_path, "aaaa")
-    frame = pd.read_parquet(loaded.households_parquet)
+    frame = pd.read_parquet(loaded.households_parquet[0])
     frame["extra"] = (
         '{"Nghề nghiệp": "Làm thuê, vợ Trần Thị Lan", "Số CCCD": "046090012345",'
         ' "SĐT": "0905 123 456"}'
     )
-    frame.to_parquet(loaded.households_parquet)
+    frame.to_parquet(loaded.households_parquet[0])
     warehouse.load_batch(loaded)
     target = tmp_path / "current.duckdb"
     warehouse.publish(target)

@@ -3,19 +3,25 @@
 import datetime as dt
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from giamngheo.errors import WarehouseBusy
 from giamngheo.flows.nightly import load_registry, run_nightly
+from giamngheo.flows.settings import Settings
 from giamngheo.warehouse.store import Warehouse
+from giamngheo.workbooks.template import write_village_workbook
+from tests.conftest import write_inbox
 from tests.flows.test_nightly import TABLES
+from tests.flows.test_reporting import SEED_PLAN
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 
@@ -47,8 +53,11 @@ def content(path: Path, like: Path | None = None) -> dict[str, list]:
         return out
 
 
-def start_paused_ingest(settings, point: str, marker: Path) -> subprocess.Popen:
-    """`giamngheo ingest` in a subprocess that stops at `point` (see giamngheo.testpoints)."""
+def start_paused_ingest(
+    settings, point: str, marker: Path, load_batch: int | None = None
+) -> subprocess.Popen:
+    """`giamngheo ingest` in a subprocess that stops at `point` (see giamngheo.testpoints),
+    reading `load_batch` files at a time when given."""
     from prefect.settings import get_current_settings
 
     env = dict(os.environ)
@@ -58,6 +67,8 @@ def start_paused_ingest(settings, point: str, marker: Path) -> subprocess.Popen:
         GIAMNGHEO_SETTLE_SECONDS="0",
         PREFECT_API_URL=str(get_current_settings().api.url),
     )
+    if load_batch:
+        env["GIAMNGHEO_LOAD_BATCH"] = str(load_batch)
     exe = Path(sys.executable).with_name("giamngheo")
     proc = subprocess.Popen(
         [str(exe), "--home", str(settings.home), "ingest", "--runner", "thread"],
@@ -74,21 +85,31 @@ def start_paused_ingest(settings, point: str, marker: Path) -> subprocess.Popen:
     return proc
 
 
-def uninterrupted(settings, registry):
-    """The settings of a home where an uninterrupted run went over a copy of the same inbox
-    (same bytes, same modification times)."""
-    import shutil
-    from dataclasses import replace
-
-    other = replace(
-        settings,
-        home=settings.home.parent / "baseline",
-        inbox=settings.home.parent / "baseline" / "inbox",
+def broken_list(dien_hoa_lists, inbox: Path) -> Path:
+    """Thôn 2's 2025 list with a household of 45 members: rejected."""
+    thon2 = next(
+        v
+        for v in dien_hoa_lists
+        if (v.metadata["village_code"], v.metadata["year"]) == ("19834-02", 2025)
     )
-    shutil.copytree(settings.inbox, other.inbox)  # copy2 keeps modification times
-    load_registry(other, registry)
-    run_nightly(other, runner="thread")
-    return other
+    households = thon2.households.copy().astype(object)
+    households.at[0, "members"] = 45
+    return write_village_workbook(inbox / "broken.xlsx", thon2.metadata, households)
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory, registry, dien_hoa_lists, prefect_harness) -> Settings:
+    """A home where one uninterrupted run, in one batch, went over Điền Hòa's 22 lists and a
+    broken one: what a killed run must end as once the next run completes it. A test's inbox
+    is a copy of its inbox (same bytes, same modification times)."""
+    settings = Settings.load(
+        tmp_path_factory.mktemp("clean") / "home", settle_seconds=0, max_workers=2
+    )
+    write_inbox(settings.inbox, dien_hoa_lists)
+    broken_list(dien_hoa_lists, settings.inbox)
+    load_registry(settings, registry)
+    run_nightly(settings, runner="thread")
+    return settings
 
 
 def quarantined(root: Path) -> dict[str, object]:
@@ -128,17 +149,25 @@ def _a_time(value: object) -> bool:
     )
 
 
-@pytest.mark.parametrize("point", ["read", "load", "quarantine", "publish", "report"])
+@pytest.mark.parametrize(
+    ("point", "load_batch"),
+    [
+        ("read", None),
+        ("load", None),
+        ("quarantine", None),
+        ("publish", None),
+        ("report", None),
+        ("staged", 5),  # the first batch of five staged, the others not yet read
+        ("load", 5),
+    ],
+)
 def test_a_run_killed_anywhere_ends_as_a_clean_run_once_the_next_one_completes_it(
-    point, settings, registry, dien_hoa_inbox, make_workbook, tmp_path
+    point, load_batch, clean, settings, registry, tmp_path
 ):
-    make_workbook(
-        "19834-02", 2025, folder=dien_hoa_inbox, name="broken.xlsx", cells={(0, "members"): 45}
-    )
-    clean = uninterrupted(settings, registry)
+    shutil.copytree(clean.inbox, settings.inbox)  # copy2 keeps modification times
     load_registry(settings, registry)
     before = content(settings.published_path)
-    proc = start_paused_ingest(settings, point, tmp_path / "marker")
+    proc = start_paused_ingest(settings, point, tmp_path / "marker", load_batch)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     after_kill = content(settings.published_path)  # opens, reads every table: not broken
@@ -161,6 +190,52 @@ def test_a_run_killed_anywhere_ends_as_a_clean_run_once_the_next_one_completes_i
         assert wh.pending_work().empty
     assert not list(settings.published_path.parent.glob(".*.tmp*"))
     assert not settings.staging.exists() or not any(settings.staging.iterdir())
+
+
+def test_a_run_in_batches_stores_what_a_run_in_one_batch_stores(
+    clean, settings, registry, dien_hoa_lists
+):
+    # Lists that meet across batches: each village's 2024 and 2025 lists (year over year),
+    # a household code also on another village's list, a corrected list that supersedes one
+    # of the same run, and the commune's plan, checked against every village's list.
+    shutil.copytree(clean.inbox, settings.inbox)
+    inbox = settings.inbox
+    shutil.copy(SEED_PLAN, inbox / "19834" / "ke_hoach.xlsx")
+    thon5 = next(
+        v
+        for v in dien_hoa_lists
+        if (v.metadata["village_code"], v.metadata["year"]) == ("19834-05", 2024)
+    )
+    thon3 = next(
+        v
+        for v in dien_hoa_lists
+        if (v.metadata["village_code"], v.metadata["year"]) == ("19834-03", 2024)
+    )
+    households = thon3.households.copy().astype(object)
+    households.at[2, "household_code"] = thon5.households.loc[0, "household_code"]
+    write_village_workbook(inbox / "zz_sua" / "19834-03_2024.xlsx", thon3.metadata, households)
+    whole = replace(
+        settings,
+        home=settings.home.parent / "whole",
+        inbox=settings.home.parent / "whole" / "inbox",
+    )
+    shutil.copytree(inbox, whole.inbox)
+    load_registry(whole, registry)
+    load_registry(settings, registry)
+    one = run_nightly(whole, runner="thread")
+    batched = run_nightly(replace(settings, load_batch=4), runner="thread")
+    assert (one.batches, batched.batches) == (1, 7)
+    assert (
+        (batched.loaded, batched.rejected, batched.superseded) == (one.loaded, 1, 1) == (23, 1, 1)
+    )
+    assert batched.households_loaded == one.households_loaded
+    assert content(settings.warehouse_path) == content(whole.warehouse_path)
+    assert content(settings.published_path) == content(whole.published_path)
+    assert quarantined(settings.quarantine) == quarantined(whole.quarantine)
+    assert reports(settings.reports) == reports(whole.reports) != {}
+    with Warehouse(settings.warehouse_path, read_only=True) as wh:
+        codes = set(wh.sql("select distinct code from issues")["code"])
+    assert {"HH-ID-OTHER-VILLAGE", "HH-MEMBERS"} <= codes, codes
 
 
 def test_ingest_with_nothing_new_completes_the_work_a_killed_run_owed(

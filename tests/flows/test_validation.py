@@ -23,9 +23,7 @@ def run(inbox: Path, registry, history=None, known=None, docs=None):
     reference = Reference(registry)
     if history is not None:
         reference.history = history
-    if known is not None:
-        reference.known_codes = known
-    return validate(found.candidates, subs, reference, docs_dir=docs)
+    return validate(found.candidates, subs, reference, docs_dir=docs, known_codes=known)
 
 
 def found(validated) -> list[tuple[str, str, str | None]]:

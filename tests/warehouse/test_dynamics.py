@@ -102,7 +102,7 @@ def load_lists(warehouse, tmp_path):
         issues = pd.DataFrame(
             columns=["submission_id", "code", "severity", "file", "message_vi", "message_en"]
         )
-        warehouse.load_batch(Batch(sid, None, subs, reports, issues, parquet))
+        warehouse.load_batch(Batch(sid, None, subs, reports, issues, (parquet,)))
 
 
 def row(warehouse, village, year, status, measure):

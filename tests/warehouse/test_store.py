@@ -115,7 +115,7 @@ def batch(tmp_path: Path, sid: str, total: int = 115, cls: str = "poor") -> Batc
         pd.DataFrame([submission(sid)]),
         reports,
         issues,
-        parquet,
+        (parquet,),
     )
 
 
@@ -148,7 +148,7 @@ def test_reloading_the_same_submission_replaces_its_rows(warehouse, tmp_path):
 def test_a_failing_load_changes_nothing(warehouse, tmp_path):
     warehouse.load_batch(batch(tmp_path, "aaaa"))
     broken = batch(tmp_path, "bbbb")
-    broken.households_parquet.write_bytes(b"not parquet")
+    broken.households_parquet[0].write_bytes(b"not parquet")
     with pytest.raises(QueryError):
         warehouse.load_batch(broken)
     assert warehouse.con.execute("select submission_id, status from submissions").fetchall() == [
@@ -212,7 +212,7 @@ def test_inside_one_batch_modification_time_then_path_decide(warehouse, tmp_path
 def rejected(tmp_path: Path, sid: str) -> Batch:
     failed = batch(tmp_path, sid)
     row = failed.submissions.assign(status="rejected", error_count=1, household_count=0)
-    return replace(failed, submissions=row, households_parquet=None)
+    return replace(failed, submissions=row, households_parquet=())
 
 
 def test_a_rejected_list_whose_correction_loads_is_superseded(warehouse, tmp_path):
