@@ -1,12 +1,22 @@
-"""Serving the nightly deployment on a real Prefect server (schedules need one)."""
+"""Serving the nightly deployment on a real Prefect server (schedules need one), and the runs
+that commands hand to the service while it is warm (`flows/handoff.py`)."""
 
 from __future__ import annotations
 
 import os
 
 from giamngheo.errors import ConfigurationError
-from giamngheo.flows.nightly import FLOW_NAME, nightly_consolidation, task_runner
+from giamngheo.flows.handoff import Service
+from giamngheo.flows.nightly import (
+    FLOW_NAME,
+    nightly_consolidation,
+    preflight,
+    run_nightly,
+    task_runner,
+)
 from giamngheo.flows.settings import Settings
+from giamngheo.flows.summary import RunSummary
+from giamngheo.warehouse.lock import writer_lock
 
 DEPLOYMENT_NAME = "nightly"
 
@@ -53,10 +63,31 @@ def deployment(settings: Settings, cron: str, timezone: str, runner: str, dask_a
 def serve(
     settings: Settings, cron: str, timezone: str, runner: str, dask_address: str | None
 ) -> None:
-    """Register the deployment with its cron schedule and run its flow runs until stopped."""
+    """Register the deployment with its cron schedule and run its flow runs until stopped;
+    meanwhile take the runs that `giamngheo ingest` and `rerun` hand over."""
     check_server()
     flow, options = deployment(settings, cron, timezone, runner, dask_address)
-    flow.serve(**options, print_starting_message=False)
+    import great_expectations  # noqa: F401  (2–3 s, paid once here, not by each handed-off run)
+
+    with Service(settings.home, run_handed_off):
+        flow.serve(**options, print_starting_message=False)
 
 
-__all__ = ["DEPLOYMENT_NAME", "FLOW_NAME", "check_server", "deployment", "serve"]
+def run_handed_off(settings: Settings, request: dict, progress) -> RunSummary:
+    """A run a command handed over: what the command would have run itself, under the
+    writer lock, the warehouse checked first."""
+    rerun_ids = request.get("rerun_ids")
+    with writer_lock(settings.warehouse_path, settings.lock_timeout):
+        preflight(settings, rerun_ids)
+        return run_nightly(
+            settings,
+            force=bool(request.get("force")),
+            runner=request.get("runner") or "thread",
+            rerun_ids=rerun_ids,
+            rerun_failed=bool(request.get("rerun_failed")),
+            dask_address=request.get("dask_address"),
+            progress=progress,
+        )
+
+
+__all__ = ["DEPLOYMENT_NAME", "FLOW_NAME", "check_server", "deployment", "run_handed_off", "serve"]

@@ -9,7 +9,7 @@ import click
 
 from giamngheo.flows.cli.app import cli, settings_from, verbose
 from giamngheo.flows.cli.render import console, print_frame, vi_rate
-from giamngheo.flows.cli.running import finish, nothing_new, print_summary, running
+from giamngheo.flows.cli.running import finish, handed_off, nothing_new, print_summary, running
 
 RUNNERS = click.Choice(["thread", "process", "dask"])
 
@@ -41,8 +41,10 @@ def ingest(
 ) -> None:
     """Nạp các tệp mới hoặc đã sửa trong inbox (load new or corrected workbooks).
 
-    Runs the nightly flow once: discover, read, validate, load, report. Exit code 0 when
-    everything loaded, 3 when some submissions were rejected.
+    Runs the nightly flow once: discover, read, validate, load, report. With `giamngheo serve`
+    running for the same home, the run is handed to it (warm: no Prefect start-up, Great
+    Expectations already imported); its log shows the details. Exit code 0 when everything
+    loaded, 3 when some submissions were rejected.
 
     \b
     Ví dụ (example):
@@ -55,12 +57,15 @@ def ingest(
     idle = None if force else nothing_new(settings)
     if idle is not None:
         finish(idle, as_json)
-    from giamngheo.flows.nightly import run_nightly
+    request = {"force": force, "runner": runner, "dask_address": dask_address}
+    summary = handed_off(settings, request)
+    if summary is None:
+        from giamngheo.flows.nightly import run_nightly
 
-    with running(settings, verbose=verbose(ctx)) as progress:
-        summary = run_nightly(
-            settings, force=force, runner=runner, dask_address=dask_address, progress=progress
-        )
+        with running(settings, verbose=verbose(ctx)) as progress:
+            summary = run_nightly(
+                settings, force=force, runner=runner, dask_address=dask_address, progress=progress
+            )
     finish(summary, as_json)
 
 
@@ -201,15 +206,18 @@ def rerun(
         )
     settings = settings_from(ctx)
     ids = list(submission_ids) or None
-    with running(settings, rerun_ids=ids, verbose=verbose(ctx)) as progress:
-        summary = run_nightly(
-            settings,
-            force=force,
-            runner=runner,
-            rerun_ids=ids,
-            rerun_failed=failed,
-            progress=progress,
-        )
+    request = {"force": force, "runner": runner, "rerun_ids": ids, "rerun_failed": failed}
+    summary = handed_off(settings, request)
+    if summary is None:
+        with running(settings, rerun_ids=ids, verbose=verbose(ctx)) as progress:
+            summary = run_nightly(
+                settings,
+                force=force,
+                runner=runner,
+                rerun_ids=ids,
+                rerun_failed=failed,
+                progress=progress,
+            )
     finish(summary, as_json)
 
 

@@ -80,6 +80,24 @@ def progress_bar() -> Iterator[object]:
         yield update
 
 
+def handed_off(settings: Settings, request: dict):
+    """The summary of the run `giamngheo serve` made of `request`, with its progress shown;
+    None when no service answers for this home."""
+    from giamngheo.flows.handoff import hand_off, socket_path
+
+    if not socket_path(settings.home).is_socket():
+        return None
+    with progress_bar() as progress:
+        summary = hand_off(settings, request, progress)
+    if summary is not None:
+        click.echo(
+            "Lần nạp do dịch vụ 'giamngheo serve' chạy; nhật ký của dịch vụ ghi chi tiết. "
+            "(Run by the service 'giamngheo serve'; its log has the details.)",
+            err=True,
+        )
+    return summary
+
+
 def nothing_new(settings: Settings):
     """The summary of a run with nothing to do, found without starting a flow run; or None."""
     from giamngheo.flows import steps

@@ -1,5 +1,6 @@
 """Running as a service: a real Prefect server and schedule, Dask, and a clear message without one."""
 
+import json
 import os
 import shutil
 import socket
@@ -66,7 +67,7 @@ def wait_for(predicate, timeout: float, what: str):
 
 
 def test_serve_registers_the_schedule_and_a_triggered_run_completes_with_artifacts(
-    settings, registry, dien_hoa_inbox, tmp_path
+    settings, registry, dien_hoa_inbox, make_workbook, tmp_path
 ):
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
@@ -138,6 +139,18 @@ def test_serve_registers_the_schedule_and_a_triggered_run_completes_with_artifac
         assert "nightly-summary" in keys
         summary = next(a for a in artifacts if a["key"] == "nightly-summary")
         assert "| | 22 | 22 | 0 |" in summary["data"]
+        # An officer's corrected file: `ingest` hands the run to the warm service.
+        make_workbook("19834-03", 2025, metadata={"total_households": 117}, folder=dien_hoa_inbox)
+        handed = subprocess.run(
+            [str(EXE), "--home", str(settings.home), "ingest", "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert handed.returncode == 0, handed.stderr
+        assert "giamngheo serve" in handed.stderr
+        assert json.loads(handed.stdout)["loaded"] == 1
     finally:
         for proc in (served, server):
             if proc is not None:

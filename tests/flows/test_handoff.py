@@ -1,0 +1,64 @@
+"""A run handed to the warm service (`giamngheo serve`): the same records as a run of its own,
+and the command behaves the same when the service fails or is gone."""
+
+import shutil
+import socket
+from dataclasses import replace
+
+import pytest
+from click.testing import CliRunner
+
+from giamngheo.flows.cli import cli
+from giamngheo.flows.handoff import Service, socket_path
+from giamngheo.flows.nightly import load_registry
+from giamngheo.flows.serve import run_handed_off
+from tests.flows.test_reliability import content, quarantined, reports
+
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
+
+
+def ingest(home, *args: str):
+    runner = CliRunner(env={"GIAMNGHEO_SETTLE_SECONDS": "0"})
+    return runner.invoke(cli, ["--home", str(home), "ingest", *args])
+
+
+def test_a_handed_off_run_writes_what_a_run_of_its_own_writes(
+    settings, registry, dien_hoa_inbox, make_workbook
+):
+    make_workbook(
+        "19834-02", 2025, folder=dien_hoa_inbox, name="broken.xlsx", cells={(0, "members"): 45}
+    )
+    own = replace(
+        settings, home=settings.home.parent / "own", inbox=settings.home.parent / "own" / "inbox"
+    )
+    shutil.copytree(settings.inbox, own.inbox)  # same bytes, same modification times
+    load_registry(settings, registry)
+    load_registry(own, registry)
+    with Service(settings.home, run_handed_off):
+        handed = ingest(settings.home, "--json")
+    alone = ingest(own.home, "--json")
+    assert handed.exit_code == alone.exit_code == 3, handed.output
+    assert "dịch vụ" in handed.stderr and "dịch vụ" not in alone.stderr
+    assert '"loaded": 22' in handed.stdout and '"rejected": 1' in handed.stdout
+    assert content(settings.warehouse_path) == content(own.warehouse_path)
+    assert content(settings.published_path) == content(own.published_path)
+    assert quarantined(settings.quarantine) == quarantined(own.quarantine)
+    assert reports(settings.reports) == reports(own.reports) != {}
+    assert not socket_path(settings.home).exists()  # the service took its socket away
+
+
+def test_an_error_in_the_service_is_the_commands_error(settings, dien_hoa_inbox):
+    with Service(settings.home, run_handed_off):
+        result = ingest(settings.home)  # no registry loaded yet
+    assert result.exit_code == 2
+    assert "registry load" in result.output and "Traceback" not in result.output
+
+
+def test_a_socket_left_by_a_killed_service_is_passed_over(settings, registry, dien_hoa_inbox):
+    load_registry(settings, registry)
+    left = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    left.bind(str(socket_path(settings.home)))
+    left.close()  # the file stays, nobody listens
+    result = ingest(settings.home, "--json")
+    assert result.exit_code == 0, result.output
+    assert '"loaded": 22' in result.stdout and "dịch vụ" not in result.stderr
