@@ -402,7 +402,7 @@ def consolidate(
             summary.still_writing,
         )
         clock = _Clock(logger)
-        years: list[int] = []
+        touched: list[tuple[str, int]] = []
         if found.candidates:
             _warm_up_validation()
             _share_api_url_with_workers()
@@ -416,7 +416,7 @@ def consolidate(
             clock.lap("loaded")
             count_results(summary, validated, loaded, kept)
             summary.data_docs = str(validated.data_docs or "")
-            years = _accepted_years(validated.submissions)
+            touched = _accepted_communes(validated.submissions)
         folders = quarantine_pending(settings)
         for rejected in summary.rejected_files:
             rejected["quarantine"] = folders.get(rejected["submission_id"], "")
@@ -424,9 +424,11 @@ def consolidate(
         clock.lap("published")
         summary.reports = write_pending_reports(settings)
         clock.lap(f"wrote {len(summary.reports)} report(s)")
-        if years:
+        if touched:
+            communes, years = map(list, zip(*touched, strict=True))
             with Warehouse(settings.warehouse_path) as wh:
-                summary.communes = wh.fetch("commune_figures", years=years).to_dict("records")
+                figures = wh.fetch("commune_figures", communes=communes, years=years)
+            summary.communes = figures.to_dict("records")
     log = logger.warning if summary.rejected else logger.info
     log(
         "Loaded %d, rejected %d, superseded %d; %d households",
@@ -474,10 +476,13 @@ def _check_in_batches(
     return validated, staged
 
 
-def _accepted_years(submissions: pd.DataFrame) -> list[int]:
-    """The list years of the submissions this run accepted."""
-    accepted = submissions[(submissions["status"] != REJECTED) & submissions["year"].notna()]
-    return sorted({int(y) for y in accepted["year"]})
+def _accepted_communes(submissions: pd.DataFrame) -> list[tuple[str, int]]:
+    """The communes and years of the lists (and plans) this run accepted."""
+    accepted = submissions[submissions["status"] != REJECTED].dropna(
+        subset=["commune_code", "year"]
+    )
+    pairs = zip(accepted["commune_code"], accepted["year"], strict=True)
+    return sorted({(str(commune), int(year)) for commune, year in pairs})
 
 
 class _Clock:

@@ -109,7 +109,11 @@ def test_a_corrected_file_supersedes_its_predecessor(
     settings, warehouse, dien_hoa_inbox, make_workbook
 ):
     warehouse.close()
-    run_nightly(settings, runner="thread")
+    first = run_nightly(settings, runner="thread")
+    assert [(c["commune_code"], c["year"]) for c in first.communes] == [
+        ("19834", 2024),
+        ("19834", 2025),
+    ]
     target = dien_hoa_inbox / "19834" / "19834-03_2024.xlsx"
     make_workbook(
         "19834-03",
@@ -120,6 +124,8 @@ def test_a_corrected_file_supersedes_its_predecessor(
     )
     summary = run_nightly(settings, runner="process")
     assert (summary.loaded, summary.skipped) == (1, 22)
+    # the summary shows the figures the run changed, not every commune of the year
+    assert [(c["commune_code"], c["year"]) for c in summary.communes] == [("19834", 2024)]
     with Warehouse(settings.warehouse_path, read_only=True) as wh:
         statuses = wh.sql(
             "select file_path, status from submissions where village_code = '19834-03' and year = 2024"

@@ -1,14 +1,17 @@
--- Per-commune figures of the given years, for a run's summary.
+-- Per-commune figures of the communes and years a run's accepted lists belong to (the lists
+-- $communes[i] made for $years[i]), for its summary.
 select
-    commune_code,
-    commune_name,
-    year,
-    village_count,
-    total_households,
-    poor_households,
-    poor_rate_pct,
-    near_poor_households,
-    near_poor_rate_pct
-from commune_poverty
-where year in (select unnest($years::integer[]))
-order by year, commune_code
+    p.commune_code,
+    p.commune_name,
+    p.year,
+    p.village_count,
+    p.total_households,
+    p.poor_households,
+    p.poor_rate_pct,
+    p.near_poor_households,
+    p.near_poor_rate_pct
+from commune_poverty as p
+semi join (
+    select unnest($communes::varchar[]) as commune_code, unnest($years::integer[]) as year
+) as touched using (commune_code, year)
+order by p.year, p.commune_code
