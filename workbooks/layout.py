@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from giamngheo.workbooks.cells import write_text, write_value
@@ -225,8 +226,10 @@ class Form:
     ):
         """Write a value (text as text, numbers as numbers), merged over rows × cols."""
         if rows > 1 or cols > 1:
-            self.ws.merge_cells(
-                start_row=row, start_column=col, end_row=row + rows - 1, end_column=col + cols - 1
+            # Not ws.merge_cells: it also turns each covered cell into a MergedCell and copies
+            # borders onto it, a tenth of a report's time; a boxed style is set on them below.
+            self.ws.merged_cells.add(
+                CellRange(min_col=col, min_row=row, max_col=col + cols - 1, max_row=row + rows - 1)
             )
             if STYLES[style].box:
                 for r in range(row, row + rows):
