@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import json
 import os
 import re
+import shutil
 import uuid
 from dataclasses import dataclass
 from importlib import resources
@@ -321,18 +323,18 @@ class Warehouse:
         the columns villages added (`extra`) only `extra_columns`, masked. Then the macros and
         views. It is written in a storage format the DuckDB 1.5 CLI reads. A reader holding the
         old file keeps reading it; the next open sees the new one.
+
+        When the snapshot in place was made by the same recipe (columns, masks, macros and
+        views, recorded as its households table's comment), the new file starts as a copy of
+        it and takes only the households of the lists processed since (and drops those of
+        lists gone); the other tables are small and copied whole. If the copy then holds
+        another number of households than the warehouse, it is built anew.
         """
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.stem}-{uuid.uuid4().hex[:8]}.tmp")
-        self.con.execute(
-            f"attach '{_sql_path(tmp)}' as snapshot (storage_version '{SNAPSHOT_STORAGE_VERSION}')"
-        )
-        try:
-            with _privacy_functions(self.con, extra_columns):
-                for table, select in _snapshot_selects().items():
-                    self.con.execute(f"create table snapshot.{table} as {select}")
-        finally:
-            self.con.execute("detach snapshot")
+        recipe = _snapshot_recipe(extra_columns)
+        if not (target.exists() and self._update_snapshot(target, tmp, recipe, extra_columns)):
+            self._build_snapshot(tmp, recipe, extra_columns)
         with duckdb.connect(str(tmp)) as snap:
             snap.execute(_macros_sql())
             _ordered_views(snap)
@@ -342,6 +344,51 @@ class Warehouse:
         os.replace(tmp, target)
         _fsync(target.parent)
         self.run("mark_published")
+
+    def _build_snapshot(self, tmp: Path, recipe: str, extra_columns: tuple[str, ...]) -> None:
+        tmp.unlink(missing_ok=True)
+        self.con.execute(
+            f"attach '{_sql_path(tmp)}' as snapshot (storage_version '{SNAPSHOT_STORAGE_VERSION}')"
+        )
+        try:
+            with _privacy_functions(self.con, extra_columns):
+                for table, select in _snapshot_selects().items():
+                    self.con.execute(f"create table snapshot.{table} as {select}")
+            self.con.execute(f"comment on table snapshot.households is '{recipe}'")
+        finally:
+            self.con.execute("detach snapshot")
+
+    def _update_snapshot(
+        self, target: Path, tmp: Path, recipe: str, extra_columns: tuple[str, ...]
+    ) -> bool:
+        """A copy of the snapshot in place brought up to date in `tmp`; False (and no `tmp`)
+        when it was made by another recipe or does not come out whole."""
+        shutil.copyfile(target, tmp)
+        self.con.execute(f"attach '{_sql_path(tmp)}' as snapshot")
+        try:
+            if self.fetch("snapshot_recipe")["comment"].tolist() != [recipe]:
+                whole = False
+            else:
+                with _privacy_functions(self.con, extra_columns):
+                    self.run("snapshot_changed_lists")
+                    for table, select in _snapshot_selects().items():
+                        if table == "households":
+                            self.run("snapshot_drop_changed_households")
+                            self.con.execute(
+                                f"insert into snapshot.households {select} "
+                                "where submission_id in (select submission_id from changed_lists)"
+                            )
+                        else:
+                            self.con.execute(
+                                f"create or replace table snapshot.{table} as {select}"
+                            )
+                whole = bool(self.fetch("snapshot_is_whole")["whole"].iloc[0])
+        finally:
+            self.con.execute("drop table if exists changed_lists")
+            self.con.execute("detach snapshot")
+        if not whole:
+            tmp.unlink()
+        return whole
 
     def _transaction(self):
         return _Transaction(self.con)
@@ -502,6 +549,20 @@ def _snapshot_selects() -> dict[str, str]:
         if columns and all(c.privacy not in NOT_PUBLISHED for c in table.columns):
             selects[table.name] = f'select {", ".join(columns)} from "{table.name}"'
     return selects
+
+
+def _snapshot_recipe(extra_columns: tuple[str, ...]) -> str:
+    """A fingerprint of how the snapshot is made from the warehouse: a snapshot made by another
+    recipe (other columns, masks, macros or views, or another DuckDB) is built anew."""
+    parts = [
+        json.dumps(_snapshot_selects(), sort_keys=True),
+        json.dumps(sorted(extra_columns)),
+        _macros_sql(),
+        *(sql for _, sql in _sql_files("views")),
+        SNAPSHOT_STORAGE_VERSION,
+        duckdb.__version__,
+    ]
+    return "giamngheo-snapshot " + hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 def _ordered_views(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:

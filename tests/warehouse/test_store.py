@@ -329,6 +329,47 @@ def test_snapshot_issues_show_what_shareable_shows(warehouse, tmp_path):
     assert sorted(shown, key=str) == sorted(expected, key=str)
 
 
+def snapshot_tables(path: Path) -> dict[str, list]:
+    """Every table of a snapshot, its rows in order (but when each run was published)."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        names = [n for (n,) in con.execute("select table_name from duckdb_tables()").fetchall()]
+        return {
+            n: con.execute(
+                f'select * {"exclude (published_at)" if n == "runs" else ""} from "{n}" order by all'
+            ).fetchall()
+            for n in names
+        }
+
+
+def test_a_snapshot_brought_up_to_date_holds_what_one_built_anew_holds(
+    warehouse, tmp_path, monkeypatch
+):
+    target, fresh = tmp_path / "current.duckdb", tmp_path / "fresh.duckdb"
+    warehouse.load_batch(batch(tmp_path, "aaaa"))
+    warehouse.load_batch(batch(tmp_path, "cccc", total=90))
+    warehouse.publish(target)
+    built = []
+    build = Warehouse._build_snapshot
+    monkeypatch.setattr(
+        Warehouse, "_build_snapshot", lambda wh, *args: built.append(args) or build(wh, *args)
+    )
+    warehouse.load_batch(batch(tmp_path, "bbbb", total=120))  # a new list supersedes cccc
+    (tmp_path / "again").mkdir()
+    again = batch(tmp_path / "again", "aaaa", cls="near_poor")  # aaaa processed again
+    again.submissions["processed_at"] = dt.datetime.now() + dt.timedelta(seconds=1)
+    warehouse.load_batch(again)
+    warehouse.publish(target)
+    assert built == []  # brought up to date, not built anew
+    warehouse.publish(fresh)
+    assert len(built) == 1
+    assert snapshot_tables(target) == snapshot_tables(fresh)
+    with duckdb.connect(str(target), read_only=True) as con:
+        classes = con.execute("select poverty_class from households order by all").fetchall()
+    assert classes == [("near_poor",), ("poor",), ("poor",)]
+    warehouse.publish(target, extra_columns=("nghe nghiep",))  # another recipe: built anew
+    assert len(built) == 2
+
+
 def test_the_duckdb_cli_from_pypi_reads_the_snapshot(warehouse, tmp_path):
     import re
     import shutil
@@ -340,6 +381,8 @@ def test_the_duckdb_cli_from_pypi_reads_the_snapshot(warehouse, tmp_path):
     warehouse.load_batch(batch(tmp_path, "aaaa"))
     target = tmp_path / "current.duckdb"
     warehouse.publish(target)
+    warehouse.load_batch(batch(tmp_path, "bbbb", total=115))
+    warehouse.publish(target)  # brought up to date: still the format the CLI reads
     readme = (Path(__file__).parents[2] / "warehouse" / "README.md").read_text(encoding="utf-8")
     unpublished = {t.name for t in TABLES.values() if t.columns[0].privacy in NOT_PUBLISHED}
     documented = [
