@@ -26,6 +26,7 @@ import pandas as pd
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from giamngheo import testpoints
 from giamngheo.errors import ConfigurationError
@@ -410,7 +411,7 @@ def consolidate(
                 settings, summary.run_id, found, registry, progress, clock
             )
             loaded, kept = load_batch(
-                settings, validated, staged, summary.run_id, str(flow_run.id or "")
+                settings, quote(validated), quote(staged), summary.run_id, str(flow_run.id or "")
             )
             summary.batches = len(staged)
             clock.lap("loaded")
@@ -466,12 +467,23 @@ def _check_in_batches(
         submissions, households = _gather(futures, chunks, (done, total), progress)
         done += len(files)
         clock.lap(f"read {len(submissions)} file(s)")
+        # quote(): Prefect would otherwise walk every object passed to a task, looking for
+        # futures (seconds per batch of 2,000 lists, and more at the end of a large run)
         staged.append(
-            check_files(settings, run_id, number, files, submissions, households, reference, runner)
+            check_files(
+                settings,
+                run_id,
+                number,
+                quote(files),
+                quote(submissions),
+                quote(households),
+                quote(reference),
+                quote(runner),
+            )
         )
         del submissions, households
         clock.lap(f"checked and staged {len(files)} file(s)")
-    validated = conclude_checks(settings, staged, reference, runner)
+    validated = conclude_checks(settings, quote(staged), quote(reference), quote(runner))
     clock.lap(f"validated ({validated.gx_runs} GX runs)")
     return validated, staged
 

@@ -3,6 +3,7 @@ and the command behaves the same when the service fails or is gone."""
 
 import shutil
 import socket
+import threading
 from dataclasses import replace
 
 import pytest
@@ -62,3 +63,40 @@ def test_a_socket_left_by_a_killed_service_is_passed_over(settings, registry, di
     result = ingest(settings.home, "--json")
     assert result.exit_code == 0, result.output
     assert '"loaded": 22' in result.stdout and "dịch vụ" not in result.stderr
+
+
+def test_progress_comes_back_and_a_second_run_waits_its_turn_then_gives_up(settings):
+    from giamngheo.errors import WarehouseBusy
+    from giamngheo.flows.handoff import hand_off
+    from giamngheo.flows.summary import RunSummary
+
+    started, release = threading.Event(), threading.Event()
+
+    def run(settings, request, progress):
+        progress(1, 2)
+        started.set()
+        release.wait(30)
+        return RunSummary(run_id="r", loaded=2)
+
+    seen, results = [], {}
+    with Service(settings.home, run):
+        first = threading.Thread(
+            target=lambda: results.update(first=hand_off(settings, {}, lambda *p: seen.append(p)))
+        )
+        first.start()
+        assert started.wait(30)
+        with pytest.raises(WarehouseBusy):
+            hand_off(replace(settings, lock_timeout=0.2), {})
+        release.set()
+        first.join(30)
+    assert seen == [(1, 2)] and results["first"].loaded == 2
+
+
+def test_a_service_that_stops_during_the_run_is_a_failure_not_a_summary(settings):
+    def run(settings, request, progress):
+        raise SystemExit  # the service's process ends: the connection closes unanswered
+
+    with Service(settings.home, run):
+        result = ingest(settings.home)
+    assert result.exit_code == 1
+    assert "run ingest again" in result.output and "Traceback" not in result.output
