@@ -24,7 +24,7 @@ from pathlib import Path
 
 from giamngheo import errors
 from giamngheo.errors import GiamngheoError, WarehouseBusy
-from giamngheo.flows.settings import Settings
+from giamngheo.flows.settings import Settings, secure_home
 from giamngheo.flows.summary import RunSummary
 
 SOCKET_NAME = "serve.sock"
@@ -86,6 +86,7 @@ class Service:
         if len(str(self.path).encode()) > _SOCKET_PATH_MAX:
             logger.warning("Home path too long for the service's socket: %s", self.path)
             return False
+        secure_home(self.path.parent)  # the socket is the owner's only: so is its folder
         self.path.unlink(missing_ok=True)  # left by a service that was killed
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         server.bind(str(self.path))

@@ -100,3 +100,9 @@ def test_a_service_that_stops_during_the_run_is_a_failure_not_a_summary(settings
         result = ingest(settings.home)
     assert result.exit_code == 1
     assert "run ingest again" in result.output and "Traceback" not in result.output
+
+
+def test_a_home_too_deep_for_a_socket_gets_no_service_and_runs_alone(tmp_path):
+    home = tmp_path / ("d" * 120)
+    assert Service(home, run_handed_off).start() is False
+    assert not socket_path(home).exists()
