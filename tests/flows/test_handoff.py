@@ -13,6 +13,7 @@ from giamngheo.flows.cli import cli
 from giamngheo.flows.handoff import Service, socket_path
 from giamngheo.flows.nightly import load_registry
 from giamngheo.flows.serve import run_handed_off
+from giamngheo.flows.settings import secure_home
 from tests.flows.test_reliability import content, quarantined, reports
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
@@ -93,11 +94,22 @@ def test_progress_comes_back_and_a_second_run_waits_its_turn_then_gives_up(setti
 
 
 def test_a_service_that_stops_during_the_run_is_a_failure_not_a_summary(settings):
-    def run(settings, request, progress):
-        raise SystemExit  # the service's process ends: the connection closes unanswered
+    secure_home(settings.home)
+    listening = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listening.bind(str(socket_path(settings.home)))
+    listening.listen()
 
-    with Service(settings.home, run):
-        result = ingest(settings.home)
+    def take_the_run_then_die() -> None:  # what the command sees of a killed service
+        conn, _ = listening.accept()
+        with conn:
+            conn.makefile("rb").readline()
+            conn.sendall(b'{"progress": [0, 22]}\n')
+
+    service = threading.Thread(target=take_the_run_then_die)
+    service.start()
+    result = ingest(settings.home)
+    service.join(30)
+    listening.close()
     assert result.exit_code == 1
     assert "run ingest again" in result.output and "Traceback" not in result.output
 
