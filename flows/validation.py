@@ -79,8 +79,7 @@ def conclude(
     decided = batch.conclude([c.part for c in checked], reference, codes_elsewhere)
 
     def rows(name: str) -> pd.DataFrame:
-        frames = [c.rows[name] for c in checked]
-        return pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+        return batch.concat_parts([c.rows[name] for c in checked])
 
     return Validated(
         submissions=decided.table,

@@ -199,9 +199,9 @@ def conclude(
     rules are warnings: no status changes."""
     table = pd.concat([p.table for p in parts], ignore_index=True)
     issues = [i for p in parts for i in p.issues]
-    reports = _concat([p.reports for p in parts])
-    plans = _concat([p.plans for p in parts])
-    summaries = _concat([p.summaries for p in parts])
+    reports = concat_parts([p.reports for p in parts])
+    plans = concat_parts([p.plans for p in parts])
+    summaries = concat_parts([p.summaries for p in parts])
     sources = {sid: source for p in parts for sid, source in p.sources.items()}
     goals = {sid: goal for p in parts for sid, goal in p.goals.items()}
     compared = CheckInput(
@@ -224,7 +224,8 @@ def conclude(
     return Decided(table, issues, reevaluated, sorted(set(outside["submission_id"])))
 
 
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+def concat_parts(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The batches' frames of one table as one (the first, empty, when all are)."""
     return pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
 
 
