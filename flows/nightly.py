@@ -273,9 +273,14 @@ def write_pending_reports(settings: Settings) -> list[str]:
     """The reports runs owe: for each year, those of the parent units whose figures changed."""
     with Warehouse(settings.warehouse_path) as wh:
         pending = wh.pending_work()
-        villages = int(wh.sql("select count(*) as n from village_poverty")["n"].iloc[0])
+        lists = wh.sql("select year, count(*) as n from village_poverty group by year")
     reports = pending[pending["kind"] == "report"]
-    jobs = sorted({(int(y), u) for u, y in zip(reports["unit_code"], reports["year"], strict=True)})
+    owed = sorted({(int(y), u) for u, y in zip(reports["unit_code"], reports["year"], strict=True)})
+    # A year without lists has no report to write (a list's year before, owed its targets'
+    # results): left out here, it starts no writer process.
+    listed_years = set(lists["year"].tolist())
+    jobs = [(year, unit) for year, unit in owed if year in listed_years]
+    villages = int(lists["n"].sum())
     # Starting a writer process costs about a second: worth it for large reports only.
     workers = settings.max_workers if villages >= PARALLEL_REPORTS_FROM else 1
     paths: list[str] = []
@@ -284,7 +289,7 @@ def write_pending_reports(settings: Settings) -> list[str]:
         paths.append(str(path))
         testpoints.reached("report")
     with Warehouse(settings.warehouse_path) as wh:
-        wh.work_done("report", [f"{u}:{y}" for y, u in jobs])
+        wh.work_done("report", [f"{u}:{y}" for y, u in owed])
     return sorted(paths)
 
 

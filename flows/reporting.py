@@ -292,24 +292,31 @@ def _plans(t: YearTables, sc: Scope, villages: pd.DataFrame, names: dict) -> lis
     registry has nothing to show."""
     planned = set(t.plans["commune_code"])
     communes = [r for r in sc.rows if r.level == "commune" and (r.villages or r.code in planned)]
-    out = []
-    next_by_village = t.next_villages.set_index("village_code")
-    for row in communes:
-        plan = t.plans[t.plans["commune_code"] == row.code]
-        table = tables.commune_plan_table(
-            villages[villages["village_code"].isin(row.villages)],
-            t.targets[t.targets["village_code"].isin(row.villages)],
-            row,
-            names,
-            plan,
+    figures = tables.VillageFigures.of(villages, t.targets)
+    plans = dict(tuple(t.plans.groupby("commune_code"))) if len(t.plans) else {}
+    listed = set(villages["village_code"])
+    following = dict(
+        zip(
+            t.next_villages["village_code"].tolist(),
+            zip(
+                t.next_villages["poor_households"].tolist(),
+                t.next_villages["total_households"].tolist(),
+                strict=True,
+            ),
+            strict=True,
         )
-        following = next_by_village.loc[next_by_village.index.isin(row.villages)]
-        complete = set(following.index) >= (row.villages & set(villages["village_code"]))
+    )
+    out = []
+    for row in communes:
+        table = tables.plan_table(figures, row, names, plans.get(row.code))
+        nxt = [following[v] for v in row.villages if v in following]
+        # the next year's figures, once every village listed this year has its list
+        complete = bool(nxt) and all(v in following for v in row.villages & listed)
         line, _ = tables.goal_line(
             table,
             t.goals.get(row.code),
-            int(following["poor_households"].sum()) if complete and len(following) else None,
-            int(following["total_households"].sum()) if complete and len(following) else None,
+            int(sum(poor for poor, _ in nxt)) if complete else None,
+            int(sum(total for _, total in nxt)) if complete else None,
         )
         out.append(PlanSheet(row.code, row.name, table, tables.plan_differences(table), line))
     return out

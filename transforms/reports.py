@@ -412,6 +412,37 @@ NOT_MET = "Không đạt"
 PLAN_FIGURES = ("poor_households", "poor_rate_pct", "target_households", "target_rate_pct")
 
 
+@dataclass(frozen=True)
+class VillageFigures:
+    """Each village's figures of the year and its reduction target, by village code: built
+    once for the many communes of a report."""
+
+    total: dict[str, int]
+    poor: dict[str, int]
+    rate: dict[str, float]
+    target: dict[str, int]
+
+    @classmethod
+    def of(cls, villages: pd.DataFrame, targets: pd.DataFrame) -> VillageFigures:
+        codes = villages["village_code"].tolist()
+
+        def by_code(column: str) -> dict:
+            return dict(zip(codes, villages[column].tolist(), strict=True))
+
+        return cls(
+            total=by_code("total_households"),
+            poor=by_code("poor_households"),
+            rate=by_code("poor_rate_pct"),
+            target=dict(
+                zip(
+                    targets["village_code"].tolist(),
+                    targets["target_households"].tolist(),
+                    strict=True,
+                )
+            ),
+        )
+
+
 def commune_plan_table(
     villages: pd.DataFrame,
     targets: pd.DataFrame,
@@ -427,23 +458,30 @@ def commune_plan_table(
     Target rates are target households ÷ the village's total households; the Tổng cộng rates
     are computed from the totals. A village without a list keeps its row, empty.
     """
-    figures = villages.set_index("village_code")
-    target_of = dict(zip(targets["village_code"], targets["target_households"], strict=True))
+    return plan_table(VillageFigures.of(villages, targets), scope_row, village_names, plan)
+
+
+def plan_table(
+    figures: VillageFigures,
+    scope_row: ReportRow,
+    village_names: dict[str, str],
+    plan: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """`commune_plan_table` from figures looked up by village code."""
     written = _written(plan)
     rows = []
     for i, code in enumerate(_by_number(list(scope_row.villages)), start=1):
-        listed = code in figures.index
-        fig = figures.loc[code] if listed else None
-        total = fig["total_households"] if listed else pd.NA
-        target = target_of.get(code, pd.NA)
+        listed = code in figures.total
+        total = figures.total[code] if listed else pd.NA
+        target = figures.target.get(code, pd.NA)
         rows.append(
             {
                 "stt": str(i),
                 "village_code": code,
                 "unit_name": village_names.get(code, code),
                 "total_households": total,
-                "poor_households": fig["poor_households"] if listed else pd.NA,
-                "poor_rate_pct": fig["poor_rate_pct"] if listed else pd.NA,
+                "poor_households": figures.poor[code] if listed else pd.NA,
+                "poor_rate_pct": figures.rate[code] if listed else pd.NA,
                 "target_households": target,
                 "target_rate_pct": rate_pct(target, total) if listed else pd.NA,
                 "submitted": listed,
@@ -451,30 +489,36 @@ def commune_plan_table(
                 **{f"plan_{k}": written.get(code, {}).get(k, pd.NA) for k in PLAN_FIGURES},
             }
         )
+    done = [r for r in rows if r["submitted"]]
+
+    def total_of(column: str, of: list[dict]) -> int:
+        return int(sum(r[column] for r in of if not pd.isna(r[column])))
+
+    total_households = total_of("total_households", done) if done else pd.NA
+    poor = total_of("poor_households", done) if done else pd.NA
+    has_targets = any(not pd.isna(r["target_households"]) for r in rows)
+    target = total_of("target_households", rows) if has_targets else pd.NA
+    all_listed = bool(done) and len(done) == len(rows)
+    rows.append(
+        {
+            "stt": "",
+            "village_code": scope_row.code,
+            "unit_name": "Tổng cộng",
+            "total_households": total_households,
+            "poor_households": poor,
+            "poor_rate_pct": rate_pct(poor, total_households) if done else pd.NA,
+            "target_households": target,
+            "target_rate_pct": rate_pct(target, total_households)
+            if has_targets and done
+            else pd.NA,
+            "submitted": all_listed,
+            "is_total": True,
+            **{f"plan_{k}": written.get(None, {}).get(k, pd.NA) for k in PLAN_FIGURES},
+        }
+    )
     columns = ["stt", "village_code", "unit_name", "total_households", "poor_households"]
     columns += ["poor_rate_pct", "target_households", "target_rate_pct", "submitted", "is_total"]
-    body = pd.DataFrame(rows, columns=[*columns, *(f"plan_{k}" for k in PLAN_FIGURES)])
-    done = body[body["submitted"].astype(bool)]
-    total_households = int(done["total_households"].sum()) if len(done) else pd.NA
-    poor = int(done["poor_households"].sum()) if len(done) else pd.NA
-    has_targets = body["target_households"].notna().any()
-    target = int(body["target_households"].fillna(0).sum()) if has_targets else pd.NA
-    total_row = {
-        "stt": "",
-        "village_code": scope_row.code,
-        "unit_name": "Tổng cộng",
-        "total_households": total_households,
-        "poor_households": poor,
-        "poor_rate_pct": rate_pct(poor, total_households) if len(done) else pd.NA,
-        "target_households": target,
-        "target_rate_pct": rate_pct(target, total_households)
-        if has_targets and len(done)
-        else pd.NA,
-        "submitted": bool(len(done)) and bool(body["submitted"].all()),
-        "is_total": True,
-        **{f"plan_{k}": written.get(None, {}).get(k, pd.NA) for k in PLAN_FIGURES},
-    }
-    return pd.concat([body, pd.DataFrame([total_row])], ignore_index=True)
+    return pd.DataFrame(rows, columns=[*columns, *(f"plan_{k}" for k in PLAN_FIGURES)])
 
 
 def _by_number(codes: list[str]) -> list[str]:

@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from openpyxl.comments import Comment
-from openpyxl.worksheet.worksheet import Worksheet
 
 from giamngheo.transforms.columns import INDICATORS
 from giamngheo.transforms.reports import PLAN_FIGURES, SUMMARY_COLUMNS, Difference
@@ -23,7 +21,7 @@ from giamngheo.workbooks.layout import (
     OPEN_BELOW,
     Form,
     fit_width,
-    print_setup,
+    missing,
 )
 
 
@@ -56,9 +54,11 @@ def _table(
     columns: list[str],
     texts: set[str],
     rates: frozenset[str] = frozenset(),
+    extra: dict[str, list] | None = None,
 ) -> tuple[int, int]:
     """The merged header, the numbering row and the body (`texts` are the text columns, the
-    others numbers); returns the first and last rows of the header (repeated on every page)."""
+    others numbers; `extra` columns beside the table's); returns the first and last rows of the
+    header (repeated on every page)."""
     top = form.row
     depth = max(h.row + h.rows - 1 for h in headers)
     for h in headers:
@@ -66,21 +66,22 @@ def _table(
     numbers = top + depth
     for c, label in enumerate(numbering, start=1):
         form.put(numbers, c, label, "gn_numbering")
-    r = numbers + 1
-    for row in table.to_dict("records"):
-        bold = bool(row.get("bold") or row.get("is_total"))
-        for c, name in enumerate(columns, start=1):
-            value = row.get(name)
-            if value is None or (not isinstance(value, str) and pd.isna(value)):
-                value = None
+    body = numbers + 1
+    flags = [table[f].tolist() for f in ("bold", "is_total") if f in table]
+    bold = [any(f[i] for f in flags) for i in range(len(table))]
+    for c, name in enumerate(columns, start=1):
+        if extra and name in extra:
+            values = extra[name]
+        else:
+            values = table[name].tolist() if name in table else [None] * len(table)
+        for r, (value, strong) in enumerate(zip(values, bold, strict=True), start=body):
             if name in texts:
-                style = "gn_cell_bold" if bold else "gn_cell"
-                form.put(r, c, "" if value is None else str(value), style)
+                text = "" if missing(value) else str(value)
+                form.put(r, c, text, "gn_cell_bold" if strong else "gn_cell")
             else:
                 kind = "gn_rate" if name in rates else "gn_count"
-                form.put(r, c, value, kind + ("_bold" if bold else ""))
-        r += 1
-    form.row = r + 1
+                form.put(r, c, value, kind + ("_bold" if strong else ""))
+    form.row = body + len(table) + 1
     return top, numbers
 
 
@@ -96,21 +97,21 @@ def _finish(
     form: Form,
     heading: Heading,
     header: tuple[int, int],
-    freeze_col: str | None,
+    freeze_col: int | None,
     repeat: bool = True,
 ) -> None:
     """The place-and-date line and signatures, row heights, print setup (the header rows
-    repeated on every page when `repeat`), and the signatures kept on one page."""
+    repeated on every page when `repeat`; the rows above the body and the columns left of
+    `freeze_col` kept in view), and the signatures kept on one page."""
     form.date_and_signatures(heading.place, heading.date_text)
     form.fit_rows()
-    top, numbers = header
-    titles = f"{top}:{numbers}" if repeat else None
-    print_setup(form.ws, titles, f"{freeze_col}{numbers + 1}" if freeze_col else None)
-    form.keep_together(form._signatures, form.row - 1, header if repeat else None)
+    form.print_setup(
+        header if repeat else None, (header[1] + 1, freeze_col) if freeze_col else None
+    )
+    form.keep_together(form._signatures, form.row - 1)
 
 
 def summary_sheet(
-    ws: Worksheet,
     heading: Heading,
     year: int,
     table: pd.DataFrame,
@@ -119,7 +120,7 @@ def summary_sheet(
 ) -> Form:
     """Tổng hợp kết quả rà soát hộ nghèo, hộ cận nghèo, hộ có mức sống trung bình; `notes`
     say on which units the figures stand and what they leave out."""
-    form = Form(ws, _widths(table, [6], 14, 9.5))
+    form = Form(_widths(table, [6], 14, 9.5))
     form.header_block(
         heading.authority,
         heading.unit_name,
@@ -180,12 +181,11 @@ def summary_sheet(
         )
     for text in notes:
         form.note(text)
-    _finish(form, heading, header, "C")
+    _finish(form, heading, header, 3)
     return form
 
 
 def plan_sheet(
-    ws: Worksheet,
     heading: Heading,
     commune_name: str,
     year: int,
@@ -199,7 +199,7 @@ def plan_sheet(
     has_plan = table[[f"plan_{k}" for k in PLAN_FIGURES]].notna().any().any()
     numbers = 8 if has_plan else 4
     form = Form(
-        ws, [6, fit_width(table["unit_name"].astype(str).tolist(), 16, 30)] + [9] * numbers + [36]
+        [6, fit_width(table["unit_name"].astype(str).tolist(), 16, 30)] + [9] * numbers + [36]
     )
     form.header_block(
         heading.authority,
@@ -232,34 +232,32 @@ def plan_sheet(
         numbering += ["5", "6", "7", "8"]
         columns += [f"plan_{k}" for k in PLAN_FIGURES]
     numbering.append("")
-    notes = _plan_notes(table, differences)
-    shown = table.assign(note=notes)
     header = _table(
         form,
         headers,
         numbering,
-        shown,
+        table,
         [*columns, "note"],
         {"stt", "unit_name", "note"},
         rates=frozenset(c for c in columns if c.endswith("_pct")),
+        extra={"note": _plan_notes(table, differences)},
     )
     body = header[1] + 1
     for d in differences:
         column = 7 + PLAN_FIGURES.index(d.column)
-        cell = ws.cell(row=body + d.row, column=column)
-        cell.fill = DIFFERENT
-        cell.comment = Comment(d.explanation, "giamngheo", width=300, height=80)
+        form.mark(body + d.row, column, DIFFERENT, d.explanation)
     if goal_line:
         form.line(goal_line, "gn_note")
     if differences:
         form.note("Ô tô vàng: số kế hoạch của xã ghi khác với số tính lại từ danh sách hộ.")
-    _finish(form, heading, header, "C")
+    _finish(form, heading, header, 3)
     return form
 
 
 def _plan_notes(table: pd.DataFrame, differences: list[Difference]) -> list[str]:
     notes = [
-        "" if row.submitted or row.is_total else "Chưa có danh sách" for row in table.itertuples()
+        "" if submitted or total else "Chưa có danh sách"
+        for submitted, total in zip(table["submitted"], table["is_total"], strict=True)
     ]
     for d in differences:
         notes[d.row] = (notes[d.row] + "; " if notes[d.row] else "") + d.explanation
@@ -267,7 +265,6 @@ def _plan_notes(table: pd.DataFrame, differences: list[Difference]) -> list[str]
 
 
 def dynamics_sheet(
-    ws: Worksheet,
     heading: Heading,
     year: int,
     status: str,
@@ -279,7 +276,7 @@ def dynamics_sheet(
     who = "hộ nghèo" if status == "poor" else "hộ cận nghèo"
     widths = _widths(table, [6, 11], 9, 10)
     widths[6] = widths[10] = 15  # "Giảm khác …", "Tăng khác …": long headers
-    form = Form(ws, widths)
+    form = Form(widths)
     form.header_block(heading.authority, heading.unit_name, f"Tổng hợp diễn biến {who} năm {year}")
     blank = table[[f"c{i}" for i in range(1, 10)]].isna().all().all()
     if blank:  # nothing measured: say so above the empty table, not under it
@@ -346,16 +343,15 @@ def dynamics_sheet(
     first_body = header[1] + 1
     for r in range(first_body, first_body + len(table), 2):
         for c in (1, 2):
-            ws.cell(r, c).border = OPEN_BELOW
-            ws.cell(r + 1, c).border = OPEN_ABOVE
+            form.frame(r, c, OPEN_BELOW)
+            form.frame(r + 1, c, OPEN_ABOVE)
     for text in notes:
         form.note(text)
-    _finish(form, heading, header, "D")
+    _finish(form, heading, header, 4)
     return form
 
 
 def deprivation_sheet(
-    ws: Worksheet,
     heading: Heading,
     year: int,
     status: str,
@@ -367,7 +363,7 @@ def deprivation_sheet(
     status's households)."""
     who = "hộ nghèo" if status == "poor" else "hộ cận nghèo"
     suffix = "_pct" if percent else ""
-    form = Form(ws, _widths(table, [6, 9, 10], 12, 8.5))
+    form = Form(_widths(table, [6, 9, 10], 12, 8.5))
     form.header_block(
         heading.authority,
         heading.unit_name,
@@ -404,15 +400,13 @@ def deprivation_sheet(
         {"tt", "unit_name"},
         rates=frozenset(c for c in columns if c.endswith("_pct")),
     )
-    _finish(form, heading, header, "C")
+    _finish(form, heading, header, 3)
     return form
 
 
-def targets_sheet(
-    ws: Worksheet, heading: Heading, year: int, table: pd.DataFrame, child_label: str
-) -> Form:
+def targets_sheet(heading: Heading, year: int, table: pd.DataFrame, child_label: str) -> Form:
     """Chỉ tiêu giảm nghèo năm Y và kết quả thực hiện."""
-    form = Form(ws, _widths(table, [6], 4, 12) + [24])
+    form = Form(_widths(table, [6], 4, 12) + [24])
     form.header_block(
         heading.authority,
         heading.unit_name,
@@ -452,12 +446,11 @@ def targets_sheet(
         f"trống khi chưa có danh sách năm {year + 1} của mọi thôn; kết quả của dòng tổng chỉ có "
         "khi mọi đơn vị đã có kết quả."
     )
-    _finish(form, heading, header, "C")
+    _finish(form, heading, header, 3)
     return form
 
 
 def quality_sheet(
-    ws: Worksheet,
     heading: Heading,
     year: int,
     completeness: pd.DataFrame,
@@ -467,7 +460,7 @@ def quality_sheet(
 ) -> Form:
     """Chất lượng dữ liệu: villages expected and submitted, every finding in words, the lists
     missing for the movements, and the households that left a list without a reason."""
-    form = Form(ws, [6, 26, 16, 9, 9, 9, 9, 11, 40])
+    form = Form([6, 26, 16, 9, 9, 9, 9, 11, 40])
     form.header_block(heading.authority, heading.unit_name, f"Chất lượng dữ liệu năm {year}")
     headers = [
         Header(1, 1, "TT"),
@@ -562,9 +555,9 @@ def _section(
     form.row += 1
 
 
-def sources_sheet(ws: Worksheet, heading: Heading, year: int, sources: pd.DataFrame) -> Form:
+def sources_sheet(heading: Heading, year: int, sources: pd.DataFrame) -> Form:
     """Nguồn: every file behind the figures, with its status and fingerprint."""
-    form = Form(ws, [6, 34, 13, 11, 9, 13, 8, 17, 20])
+    form = Form([6, 34, 13, 11, 9, 13, 8, 17, 20])
     form.header_block(heading.authority, heading.unit_name, f"Nguồn số liệu năm {year}")
     headers = [
         Header(1, 1, "TT"),
@@ -609,5 +602,5 @@ def sources_sheet(ws: Worksheet, heading: Heading, year: int, sources: pd.DataFr
             "sha256",
         },
     )
-    _finish(form, heading, header, "C")
+    _finish(form, heading, header, 3)
     return form

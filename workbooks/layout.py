@@ -4,23 +4,25 @@ place-and-date line, the signature block and page numbers.
 Neither Excel nor LibreOffice grows a row for wrapped text in merged cells, so every row
 height is computed here from its text, its font and the widths of the columns it spans, with
 the advance widths of Times New Roman's glyphs (the administrative-document font; Liberation
-Serif has the same metrics). Styles are named styles, registered once per workbook: a cell
-takes one by name, which is much cheaper than a font and a border per cell.
+Serif has the same metrics). A form is laid out first (`Form`), then written into a workbook
+(`Book`) with one cell format per style.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.worksheet import Worksheet
+import pandas as pd
+import xlsxwriter
+from openpyxl.worksheet.worksheet import Worksheet as OpenpyxlSheet
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
-from giamngheo.workbooks.cells import write_text, write_value
-from giamngheo.workbooks.grid import column_letter
+from giamngheo.workbooks.cells import safe_text
 
 FONT = "Times New Roman"
 SIZE = 11
@@ -100,18 +102,21 @@ def line_points(size: float = SIZE) -> float:
 PAD = 3.0  # points above and below a cell's text
 CARRIED_ROWS = 4  # rows above the signatures that go with them to a new page
 
-# The printable area of an A4 landscape page with the margins `print_setup` sets, in points.
-PRINTABLE_WIDTH = 842 - 2 * 0.4 * 72
-PRINTABLE_HEIGHT = 595 - 2 * 0.6 * 72
+# The printed page of every sheet: A4 landscape, these margins (inches), "Trang x/y" below.
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6}
+FOOTER_TEXT = "Trang &P/&N"
+FOOTER_SIZE = 10
 
+# The printable area of that page, in points.
+PRINTABLE_WIDTH = 842 - (MARGINS["left"] + MARGINS["right"]) * 72
+PRINTABLE_HEIGHT = 595 - (MARGINS["top"] + MARGINS["bottom"]) * 72
 
-_THIN = Side(style="thin")
-BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-OPEN_BELOW = Border(left=_THIN, right=_THIN, top=_THIN)  # the first of two rows sharing a frame
-OPEN_ABOVE = Border(left=_THIN, right=_THIN, bottom=_THIN)
 RATE_FORMAT = "0.00"
 COUNT_FORMAT = "#,##0"
-DIFFERENT = PatternFill("solid", fgColor="FFEB9C")  # a figure that differs from the plan's
+DIFFERENT = "#FFEB9C"  # the fill of a figure that differs from the plan's
+# The borders of two rows sharing a frame: the first open below, the second open above.
+OPEN_BELOW = {"left": 1, "right": 1, "top": 1, "bottom": 0}
+OPEN_ABOVE = {"left": 1, "right": 1, "top": 0, "bottom": 1}
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,21 @@ class Style:
     box: bool = False
     number_format: str = "General"
     wrap: bool = True
+
+    def properties(self) -> dict:
+        """The cell format of the style, as xlsxwriter's format properties."""
+        return {
+            "font_name": FONT,
+            "font_size": self.size,
+            "bold": self.bold,
+            "italic": self.italic,
+            "align": self.horizontal,
+            "valign": "vcenter",
+            "text_wrap": self.wrap,
+            "border": 1 if self.box else 0,
+            "num_format": self.number_format,
+            "font_scheme": "none",  # the font itself, not the theme's
+        }
 
 
 STYLES = {
@@ -165,86 +185,92 @@ STYLES = {
 }
 
 
-def register_styles(wb: Workbook) -> None:
-    """The named styles of every form, once per workbook, and Times New Roman as the
-    workbook's default font. The default font sets the unit of column widths (the width of its
-    digits): with Times New Roman in both, Excel and LibreOffice size the columns alike, where
-    a default font one of them lacks (Calibri) would make them disagree."""
-    default = Font(name=FONT, size=SIZE)
-    wb._fonts[0] = default  # openpyxl has no public setter for the default font
-    wb._named_styles["Normal"].font = default
-    for style in STYLES.values():
-        named = NamedStyle(name=style.name)
-        named.font = Font(name=FONT, size=style.size, bold=style.bold, italic=style.italic)
-        named.alignment = Alignment(
-            horizontal=style.horizontal, vertical="center", wrap_text=style.wrap
-        )
-        if style.box:
-            named.border = BOX
-        named.number_format = style.number_format
-        wb.add_named_style(named)
+@dataclass
+class Cell:
+    """What a form puts in a cell: a value (text, a number or None), its style, and what
+    sets it apart (a fill, a border of its own, a note)."""
+
+    value: str | int | float | None
+    style: str
+    fill: str | None = None
+    border: dict | None = None
+    comment: str | None = None
 
 
-def styled(cell, style: str):
-    cell.style = style
-    return cell
+def missing(value: object) -> bool:
+    """None, pd.NA, NaN, NaT: a blank cell."""
+    if value is None or value is pd.NA:
+        return True
+    if isinstance(value, float):
+        return value != value
+    if isinstance(value, str | int):
+        return False
+    return bool(pd.api.types.is_scalar(value) and pd.isna(value))
+
+
+def cell_value(value: object) -> str | int | float | None:
+    """Numbers as numbers, a missing value as None and anything else as text (cleaned of
+    what a workbook cannot hold, see `cells.safe_text`)."""
+    if isinstance(value, str):
+        return safe_text(value)
+    if missing(value):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()  # numpy scalar → Python number
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return safe_text(value)
+    return value
 
 
 @dataclass
 class Form:
-    """Lays out one sheet meant for printing, from the top row down, and sizes its rows.
+    """One sheet meant for printing, laid out from the top row down: its cells, merges, row
+    heights and page setup, written into a workbook by `Book.add`.
 
     `widths` are the columns' widths (Excel's unit). Every write goes through `put`, which
     remembers the text and the columns and rows it spans, so `fit_rows` can give every row
     the height its tallest text needs.
     """
 
-    ws: Worksheet
     widths: list[float]
     row: int = 1
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    merges: list[tuple[int, int, int, int, str]] = field(default_factory=list)
+    heights: dict[int, float] = field(default_factory=dict)
+    breaks: list[int] = field(default_factory=list)  # a new page after each of these rows
+    title_rows: tuple[int, int] | None = None  # repeated on every printed page
+    freeze: tuple[int, int] | None = None  # the first row and column that scroll
+    pages_high: int = 0  # 1: the whole sheet on one page; 0: as many pages as it needs
     _texts: list[tuple[int, int, int, int, str, str]] = field(default_factory=list)
     _signatures: int | None = None
-
-    def __post_init__(self) -> None:
-        for c, width in enumerate(self.widths, start=1):
-            self.ws.column_dimensions[column_letter(c - 1)].width = width
 
     @property
     def width(self) -> int:
         return len(self.widths)
 
     def put(
-        self,
-        row: int,
-        col: int,
-        value: object,
-        style: str,
-        *,
-        rows: int = 1,
-        cols: int = 1,
-        number_format: str | None = None,
-    ):
+        self, row: int, col: int, value: object, style: str, *, rows: int = 1, cols: int = 1
+    ) -> None:
         """Write a value (text as text, numbers as numbers), merged over rows × cols."""
         if rows > 1 or cols > 1:
-            # Not ws.merge_cells: it also turns each covered cell into a MergedCell and copies
-            # borders onto it, a tenth of a report's time; a boxed style is set on them below.
-            self.ws.merged_cells.add(
-                CellRange(min_col=col, min_row=row, max_col=col + cols - 1, max_row=row + rows - 1)
-            )
-            if STYLES[style].box:
-                for r in range(row, row + rows):
-                    for c in range(col, col + cols):
-                        self.ws.cell(row=r, column=c).style = style
-        if isinstance(value, str):
-            cell = write_text(self.ws, row, col, value)
-        else:
-            cell = write_value(self.ws, row, col, value)
-        cell.style = style
-        if number_format:
-            cell.number_format = number_format
+            self.merges.append((row, col, row + rows - 1, col + cols - 1, style))
+        value = cell_value(value)
+        self.cells[row, col] = Cell(value, style)
         if isinstance(value, str) and value and STYLES[style].wrap:
             self._texts.append((row, col, rows, cols, value, style))
-        return cell
+
+    def value(self, row: int, col: int) -> str | int | float | None:
+        cell = self.cells.get((row, col))
+        return cell.value if cell else None
+
+    def mark(self, row: int, col: int, fill: str, comment: str) -> None:
+        """Fill a cell and attach a note to it (a figure that differs from what was written)."""
+        cell = self.cells.setdefault((row, col), Cell(None, "gn_cell"))
+        cell.fill, cell.comment = fill, comment
+
+    def frame(self, row: int, col: int, border: dict) -> None:
+        """Give a cell a border of its own instead of its style's box."""
+        self.cells.setdefault((row, col), Cell(None, "gn_cell")).border = border
 
     def line(self, text: str, style: str, start: int = 1, cols: int | None = None) -> None:
         """A line of text across the sheet (or `cols` columns from `start`), then the next row."""
@@ -287,13 +313,16 @@ class Form:
         self.put(self.row, left + 1, "(Ký tên, đóng dấu)", "gn_sign_hint", cols=right)
         self.row += 4  # room to sign
 
-    def keep_together(self, first: int, last: int, title_rows: tuple[int, int] | None) -> None:
+    def print_setup(self, title_rows: tuple[int, int] | None, freeze: tuple[int, int] | None):
+        """Repeat rows `title_rows` (first, last) on every printed page; keep the rows above
+        and the columns left of `freeze` (row, column) in view when scrolling."""
+        self.title_rows, self.freeze = title_rows, freeze
+
+    def keep_together(self, first: int, last: int) -> None:
         """Print a sheet that is little more than a page on one page (shrunk to fit); else start
         a new printed page a few rows before row `first` when rows `first`…`last` would be
-        split across two. Pages are estimated from the row heights, the fit-to-width scale and the header
-        rows repeated on every page, with a margin for the renderer's rounding."""
-        from openpyxl.worksheet.pagebreak import Break
-
+        split across two. Pages are estimated from the row heights, the fit-to-width scale and
+        the header rows repeated on every page, with a margin for the renderer's rounding."""
         # A column prints as its width in digits of the default font, plus a little; a row a
         # little shorter than its height (measured on LibreOffice's PDFs).
         total_width = sum(w * text_points("0") + 2 for w in self.widths)
@@ -302,26 +331,24 @@ class Form:
         default = line_points() + PAD
 
         def height(r: int) -> float:
-            return self.ws.row_dimensions[r].height or default
+            return self.heights.get(r) or default
 
         if sum(height(r) for r in range(1, last + 1)) <= page * 1.35:
-            self.ws.page_setup.fitToHeight = 1  # one page, a little smaller
+            self.pages_high = 1  # one page, a little smaller
             return
-        repeated = (
-            sum(height(r) for r in range(title_rows[0], title_rows[1] + 1)) if title_rows else 0
-        )
-        breaks = {b.id for b in self.ws.row_breaks.brk}
+        titles = self.title_rows
+        repeated = sum(height(r) for r in range(titles[0], titles[1] + 1)) if titles else 0
         used, room = 0.0, page
         for r in range(1, first):
-            if used + height(r) > room or r - 1 in breaks:
+            if used + height(r) > room or r - 1 in self.breaks:
                 used, room = repeated, page
             used += height(r)
         block = sum(height(r) for r in range(first, last + 1))
         if used + block > room and block < page - repeated:
             # the signatures never stand alone on a page: the last few rows above go with them
-            top = title_rows[1] + 1 if title_rows else 1
+            top = titles[1] + 1 if titles else 1
             start = max(top + 1, first - CARRIED_ROWS)
-            self.ws.row_breaks.append(Break(id=start - 1))
+            self.breaks.append(start - 1)
 
     def fit_rows(self) -> None:
         """Give every row the height its tallest text needs: a merged cell's lines share the
@@ -344,11 +371,102 @@ class Form:
                 last = row + rows - 1
                 needed[last] = needed.get(last, default) + height - have
         for row, height in needed.items():
-            self.ws.row_dimensions[row].height = round(max(height, default), 1)
+            self.heights[row] = round(max(height, default), 1)
 
 
-def print_setup(ws: Worksheet, title_rows: str | None, freeze: str | None) -> None:
-    """A4 landscape, one page wide, the header rows repeated on every page, "Trang x/y"."""
+class Book:
+    """A report workbook being written: its sheets, added form by form, and one cell format per
+    style (and fill and border) shared by them. `close` writes the file.
+
+    xlsxwriter, not openpyxl: it writes a report of a hundred commune sheets two to three times
+    faster. Text is written as text (`write_string`), never read as a formula or a number.
+    `reserved` are titles of sheets to come, which `title` gives no other sheet.
+    """
+
+    def __init__(self, path: Path, reserved: tuple[str, ...] = ()):
+        self.workbook = xlsxwriter.Workbook(
+            str(path),
+            {
+                "in_memory": True,
+                # The default font sets the unit of column widths (the width of its digits):
+                # with Times New Roman in both, Excel and LibreOffice size the columns alike,
+                # where a default font one of them lacks (Calibri) would make them disagree.
+                "default_format_properties": {"font_name": FONT, "font_size": SIZE},
+            },
+        )
+        self._formats: dict[tuple, Format] = {}
+        self._titles = {t.casefold() for t in reserved}
+
+    def format(self, style: str, fill: str | None = None, border: dict | None = None) -> Format:
+        key = (style, fill, tuple(sorted(border.items())) if border else None)
+        if key not in self._formats:
+            properties = STYLES[style].properties()
+            if fill:
+                properties.update(pattern=1, bg_color=fill)
+            if border:
+                properties.pop("border")
+                properties.update(border)
+            self._formats[key] = self.workbook.add_format(properties)
+        return self._formats[key]
+
+    def title(self, name: str, code: str) -> str:
+        """A sheet title Excel takes (≤ 31 characters, none of []:*?/\\, no quote at either
+        end), unique in the workbook whatever the case of its letters."""
+        base = re.sub(r"[\[\]:*?/\\]", " ", name).strip().strip("'").strip()[:31] or code
+        title = base
+        if base.casefold() in self._titles:
+            title = f"{base[: 31 - len(code) - 1]} {code}"
+        self._titles.add(title.casefold())
+        return title
+
+    def add(self, form: Form, title: str) -> Worksheet:
+        """Write the form as the workbook's next sheet, named `title`."""
+        self._titles.add(title.casefold())
+        ws = self.workbook.add_worksheet(title)
+        for c, width in enumerate(form.widths):
+            ws.set_column_pixels(c, c, width * DIGIT_PIXELS)
+        for first_row, first_col, last_row, last_col, style in form.merges:
+            ws.merge_range(
+                first_row - 1, first_col - 1, last_row - 1, last_col - 1, None, self.format(style)
+            )
+        for (r, c), cell in form.cells.items():
+            fmt = self.format(cell.style, cell.fill, cell.border)
+            if cell.value is None or cell.value == "":  # an empty text is a blank cell
+                ws.write_blank(r - 1, c - 1, None, fmt)
+            elif isinstance(cell.value, str):
+                ws.write_string(r - 1, c - 1, cell.value, fmt)
+            else:
+                ws.write_number(r - 1, c - 1, cell.value, fmt)
+            if cell.comment:
+                ws.write_comment(
+                    r - 1, c - 1, cell.comment, {"author": "giamngheo", "width": 300, "height": 80}
+                )
+        for r, height in form.heights.items():
+            ws.set_row_pixels(r - 1, height * 4 / 3)  # not set_row: it rounds to whole pixels
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, form.pages_high)
+        ws.center_horizontally()
+        ws.set_margins(**MARGINS)
+        ws.set_footer(f'&C&"{FONT}"&{FOOTER_SIZE}{FOOTER_TEXT}')
+        if form.title_rows:
+            ws.repeat_rows(form.title_rows[0] - 1, form.title_rows[1] - 1)
+        if form.freeze:
+            ws.freeze_panes(form.freeze[0] - 1, form.freeze[1] - 1)
+        if form.breaks:
+            ws.set_h_pagebreaks(sorted(form.breaks))
+        return ws
+
+    def close(self) -> None:
+        self.workbook.close()
+
+
+DIGIT_PIXELS = 7  # a column width of 1 is one digit of the default font, 7 pixels
+
+
+def print_setup(ws: OpenpyxlSheet, title_rows: str | None, freeze: str | None) -> None:
+    """The page setup of `Book.add` on an openpyxl sheet (the village template's): A4
+    landscape, one page wide, the header rows repeated on every page, "Trang x/y"."""
     if freeze:
         ws.freeze_panes = freeze
     ws.page_setup.orientation = "landscape"
@@ -357,13 +475,13 @@ def print_setup(ws: Worksheet, title_rows: str | None, freeze: str | None) -> No
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    for side, inches in MARGINS.items():
+        setattr(ws.page_margins, side, inches)
     if title_rows:
         ws.print_title_rows = title_rows
-    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.oddFooter.center.text = FOOTER_TEXT
     ws.oddFooter.center.font = FONT
-    ws.oddFooter.center.size = 10
+    ws.oddFooter.center.size = FOOTER_SIZE
 
 
 def fit_width(names: list[str], minimum: float, maximum: float, bold: bool = True) -> float:

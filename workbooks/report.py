@@ -15,24 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.text import RichText, Text
-from openpyxl.chart.title import Title
-from openpyxl.drawing.text import (
-    CharacterProperties,
-    Paragraph,
-    ParagraphProperties,
-    RegularTextRun,
-)
-from openpyxl.drawing.text import Font as TextFont
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter.worksheet import Worksheet
 
 from giamngheo.transforms.reports import Difference
 from giamngheo.workbooks import forms
 from giamngheo.workbooks.feedback import csv_safe
 from giamngheo.workbooks.forms import Heading
-from giamngheo.workbooks.layout import FONT, print_setup, register_styles
+from giamngheo.workbooks.layout import FONT, Book, Form, missing
 
 
 @dataclass
@@ -68,56 +57,51 @@ class ReportData:
 
 
 STATUS_WORDS = {"poor": "hộ nghèo", "near_poor": "hộ cận nghèo"}
+# The sheets besides the communes' (whose titles are their names, never one of these).
+SHEETS = (
+    "Tổng hợp",
+    "Biểu đồ",
+    *(f"Diễn biến {w}" for w in STATUS_WORDS.values()),
+    *(f"Thiếu hụt {w}{p}" for w in STATUS_WORDS.values() for p in ("", " (%)")),
+    "Chỉ tiêu & thực hiện",
+    "Chất lượng dữ liệu",
+    "Nguồn",
+)
 
 
 def write_report(path: Path, data: ReportData) -> Path:
     """Write the workbook (atomically: a temporary file renamed into place) and the CSV files."""
-    wb = Workbook()
-    register_styles(wb)
-    ws = wb.active
-    ws.title = "Tổng hợp"
-    forms.summary_sheet(
-        ws, data.heading, data.year, data.summary, data.child_label, tuple(data.notes)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.tmp.xlsx")
+    book = Book(tmp, reserved=SHEETS)
+    summary = forms.summary_sheet(
+        data.heading, data.year, data.summary, data.child_label, tuple(data.notes)
     )
-    _chart_sheet(wb, ws, data)
-    used = set(wb.sheetnames)
+    summary_sheet = book.add(summary, "Tổng hợp")
+    _chart_sheet(book, summary, summary_sheet, data)
     for plan in data.plans:
-        sheet = wb.create_sheet(_sheet_title(plan.name, plan.code, used))
-        forms.plan_sheet(
-            sheet, data.heading, plan.name, data.year, plan.table, plan.differences, plan.goal_line
+        form = forms.plan_sheet(
+            data.heading, plan.name, data.year, plan.table, plan.differences, plan.goal_line
         )
+        book.add(form, book.title(plan.name, plan.code))
     tables: dict[str, pd.DataFrame] = {"tong_hop": data.summary}
     for status, (table, notes) in data.dynamics.items():
-        title = f"Diễn biến {STATUS_WORDS[status]}"
-        forms.dynamics_sheet(
-            wb.create_sheet(title), data.heading, data.year, status, table, data.child_label, notes
-        )
+        form = forms.dynamics_sheet(data.heading, data.year, status, table, data.child_label, notes)
+        book.add(form, f"Diễn biến {STATUS_WORDS[status]}")
         tables[f"dien_bien_{_slug(STATUS_WORDS[status])}"] = table
     for status, table in data.deprivation.items():
         for percent in (False, True):
-            title = f"Thiếu hụt {STATUS_WORDS[status]}" + (" (%)" if percent else "")
-            forms.deprivation_sheet(
-                wb.create_sheet(title),
-                data.heading,
-                data.year,
-                status,
-                table,
-                data.child_label,
-                percent,
+            form = forms.deprivation_sheet(
+                data.heading, data.year, status, table, data.child_label, percent
             )
+            book.add(form, f"Thiếu hụt {STATUS_WORDS[status]}" + (" (%)" if percent else ""))
         tables[f"thieu_hut_{_slug(STATUS_WORDS[status])}"] = table
     if data.targets is not None:
-        forms.targets_sheet(
-            wb.create_sheet("Chỉ tiêu & thực hiện"),
-            data.heading,
-            data.year,
-            data.targets,
-            data.child_label,
-        )
+        form = forms.targets_sheet(data.heading, data.year, data.targets, data.child_label)
+        book.add(form, "Chỉ tiêu & thực hiện")
         tables["chi_tieu_thuc_hien"] = data.targets
     if data.completeness is not None:
-        forms.quality_sheet(
-            wb.create_sheet("Chất lượng dữ liệu"),
+        form = forms.quality_sheet(
             data.heading,
             data.year,
             data.completeness,
@@ -125,15 +109,14 @@ def write_report(path: Path, data: ReportData) -> Path:
             data.gaps,
             data.dropped if data.dropped is not None else pd.DataFrame(),
         )
+        book.add(form, "Chất lượng dữ liệu")
         tables["chat_luong_du_lieu"] = data.completeness
         if data.findings is not None:
             tables["phat_hien"] = data.findings
     if data.sources is not None:
-        forms.sources_sheet(wb.create_sheet("Nguồn"), data.heading, data.year, data.sources)
+        book.add(forms.sources_sheet(data.heading, data.year, data.sources), "Nguồn")
         tables["nguon"] = data.sources
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp.xlsx")
-    wb.save(tmp)
+    book.close()
     tmp.replace(path)
     for plan in data.plans:
         tables[f"xa_{plan.code}"] = plan.table
@@ -148,59 +131,45 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", "".join(c for c in plain if c.isascii()).lower()).strip("_")
 
 
-def _sheet_title(name: str, code: str, used: set[str]) -> str:
-    """An Excel-safe, unique sheet title (≤ 31 characters, none of []:*?/\\)."""
-    base = re.sub(r"[\[\]:*?/\\]", " ", name).strip()[:31] or code
-    title = base if base not in used else f"{base[: 31 - len(code) - 1]} {code}"
-    used.add(title)
-    return title
-
-
-def _chart_sheet(wb: Workbook, summary: Worksheet, data: ReportData) -> None:
+def _chart_sheet(book: Book, summary: Form, summary_sheet: Worksheet, data: ReportData) -> None:
     """Biểu đồ: a native bar chart of the poverty rate of each body row of Tổng hợp, on a
     sheet (and a printed page) of its own, under the header block."""
     table = data.summary
     body = table[~table["bold"]]
     if body.empty or body["poor_rate_pct"].isna().all():
         return
-    first = next(
-        r for r in range(1, summary.max_row + 1) if summary.cell(r, 1).value == body["tt"].iloc[0]
+    first = min(
+        r for (r, c), cell in summary.cells.items() if c == 1 and cell.value == body["tt"].iloc[0]
     )
-    rows = [first + i for i in body.index - body.index[0]]
-    form = forms.Form(wb.create_sheet("Biểu đồ"), [7] * 20)
-    title = f"Tỷ lệ hộ nghèo năm {data.year} (%)"
-    form.header_block(data.heading.authority, data.heading.unit_name, title)
+    rows = [first + i - 1 for i in body.index - body.index[0]]  # 0-based, as xlsxwriter counts
+    form = Form([7] * 20)
+    form.header_block(
+        data.heading.authority, data.heading.unit_name, f"Tỷ lệ hộ nghèo năm {data.year} (%)"
+    )
     form.fit_rows()
-    print_setup(form.ws, None, None)
-    form.ws.page_setup.fitToHeight = 1
-    chart = BarChart()
-    chart.type = "col"
-    chart.y_axis.title = _title("%", 1000)
-    chart.add_data(Reference(summary, min_col=6, min_row=rows[0], max_row=rows[-1]))
-    chart.set_categories(Reference(summary, min_col=2, min_row=rows[0], max_row=rows[-1]))
-    chart.series[0].tx = None
-    chart.legend = None
-    font = CharacterProperties(latin=_typeface(), sz=900)
-    chart.x_axis.txPr = RichText(
-        p=[Paragraph(pPr=ParagraphProperties(defRPr=font), endParaRPr=font)]
+    form.pages_high = 1
+    sheet = book.add(form, "Biểu đồ")
+    chart = book.workbook.add_chart({"type": "column"})
+    name = summary_sheet.get_name()
+    chart.add_series(
+        {
+            "values": [name, rows[0], 5, rows[-1], 5],
+            "categories": [name, rows[0], 1, rows[-1], 1],
+        }
     )
-    chart.y_axis.txPr = RichText(
-        p=[Paragraph(pPr=ParagraphProperties(defRPr=font), endParaRPr=font)]
+    chart.set_legend({"none": True})
+    font = {"name": FONT, "size": 9}
+    chart.set_x_axis({"num_font": font})
+    chart.set_y_axis(
+        {
+            "name": "%",
+            "name_font": {"name": FONT, "size": 10, "bold": True},
+            "num_font": font,
+            "num_format": "0.00",  # as the rates of Tổng hợp
+        }
     )
-    chart.height, chart.width = 12, 26.5
-    form.ws.add_chart(chart, f"B{form.row + 1}")
-
-
-def _typeface():
-    return TextFont(typeface=FONT)
-
-
-def _title(text: str, size: int) -> Title:
-    """A chart title in Times New Roman (a chart's text takes no font from the cells)."""
-    font = CharacterProperties(latin=_typeface(), sz=size, b=True)
-    run = RegularTextRun(rPr=font, t=text)
-    paragraph = Paragraph(pPr=ParagraphProperties(defRPr=font), r=[run])
-    return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
+    chart.set_size({"width": round(26.5 / 2.54 * 96), "height": round(12 / 2.54 * 96)})
+    sheet.insert_chart(form.row, 1, chart)  # under the header block, from column B
 
 
 def _write_csvs(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
@@ -210,11 +179,13 @@ def _write_csvs(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
         with (folder / f"{name}.csv").open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(table.columns)
-            for row in table.itertuples(index=False):
-                writer.writerow([_csv_value(v) for v in row])
+            columns = [table[c].tolist() for c in table.columns]
+            writer.writerows([_csv_value(v) for v in row] for row in zip(*columns, strict=True))
 
 
 def _csv_value(value: object) -> object:
-    if value is None or (not isinstance(value, str | list | tuple) and pd.isna(value)):
-        return ""
-    return csv_safe(value) if isinstance(value, str) else value
+    if isinstance(value, str):
+        return csv_safe(value)
+    if isinstance(value, list | tuple):
+        return value
+    return "" if missing(value) else value

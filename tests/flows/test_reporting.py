@@ -290,9 +290,18 @@ def test_report_command_for_one_unit(report_home, tmp_path):
 
 
 def test_a_run_rewrites_the_reports_of_the_units_and_years_its_lists_change(
-    settings, registry, dien_hoa_inbox, make_workbook
+    settings, registry, dien_hoa_inbox, make_workbook, monkeypatch
 ):
+    from giamngheo.flows import nightly
     from giamngheo.flows.nightly import load_registry, run_nightly
+
+    handed: list[tuple[int, str]] = []
+
+    def writers(warehouse, out_dir, jobs, workers=1):
+        handed.extend(jobs)
+        return write_reports(warehouse, out_dir, jobs, workers)
+
+    monkeypatch.setattr(nightly, "write_reports", writers)
 
     other = pd.DataFrame(
         [
@@ -313,14 +322,16 @@ def test_a_run_rewrites_the_reports_of_the_units_and_years_its_lists_change(
     make_workbook(
         "19834-03", 2024, metadata={"total_households": 117}, folder=settings.inbox / "late"
     )
+    handed.clear()
     second = run_nightly(settings, runner="thread")
     assert second.loaded == 1 and second.superseded == 1
     assert sorted(Path(p).name for p in second.reports) == [
         "bao_cao_476_2024.xlsx",
         "bao_cao_476_2025.xlsx",
     ]
+    assert handed == [(2024, "476"), (2025, "476")]  # 2023 is owed, but has no list
     with Warehouse(settings.warehouse_path, read_only=True) as wh:
-        assert wh.pending_work().empty
+        assert wh.pending_work().empty  # … and is done
 
 
 def test_reports_written_by_two_processes_hold_what_one_process_writes(report_home, tmp_path):

@@ -1,5 +1,6 @@
 """The report workbook: numbers as numbers, text as text, the official layout on every sheet."""
 
+import pandas as pd
 from openpyxl import load_workbook
 
 from giamngheo.transforms.reports import commune_plan_table, plan_differences, scope, summary_table
@@ -40,7 +41,8 @@ def test_report_sheets_hold_numbers_text_and_the_official_frame(tmp_path, regist
     name = next(c for row in ws.iter_rows() for c in row if c.value == '=HYPERLINK("http://x")')
     assert name.data_type == "s"
     chart = wb["Biểu đồ"]
-    assert chart._charts and chart.page_setup.fitToHeight == 1
+    assert chart._charts and chart.sheet_properties.pageSetUpPr.fitToPage
+    assert chart.page_setup.fitToHeight in (None, 1)  # one page high (1 is the file's default)
     assert chart["A4"].value == "TỶ LỆ HỘ NGHÈO NĂM 2024 (%)"
     for sheet in (ws for ws in wb.worksheets if ws is not chart):
         cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
@@ -59,6 +61,32 @@ def test_report_sheets_hold_numbers_text_and_the_official_frame(tmp_path, regist
         if summary.cell(r, 2).value == "Thị trấn Phong Điền"
     )
     assert summary.cell(town, 3).value is None  # no list: blank, not 0
+    # the chart draws the rates of Tổng hợp's commune rows, named by their names
+    series = chart._charts[0].series[0]
+    rates = summary[series.val.numRef.f.split("!")[1].replace("$", "")]
+    names = summary[series.cat.strRef.f.split("!")[1].replace("$", "")]
+    body = data.summary[~data.summary["bold"]]
+    assert [c.value for (c,) in names] == body["unit_name"].tolist()
+    assert [c.value for (c,) in rates] == [None if pd.isna(v) else v for v in body["poor_rate_pct"]]
+
+
+def test_sheet_titles_are_unique_whatever_the_case_and_never_a_form_s(tmp_path, registry):
+    district = scope(registry, "476")
+    dien_hoa = next(r for r in district.rows if r.code == "19834")
+    names = dict(zip(registry["code"], registry["name"], strict=True))
+    table = commune_plan_table(dien_hoa_villages(), targets(), dien_hoa, names)
+    data = ReportData(
+        heading=HEADING,
+        year=2024,
+        child_label=district.child_label,
+        summary=summary_table(dien_hoa_villages(), district),
+        plans=[
+            PlanSheet(code, name, table)
+            for code, name in [("1", "Nguồn"), ("2", "'Xã A'"), ("3", "XÃ A"), ("4", "a/b:c")]
+        ],
+    )
+    wb = load_workbook(write_report(tmp_path / "r.xlsx", data))
+    assert wb.sheetnames[2:] == ["Nguồn 1", "Xã A", "XÃ A 3", "a b c"]
 
 
 def test_text_width_follows_times_new_roman():
