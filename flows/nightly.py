@@ -555,17 +555,26 @@ def run_nightly(
     dask_address: str | None = None,
     progress: Progress | None = None,
 ) -> RunSummary:
-    """Run the flow once with the chosen task runner (the CLI's entry point)."""
+    """Run the flow once with the chosen task runner (the CLI's entry point).
+
+    Without Prefect's flow-run heartbeats: their thread sleeps in one-second steps, and a
+    run's end waits for it, up to a second that a corrected file's run should not pay. No
+    automation watches for them here; a killed run is found by what it left owed (the
+    pending work and the staging folder, see RELIABILITY.md).
+    """
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
     configured = nightly_consolidation.with_options(
         task_runner=task_runner(runner, settings.max_workers, dask_address)
     )
-    result = configured(
-        settings.to_parameters(),
-        force=force,
-        rerun_ids=rerun_ids,
-        rerun_failed=rerun_failed,
-        progress=progress,
-    )
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        result = configured(
+            settings.to_parameters(),
+            force=force,
+            rerun_ids=rerun_ids,
+            rerun_failed=rerun_failed,
+            progress=progress,
+        )
     return RunSummary(**result)
 
 

@@ -235,7 +235,8 @@ def summary_table(villages: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     """
     counts = _sum_by_row(scope, villages, list(COUNT_COLUMNS)).astype("Int64")
     out = pd.concat([_frame(scope), add_rates(counts).reset_index(drop=True)], axis=1)
-    out["listed"] = [len(r.villages & set(villages["village_code"])) for r in scope.rows]
+    listed = set(villages["village_code"])
+    out["listed"] = [len(r.villages & listed) for r in scope.rows]
     out["expected"] = [len(r.villages) for r in scope.rows]
     return out[["tt", "unit_code", "unit_name", "bold", *SUMMARY_COLUMNS, "listed", "expected"]]
 
@@ -556,7 +557,9 @@ class Difference:
 def plan_differences(table: pd.DataFrame) -> list[Difference]:
     """Every figure of a commune's plan that differs from the one its lists compute, explained
     ("Kế hoạch ghi 3,99 %; tính lại: 5 ÷ 1.415 × 100 = 0,35 %")."""
-    out = []
+    out: list[Difference] = []
+    if table[[f"plan_{c}" for c in PLAN_FIGURES]].isna().all().all():
+        return out  # no plan of the commune was loaded: nothing written to compare
     for i, row in table.iterrows():
         for column in PLAN_FIGURES:
             written, computed = row[f"plan_{column}"], row[column]

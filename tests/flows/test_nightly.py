@@ -106,10 +106,23 @@ def test_views_agree_with_the_transforms(settings, warehouse, dien_hoa_inbox):
 
 
 def test_a_corrected_file_supersedes_its_predecessor(
-    settings, warehouse, dien_hoa_inbox, make_workbook
+    settings, warehouse, dien_hoa_inbox, make_workbook, monkeypatch
 ):
+    from prefect.settings import get_current_settings
+
+    from giamngheo.flows import nightly
+
+    heartbeats = []
+    consolidate = nightly.consolidate
+
+    def watched(*args, **kwargs):
+        heartbeats.append(get_current_settings().flows.heartbeat_frequency)
+        return consolidate(*args, **kwargs)
+
+    monkeypatch.setattr(nightly, "consolidate", watched)
     warehouse.close()
     first = run_nightly(settings, runner="thread")
+    assert heartbeats == [None]  # a run does not wait for a heartbeat thread at its end
     assert [(c["commune_code"], c["year"]) for c in first.communes] == [
         ("19834", 2024),
         ("19834", 2025),
