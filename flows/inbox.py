@@ -15,7 +15,6 @@ import hashlib
 import os
 import stat
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +52,21 @@ class Discovery:
     ignored: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # rerun: file no longer in the inbox
     changed: list[str] = field(default_factory=list)  # rerun: file edited since (a new version)
+    hashed: dict[str, tuple[StatKey, str]] = field(default_factory=dict)  # read to fingerprint
+
+
+# What a file's metadata says of its bytes: size, modification and change times (ns), inode.
+StatKey = tuple[int, int, int, int]
+
+
+# A file changed less than this many seconds ago is not remembered (it is hashed again next
+# time): change times are kept at a coarse tick, and a second write within the same tick would
+# leave the same metadata behind.
+RECENT_CHANGE = 2.0
+
+
+def stat_key(info: os.stat_result) -> StatKey:
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
 def open_regular(path: Path) -> int:
@@ -125,49 +139,70 @@ def _what(mode: int, path: Path) -> tuple[str, str] | None:
     return None
 
 
-def walk(inbox: Path) -> Iterator[tuple[Path, os.stat_result]]:
-    """Every entry under the inbox, by path, from lstat (links are not followed; a linked
-    folder is listed, not entered)."""
-    entries: list[tuple[Path, os.stat_result]] = []
-    for root, dirs, files in os.walk(inbox, followlinks=False):
+def walk(inbox: Path) -> list[tuple[str, os.stat_result]]:
+    """Every entry under the inbox: its path from the inbox ("/" between folders) and its
+    lstat (links are not followed; a linked folder is listed, not entered), sorted by path
+    folder by folder. Paths stay strings: tens of thousands of `Path` objects cost more than
+    the walk."""
+    top = str(inbox)
+    entries: list[tuple[str, os.stat_result]] = []
+    for root, dirs, files in os.walk(top, followlinks=False):
+        folder = os.path.relpath(root, top)
+        prefix = "" if folder == "." else folder.replace(os.sep, "/") + "/"
         for name in dirs + files:
-            path = Path(root) / name
             try:
-                info = os.lstat(path)
+                info = os.lstat(os.path.join(root, name))
             except FileNotFoundError:
                 continue  # removed while we looked
             if not stat.S_ISDIR(info.st_mode):
-                entries.append((path, info))
-    yield from sorted(entries)
+                entries.append((prefix + name, info))
+    entries.sort(key=lambda entry: entry[0].split("/"))  # as paths sort: part by part
+    return entries
 
 
 def discover(
-    inbox: Path, known: set[str], force: bool = False, settle_seconds: float = 2.0
+    inbox: Path,
+    known: set[str],
+    force: bool = False,
+    settle_seconds: float = 2.0,
+    hashes: dict[str, tuple[StatKey, str]] | None = None,
 ) -> Discovery:
     """Spreadsheets under `inbox`, minus lock files, files still being written, and files whose
     fingerprint was already processed (unless `force`); entries that are not regular files are
-    refused. Sorted by path for a stable order."""
+    refused. Sorted by path for a stable order.
+
+    `hashes` are the fingerprints found before (`Warehouse.file_stats`): a file whose metadata
+    is the same is not read again. The files read are in `Discovery.hashed`, to remember."""
     inbox = check_inbox(inbox)
+    hashes = hashes or {}
     found = Discovery()
     now = time.time()
     seen: set[str] = set()
-    for path, info in walk(inbox):
-        rel = path.relative_to(inbox).as_posix()
-        if path.name.startswith(("~$", ".")):
+    for rel, info in walk(inbox):
+        name = rel.rsplit("/", 1)[-1]
+        if name.startswith(("~$", ".")):
             found.ignored.append(rel)
             continue
-        refusal = _what(info.st_mode, path)
-        if refusal is None and path.suffix.lower() not in EXTENSIONS:
+        refusal = None if stat.S_ISREG(info.st_mode) else _what(info.st_mode, inbox / rel)
+        if refusal is None and os.path.splitext(name)[1].lower() not in EXTENSIONS:
             found.ignored.append(rel)
             continue
         if refusal is None and 0 <= now - info.st_mtime < settle_seconds:
             found.still_writing.append(rel)  # a time in the future counts as settled
             continue
+        where = os.path.join(inbox, rel)
         if refusal is None:
-            try:
-                sha = fingerprint(path)
-            except OSError as exc:  # swapped for a link, or unreadable, since we looked
-                refusal = ("không mở được", f"cannot be opened ({exc.strerror})")
+            key = stat_key(info)
+            before = hashes.get(where)
+            if before is not None and before[0] == key:
+                sha = before[1]
+            else:
+                try:
+                    sha = fingerprint(Path(where))
+                    if now - info.st_ctime >= RECENT_CHANGE:
+                        found.hashed[where] = (key, sha)
+                except OSError as exc:  # swapped for a link, or unreadable, since we looked
+                    refusal = ("không mở được", f"cannot be opened ({exc.strerror})")
         if refusal is not None:
             sha = refused_fingerprint(rel, refusal[1])
         if sha in seen or (sha in known and not force):
@@ -175,7 +210,7 @@ def discover(
             continue
         seen.add(sha)
         found.candidates.append(
-            Candidate(path, rel, sha, info.st_size, _mtime(info.st_mtime), refusal)
+            Candidate(Path(where), rel, sha, info.st_size, _mtime(info.st_mtime), refusal)
         )
     return found
 

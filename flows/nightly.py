@@ -60,12 +60,15 @@ def discover_files(
         if rerun_ids is not None or rerun_failed:
             chosen = _rerun_rows(wh, rerun_ids, rerun_failed)
         else:
-            known = wh.fingerprints()
+            known, hashes = wh.fingerprints(), wh.file_stats()
     if rerun_ids is not None or rerun_failed:
         return steps.rerun_candidates(chosen, settings.inbox, force=force), registry
     found = inbox.discover(
-        settings.inbox, known, force=force, settle_seconds=settings.settle_seconds
+        settings.inbox, known, force=force, settle_seconds=settings.settle_seconds, hashes=hashes
     )
+    if found.hashed:
+        with Warehouse(settings.warehouse_path) as wh:
+            wh.record_file_stats(found.hashed)
     return found, registry
 
 

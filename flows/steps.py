@@ -60,10 +60,10 @@ def nothing_to_do(
                 or len(wh.pending_work())
             ):
                 return None
-            known = wh.fingerprints()
+            known, hashes = wh.fingerprints(), wh.file_stats()
     except WarehouseError:
         return None
-    found = discover(inbox, known, settle_seconds=settle_seconds)
+    found = discover(inbox, known, settle_seconds=settle_seconds, hashes=hashes)
     return None if found.candidates else found
 
 

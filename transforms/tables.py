@@ -225,6 +225,15 @@ TABLES: dict[str, Table] = {
             ("source_row", "INTEGER"),
         ),
         _table(
+            "file_stats",
+            ("path", "VARCHAR", INTERNAL),
+            ("size", "BIGINT", INTERNAL),
+            ("mtime_ns", "BIGINT", INTERNAL),
+            ("ctime_ns", "BIGINT", INTERNAL),
+            ("inode", "BIGINT", INTERNAL),
+            ("sha256", "VARCHAR", INTERNAL),
+        ),
+        _table(
             "pending_work",
             ("run_id", "VARCHAR", INTERNAL),
             ("kind", "VARCHAR", INTERNAL),

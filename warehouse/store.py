@@ -228,6 +228,32 @@ class Warehouse:
         """sha256 of every file already processed (loaded, rejected or superseded)."""
         return set(self.fetch("fingerprints")["sha256"])
 
+    def file_stats(self) -> dict[str, tuple[tuple[int, int, int, int], str]]:
+        """Each file discovery hashed: its path → (its size, modification and change times in
+        ns, inode then; its sha256)."""
+        stats = self.fetch("file_stats")
+        keys = zip(
+            *(stats[c].tolist() for c in ("size", "mtime_ns", "ctime_ns", "inode")), strict=True
+        )
+        return dict(
+            zip(
+                stats["path"].tolist(),
+                zip(keys, stats["sha256"].tolist(), strict=True),
+                strict=True,
+            )
+        )
+
+    def record_file_stats(self, hashed: dict[str, tuple[tuple[int, int, int, int], str]]) -> None:
+        """Remember what these files hashed to (`file_stats`), replacing what was known."""
+        if not hashed:
+            return
+        frame = pd.DataFrame(
+            [(path, *key, sha) for path, (key, sha) in hashed.items()],
+            columns=["path", "size", "mtime_ns", "ctime_ns", "inode", "sha256"],
+        )
+        with self._registered(hashed=frame), self._transaction():
+            self.run("record_file_stats")
+
     def load_batch(self, batch: Batch) -> Loaded:
         """Write one run's results in a single transaction, with the work the run then owes.
 

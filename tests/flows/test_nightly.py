@@ -37,8 +37,11 @@ def table_checksums(wh: Warehouse) -> dict[str, list]:
 
 
 def test_flow_loads_dien_hoa_and_a_second_run_changes_nothing(
-    settings, warehouse, dien_hoa_inbox, make_workbook
+    settings, warehouse, dien_hoa_inbox, make_workbook, monkeypatch
 ):
+    from giamngheo.flows import inbox
+
+    monkeypatch.setattr(inbox, "RECENT_CHANGE", 0.0)  # files made a moment ago are remembered
     warehouse.close()
     broken = make_workbook(
         "19834-05",
@@ -68,10 +71,15 @@ def test_flow_loads_dien_hoa_and_a_second_run_changes_nothing(
                 "file": "19834/broken.xlsx",
             }
         ]
+    read = []
+    fingerprint = inbox.fingerprint
+    monkeypatch.setattr(inbox, "fingerprint", lambda path: read.append(path) or fingerprint(path))
     again = run_nightly(settings, runner="thread")
     assert (again.loaded, again.rejected, again.skipped) == (0, 0, 23)
+    assert read == []  # the fingerprints the first run found are not computed again
     with Warehouse(settings.warehouse_path, read_only=True) as wh:
         assert table_checksums(wh) == first
+        assert len(wh.file_stats()) == 23
     broken.unlink()
 
 

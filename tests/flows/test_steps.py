@@ -28,6 +28,56 @@ def test_discover_skips_lock_files_unfinished_files_and_known_fingerprints(tmp_p
     assert len(forced.candidates) == 3
 
 
+def test_discover_reads_a_file_again_only_when_its_metadata_changed(
+    tmp_path, make_workbook, monkeypatch
+):
+    from giamngheo.flows import inbox as files
+
+    inbox = tmp_path / "inbox"
+    a = make_workbook("19834-01", folder=inbox)
+    b = make_workbook("19834-02", folder=inbox)
+    fresh = discover(inbox, known=set(), settle_seconds=0)
+    assert fresh.hashed == {}  # changed a moment ago: not remembered yet
+    monkeypatch.setattr(files, "RECENT_CHANGE", 0.0)
+    first = discover(inbox, known=set(), settle_seconds=0)
+    assert sorted(first.hashed) == [str(a), str(b)]
+    read = []
+    monkeypatch.setattr(files, "fingerprint", lambda path: read.append(path) or fingerprint(path))
+    second = discover(inbox, known=set(), settle_seconds=0, hashes=first.hashed)
+    assert read == [] and second.hashed == {}
+    assert [c.sha256 for c in second.candidates] == [c.sha256 for c in first.candidates]
+    # the same size and modification time, other bytes, the same inode: read again
+    before = os.stat(a)
+    time.sleep(0.05)  # past the tick of the change time
+    with open(a, "r+b") as fh:
+        data = bytearray(fh.read())
+        data[-30] ^= 0xFF
+        fh.seek(0)
+        fh.write(data)
+    os.utime(a, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (os.stat(a).st_size, os.stat(a).st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    third = discover(inbox, known=set(), settle_seconds=0, hashes=first.hashed)
+    assert read == [a] and list(third.hashed) == [str(a)]
+    assert third.candidates[0].sha256 == fingerprint(a) != first.candidates[0].sha256
+
+
+def test_discover_lists_files_folder_by_folder(tmp_path):
+    inbox = tmp_path / "inbox"
+    for rel in ("a-b/x.xlsx", "a/y.xlsx", "a/b/z.xlsx", "a.xlsx", "b/x.xlsx"):
+        (inbox / rel).parent.mkdir(parents=True, exist_ok=True)
+        (inbox / rel).write_bytes(rel.encode())
+    found = discover(inbox, known=set(), settle_seconds=0)
+    # as paths sort, part by part ("a/…" before "a-b/…" though "-" sorts before "/")
+    assert [c.rel_path for c in found.candidates] == [
+        "a/b/z.xlsx",
+        "a/y.xlsx",
+        "a-b/x.xlsx",
+        "a.xlsx",
+        "b/x.xlsx",
+    ]
+    assert all(c.path == inbox.resolve() / c.rel_path for c in found.candidates)
+
+
 def test_a_missing_inbox_is_an_error_not_an_empty_inbox(tmp_path):
     with pytest.raises(ConfigurationError, match="does not exist") as raised:
         discover(tmp_path / "none", known=set())
