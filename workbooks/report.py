@@ -138,9 +138,7 @@ def _chart_sheet(book: Book, summary: Form, summary_sheet: Worksheet, data: Repo
     body = table[~table["bold"]]
     if body.empty or body["poor_rate_pct"].isna().all():
         return
-    first = min(
-        r for (r, c), cell in summary.cells.items() if c == 1 and cell.value == body["tt"].iloc[0]
-    )
+    first = next(r for r in range(1, summary.row) if summary.value(r, 1) == body["tt"].iloc[0])
     rows = [first + i - 1 for i in body.index - body.index[0]]  # 0-based, as xlsxwriter counts
     form = Form([7] * 20)
     form.header_block(
