@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import math
 import os
 import shutil
 import threading
@@ -334,6 +335,13 @@ def task_runner(kind: str, max_workers: int, dask_address: str | None = None):
     raise ConfigurationError(f"Unknown runner '{kind}' ({' | '.join(RUNNERS)}).")
 
 
+def read_chunk(files: int, settings: Settings) -> int:
+    """Files per parsing task: two tasks per worker, at most `read_batch`. Each task costs
+    Prefect about a tenth of a second of its own (a task run, its states and its log), as much
+    as reading thirty files, so tasks are as few as keep every worker busy to the end."""
+    return max(1, min(settings.read_batch, math.ceil(files / (2 * settings.max_workers))))
+
+
 def _chunks(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
@@ -458,23 +466,24 @@ def _check_in_batches(
     clock: _Clock,
 ) -> tuple[Validated, list[Staged]]:
     """Read, check and stage the files `settings.load_batch` at a time, so that a run holds
-    one batch's households at most; then the checks across the run."""
+    two batches' households at most (the one checked, the next one read meanwhile); then the
+    checks across the run."""
     from giamngheo.expectations.runner import SuiteRunner
 
     reference = Reference(registry)
     runner = SuiteRunner(settings.data_docs / run_id)
     staged: list[Staged] = []
     total, done = len(found.candidates), 0
-    for number, files in enumerate(_chunks(found.candidates, settings.load_batch)):
-        chunks = _chunks(files, settings.read_batch)
-        futures = read_workbooks.map(
-            chunks,
-            limits=unmapped(settings.reader_limits),
-            timeout=unmapped(settings.read_timeout),
-        )
-        submissions, households = _gather(futures, chunks, (done, total), progress)
+    batches = _chunks(found.candidates, settings.load_batch)
+    reading = _read_batch(batches[0], settings)
+    for number, files in enumerate(batches):
+        submissions, households = _gather(*reading, (done, total), progress)
         done += len(files)
         clock.lap(f"read {len(submissions)} file(s)")
+        if number + 1 < len(batches):
+            # The readers go on with the next batch while this process checks this one: a
+            # check is one core's work, and the other would wait.
+            reading = _read_batch(batches[number + 1], settings)
         # quote(): Prefect would otherwise walk every object passed to a task, looking for
         # futures (seconds per batch of 2,000 lists, and more at the end of a large run)
         staged.append(
@@ -494,6 +503,17 @@ def _check_in_batches(
     validated = conclude_checks(settings, quote(staged), quote(reference), quote(runner))
     clock.lap(f"validated ({validated.gx_runs} GX runs)")
     return validated, staged
+
+
+def _read_batch(files: list[inbox.Candidate], settings: Settings) -> tuple[list, list[list]]:
+    """The parsing tasks of a batch of files, submitted: their futures and their files."""
+    chunks = _chunks(files, read_chunk(len(files), settings))
+    futures = read_workbooks.map(
+        chunks,
+        limits=unmapped(settings.reader_limits),
+        timeout=unmapped(settings.read_timeout),
+    )
+    return futures, chunks
 
 
 def _accepted_communes(submissions: pd.DataFrame) -> list[tuple[str, int]]:

@@ -50,7 +50,7 @@ class Settings:
     Environment: GIAMNGHEO_HOME (default ./data), GIAMNGHEO_INBOX (default <home>/inbox),
     GIAMNGHEO_SETTLE_SECONDS (a file modified more recently than this is still being written
     and waits for the next run; default 2), GIAMNGHEO_MAX_WORKERS (parallel readers; default
-    the number of CPUs), GIAMNGHEO_READ_BATCH (files per parsing task; default 100),
+    the number of CPUs), GIAMNGHEO_READ_BATCH (most files per parsing task; default 500),
     GIAMNGHEO_LOAD_BATCH (files read, checked and staged at a time, which bounds a run's
     memory; default 2,000),
     GIAMNGHEO_LOCK_TIMEOUT (seconds a run waits for another run's writer lock; default 30),
@@ -72,7 +72,7 @@ class Settings:
     inbox: Path
     settle_seconds: float = 2.0
     max_workers: int = os.cpu_count() or 1
-    read_batch: int = 100
+    read_batch: int = 500
     load_batch: int = 2000
     lock_timeout: float = 30.0
     read_timeout: float = 120.0
@@ -148,7 +148,7 @@ class Settings:
                 inbox=inbox or home_path / "inbox",
                 settle_seconds=float(env.get("GIAMNGHEO_SETTLE_SECONDS", 2.0)),
                 max_workers=int(env.get("GIAMNGHEO_MAX_WORKERS", os.cpu_count() or 1)),
-                read_batch=int(env.get("GIAMNGHEO_READ_BATCH", 100)),
+                read_batch=int(env.get("GIAMNGHEO_READ_BATCH", 500)),
                 load_batch=int(env.get("GIAMNGHEO_LOAD_BATCH", 2000)),
                 lock_timeout=float(env.get("GIAMNGHEO_LOCK_TIMEOUT", 30)),
                 read_timeout=float(env.get("GIAMNGHEO_READ_TIMEOUT", 120)),

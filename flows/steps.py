@@ -235,9 +235,16 @@ class Quarantined:
 
 def quarantine_items(facts: pd.DataFrame, inbox: Path) -> list[Quarantined]:
     """Quarantine items from the warehouse's facts (`queries/quarantine_facts.sql`): one row
-    per issue, with the submission's status, file path and sha256."""
-    items = []
-    for sid, rows in facts.groupby("submission_id", sort=True):
+    per issue of a rejected submission (one row without an issue for any other), with the
+    submission's status, file path and sha256. Only a rejected submission's file is opened
+    again (to check it is unchanged); the others are only folders to remove."""
+    rejected = facts["status"] == REJECTED
+    others = facts.loc[~rejected, ["submission_id", "status"]].drop_duplicates("submission_id")
+    items = [
+        Quarantined(sid, status, None, ())
+        for sid, status in zip(others["submission_id"], others["status"], strict=True)
+    ]
+    for sid, rows in facts[rejected].groupby("submission_id", sort=True):
         first = rows.iloc[0]
         issues = tuple(
             Issue(**{c: _text(r[c if c != "column" else "column_name"]) for c in ISSUE_COLUMNS})
@@ -246,7 +253,7 @@ def quarantine_items(facts: pd.DataFrame, inbox: Path) -> list[Quarantined]:
         )
         path = _unchanged(inbox / first["file_path"], first["sha256"])
         items.append(Quarantined.of(sid, first["status"], path, issues))
-    return items
+    return sorted(items, key=lambda item: item.submission_id)
 
 
 def _text(value: object) -> str | None:

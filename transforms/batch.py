@@ -302,6 +302,9 @@ def accepted_rows(assembled: Assembled, table: pd.DataFrame) -> dict[str, pd.Dat
     }
 
 
+_FILE_FACTS = ("file_name", "file_path", "sha256", "size_bytes", "received_at")
+
+
 def _status_table(
     assembled: Assembled, files: pd.DataFrame, issues: list[Issue], registry: pd.DataFrame
 ) -> pd.DataFrame:
@@ -312,9 +315,11 @@ def _status_table(
     village_of = dict(zip(reports["submission_id"], reports["village_code"], strict=True))
     hierarchy = Hierarchy(registry)
     plan_commune = dict(zip(plans["submission_id"], plans["commune_code"], strict=True))
+    # a dict per column: one `files.loc[...]` per submission would cost more than the rest
+    info_of = {c: dict(zip(files.index, files[c], strict=True)) for c in _FILE_FACTS}
     rows = []
     for sub in assembled.submissions:
-        info = files.loc[sub.submission_id]
+        info = {c: of[sub.submission_id] for c, of in info_of.items()}
         village = village_of.get(sub.submission_id)
         village = None if village is None or pd.isna(village) else village
         commune = (

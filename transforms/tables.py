@@ -84,6 +84,8 @@ class Table:
 
 
 def _cast(values: pd.Series, dtype: str) -> pd.Series:
+    if values.dtype == dtype:  # already typed (copy-on-write: no copy is made or needed)
+        return values
     if dtype == "string":
         return values.astype("object").where(values.notna(), None).astype("string")
     if dtype == "boolean":

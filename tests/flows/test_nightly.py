@@ -274,3 +274,23 @@ def test_refused_files_never_stop_the_others_and_a_plan_sets_targets(
         assert plan.to_dict("records") == [
             {"kind": "plan", "commune_code": "19834", "year": 2024, "status": "loaded"}
         ]
+
+
+@pytest.mark.parametrize(
+    ("files", "workers", "most", "chunk"),
+    [
+        (2000, 2, 500, 500),  # a load batch of a cold run: four tasks
+        (600, 2, 500, 150),  # two tasks per worker, not one of 500 and one of 100
+        (7, 2, 500, 2),
+        (1, 2, 500, 1),  # one corrected file
+        (20_000, 8, 100, 100),  # GIAMNGHEO_READ_BATCH caps it
+    ],
+)
+def test_files_are_parsed_in_two_tasks_per_worker_at_most_read_batch_each(
+    settings, files, workers, most, chunk
+):
+    from dataclasses import replace
+
+    from giamngheo.flows.nightly import read_chunk
+
+    assert read_chunk(files, replace(settings, max_workers=workers, read_batch=most)) == chunk

@@ -4,6 +4,7 @@ import csv
 import shutil
 import subprocess
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
@@ -11,6 +12,7 @@ from giamngheo.flows import steps
 from giamngheo.flows.inbox import discover
 from giamngheo.flows.nightly import load_registry, run_nightly
 from giamngheo.flows.validation import Reference, validate
+from giamngheo.transforms.issues import ISSUE_COLUMNS
 from giamngheo.transforms.synthetic import sample_lists
 from giamngheo.workbooks.template import write_village_workbook
 
@@ -155,3 +157,39 @@ def test_issues_csv_never_evaluates_a_formula(tmp_path):
     with (tmp_path / "issues.csv").open(encoding="utf-8-sig") as fh:
         row = list(csv.DictReader(fh))[0]
     assert row["file"].startswith("'=") and row["value"] == "'+84 123"
+
+
+def test_only_a_rejected_submissions_file_is_opened_again(tmp_path, monkeypatch):
+    """An accepted submission in the facts is a folder to remove: its file is not hashed again
+    (at the national scale that was every file of a cold run, read a second time)."""
+    from giamngheo.transforms.issues import make_issue
+
+    (tmp_path / "bad.xlsx").write_bytes(b"bad")
+    issue = make_issue("HH-MEMBERS", submission_id="b", file="bad.xlsx", cell="E2", value="x")
+    facts = pd.DataFrame(
+        [
+            {
+                "submission_id": "b",
+                "status": "rejected",
+                "file_path": "bad.xlsx",
+                "sha256": "h",
+                **{c: getattr(issue, c) for c in ISSUE_COLUMNS if c != "column"},
+                "column_name": issue.column,
+            },
+            {
+                "submission_id": "a",
+                "status": "loaded",
+                "file_path": "gone.xlsx",
+                "sha256": "g",
+                **{c: None for c in ISSUE_COLUMNS if c not in ("column", "submission_id")},
+                "column_name": None,
+            },
+        ]
+    )
+    opened = []
+    monkeypatch.setattr(steps, "fingerprint", lambda path: opened.append(path.name) or "h")
+    accepted, rejected = steps.quarantine_items(facts, tmp_path)
+    assert opened == ["bad.xlsx"]
+    assert (accepted.submission_id, accepted.original, accepted.issues) == ("a", None, ())
+    assert rejected.original == tmp_path / "bad.xlsx"
+    assert [i.code for i in rejected.issues] == ["HH-MEMBERS"]
