@@ -37,7 +37,7 @@ from giamngheo.flows.reporting import write_reports
 from giamngheo.flows.settings import Settings, secure_home
 from giamngheo.flows.summary import RunSummary, count_results, publish_artifacts, summary_lines
 from giamngheo.flows.validation import Checked, check_batch, conclude
-from giamngheo.transforms.batch import REJECTED, Reference, Validated
+from giamngheo.transforms.batch import REJECTED, Reference, Validated, emptied
 from giamngheo.transforms.issues import Source
 from giamngheo.transforms.planning import Goal
 from giamngheo.transforms.tables import TABLES
@@ -144,8 +144,8 @@ def check_files(
     )
     codes = steps.stage_codes(checked.codes, folder / f"codes-{number}.parquet")
     # what the run keeps of the batch: its households are in the staged files
-    checked.rows["households"] = accepted.iloc[0:0]
-    checked.codes = checked.codes.iloc[0:0]
+    checked.rows["households"] = emptied(accepted)
+    checked.codes = emptied(checked.codes)
     staged = Staged(households, codes, kept, checked)
     testpoints.reached("staged")
     return staged

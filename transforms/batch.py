@@ -224,6 +224,12 @@ def conclude(
     return Decided(table, issues, reevaluated, sorted(set(outside["submission_id"])))
 
 
+def emptied(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame of no rows with `frame`'s columns and types, holding none of its data: a slice
+    of no rows (`iloc[0:0]`) is a view that keeps every column of the frame alive."""
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in frame.dtypes.items()})
+
+
 def concat_parts(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """The batches' frames of one table as one (the first, empty, when all are)."""
     return pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
