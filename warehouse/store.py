@@ -108,12 +108,21 @@ REEVALUATED_CODES = (
 # DuckDB draws a progress bar on standard output for a query over 2 s (a national run's):
 # the CLI's output is its own, and `--json` must stay JSON.
 _QUIET = "set enable_progress_bar = false"
+# What a writer's queries may hold in memory before DuckDB spills to `<warehouse>.tmp`. By
+# default DuckDB takes up to 80 % of the machine (and keeps what it read cached up to that), on
+# a server where the run's own process, its report writers and Prefect's server already are:
+# the run's check of household codes across a national run (10 million codes) alone would take
+# gigabytes, for a few seconds. Half a gigabyte keeps the load of 3 million households in
+# memory; readers get DuckDB's default unless they ask (`memory_limit`).
+WRITER_MEMORY = "512MB"
 
 
 class Warehouse:
     """A DuckDB warehouse file. Use as a context manager; writers call `migrate()` first."""
 
-    def __init__(self, path: Path, read_only: bool = False):
+    def __init__(self, path: Path, read_only: bool = False, memory_limit: str | None = None):
+        """A writer's connection holds at most `WRITER_MEMORY`, a reader's `memory_limit` (by
+        default DuckDB's)."""
         self.path = Path(path)
         self.read_only = read_only
         if not read_only:
@@ -127,15 +136,16 @@ class Warehouse:
             if read_only:
                 # Readers (analysts, officers) get a sandbox: no files, no extensions, and a
                 # configuration they cannot change back.
+                limit = {"memory_limit": memory_limit} if memory_limit else {}
                 self.con = duckdb.connect(
                     str(self.path),
                     read_only=True,
-                    config={"enable_external_access": False},
+                    config={"enable_external_access": False, **limit},
                 )
                 self.con.execute(_QUIET)
                 self.con.execute("set lock_configuration = true")
             else:
-                self.con = duckdb.connect(str(self.path))
+                self.con = duckdb.connect(str(self.path), config={"memory_limit": WRITER_MEMORY})
                 self.con.execute(_QUIET)
         except duckdb.Error as exc:
             raise WarehouseError(

@@ -2,6 +2,7 @@
 the commune's plan on its page, and a report for a unit of any level."""
 
 import csv
+import gc
 import re
 import shutil
 from pathlib import Path
@@ -339,6 +340,7 @@ def test_reports_written_by_two_processes_hold_what_one_process_writes(report_ho
     jobs = [(2024, "476"), (2024, "19834"), (2025, "476"), (2025, "19834")]
     one = sorted(write_reports(report_home.warehouse_path, tmp_path / "one", jobs, 1))
     two = sorted(write_reports(report_home.warehouse_path, tmp_path / "two", jobs, 2))
+    assert gc.get_freeze_count() == 0  # this process wrote its share with its objects frozen
     assert [p.name for p in one] == [p.name for p in two] and len(one) == 4
     for a, b in zip(one, two, strict=True):
         sheets_a, sheets_b = load_workbook(a), load_workbook(b)
@@ -349,3 +351,19 @@ def test_reports_written_by_two_processes_hold_what_one_process_writes(report_ho
             assert values_a == values_b, (a.name, name)
     with Warehouse(report_home.warehouse_path):  # opened for writing: no writer holds it
         pass
+
+
+def test_a_report_writer_keeps_its_duckdb_memory_small(report_home, tmp_path, monkeypatch):
+    """DuckDB caches what a writer read for the year's tables up to its limit (by default
+    80 % of the machine): two writers and the run would hold gigabytes."""
+    from giamngheo.flows import reporting
+
+    opened = []
+
+    def warehouse(path, read_only=False, memory_limit=None):
+        opened.append((read_only, memory_limit))
+        return Warehouse(path, read_only, memory_limit)
+
+    monkeypatch.setattr(reporting, "Warehouse", warehouse)
+    written = list(write_reports(report_home.warehouse_path, tmp_path, [(2024, "476")]))
+    assert len(written) == 1 and opened == [(True, reporting.REPORT_MEMORY)]

@@ -456,3 +456,38 @@ def test_no_connection_draws_duckdbs_progress_bar_on_standard_output(settings):
     with Warehouse(settings.warehouse_path, read_only=True) as wh:
         reader = wh.sql("select current_setting('enable_progress_bar') as on_")["on_"].iloc[0]
     assert not writer and not reader
+
+
+def _memory_limit(wh: Warehouse) -> str:
+    return wh.con.execute("select current_setting('memory_limit')").fetchone()[0]
+
+
+def test_a_writer_holds_half_a_gigabyte_and_a_reader_what_it_asks(tmp_path):
+    """DuckDB's default is 80 % of the machine, kept as a cache of what it read: a run's
+    writer and its report writers share a small server with the run and Prefect."""
+    path = tmp_path / "w.duckdb"
+    with Warehouse(path) as wh:
+        assert _memory_limit(wh) == "488.2 MiB"  # 512 MB
+        default = duckdb.connect().execute("select current_setting('memory_limit')").fetchone()[0]
+    with Warehouse(path, read_only=True) as wh:
+        assert _memory_limit(wh) == default  # analysts' queries keep DuckDB's default
+    with Warehouse(path, read_only=True, memory_limit="16MB") as wh:
+        assert _memory_limit(wh) == "15.2 MiB"
+        with pytest.raises(duckdb.Error):  # a reader's configuration is locked
+            wh.con.execute("set memory_limit = '1GB'")
+
+
+def test_a_query_over_the_limit_spills_to_disk_instead_of_failing(tmp_path):
+    """Three million groups of text take about 550 MB in DuckDB's memory; under a limit of
+    100 MB the query still ends, with the same answer (read-only readers may spill too)."""
+    path = tmp_path / "w.duckdb"
+    with Warehouse(path) as wh:
+        wh.con.execute(
+            "create table t as select i as k, i::varchar || '-a-household-code' as v"
+            " from range(3000000) r(i)"
+        )
+    with Warehouse(path, read_only=True, memory_limit="100MB") as wh:
+        groups = wh.con.execute(
+            "select count(*), count(distinct m) from (select k, max(v) as m from t group by k)"
+        ).fetchone()
+    assert groups == (3000000, 3000000)
