@@ -16,6 +16,7 @@ from giamngheo.flows.nightly import (
     task_runner,
 )
 from giamngheo.flows.settings import Settings
+from giamngheo.flows.steps import idle_run
 from giamngheo.flows.summary import RunSummary
 from giamngheo.warehouse.lock import writer_lock
 
@@ -83,6 +84,10 @@ def run_handed_off(settings: Settings, request: dict, progress) -> RunSummary:
     """A run a command handed over: what the command would have run itself, under the
     writer lock, the warehouse checked first."""
     rerun_ids = request.get("rerun_ids")
+    if not (request.get("force") or rerun_ids or request.get("rerun_failed")):
+        idle = idle_run(settings)  # as the command would have found before starting a run
+        if idle is not None:
+            return idle
     with writer_lock(settings.warehouse_path, settings.lock_timeout):
         preflight(settings, rerun_ids)
         return run_nightly(

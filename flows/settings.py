@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from giamngheo.errors import ConfigurationError
-from giamngheo.workbooks.reader import ReaderLimits
+from giamngheo.workbooks.limits import ReaderLimits
 
 # Set before Prefect or Great Expectations is imported: these machines have no internet, and a
 # user's log must not fill with failed telemetry calls.

@@ -16,6 +16,8 @@ import pandas as pd
 from giamngheo import testpoints
 from giamngheo.flows.inbox import Candidate, Discovery, copy_regular, discover, fingerprint
 from giamngheo.flows.isolation import IsolatedReader
+from giamngheo.flows.settings import Settings
+from giamngheo.flows.summary import RunSummary
 from giamngheo.transforms.batch import REJECTED
 from giamngheo.transforms.issues import ISSUE_COLUMNS, Issue, issues_frame
 from giamngheo.transforms.submission import Submission, households_frame
@@ -65,6 +67,26 @@ def nothing_to_do(
         return None
     found = discover(inbox, known, settle_seconds=settle_seconds, hashes=hashes)
     return None if found.candidates else found
+
+
+def idle_run(settings: Settings) -> RunSummary | None:
+    """The summary of a run that would change nothing (`nothing_to_do`), found without a flow
+    run: by the command before it starts Prefect, by the service before it starts a run. None
+    when there is work, or a killed run left some (its staging files: the flow clears them)."""
+    if settings.staging.exists() and any(settings.staging.iterdir()):
+        return None
+    found = nothing_to_do(
+        settings.warehouse_path, settings.inbox, settings.published_path, settings.settle_seconds
+    )
+    if found is None:
+        return None
+    return RunSummary(
+        run_id="",
+        seen=len(found.already_loaded) + len(found.still_writing),
+        skipped=len(found.already_loaded),
+        still_writing=len(found.still_writing),
+        warehouse=str(settings.warehouse_path),
+    )
 
 
 def rerun_candidates(chosen: pd.DataFrame, inbox: Path, force: bool = False) -> Discovery:

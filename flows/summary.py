@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # a command handed to the service reads a RunSummary, and needs none of these
+    import pandas as pd
 
-from giamngheo.transforms.batch import LOADED, REJECTED, Validated
-from giamngheo.transforms.issues import Issue
-from giamngheo.transforms.privacy import shareable
-from giamngheo.transforms.rules import ERROR
-from giamngheo.warehouse.store import Loaded
+    from giamngheo.transforms.batch import Validated
+    from giamngheo.transforms.issues import Issue
+    from giamngheo.warehouse.store import Loaded
 
 
 @dataclass
@@ -103,6 +103,8 @@ def count_results(
 ) -> None:
     """Fill the summary's counts and rejected files from a batch and what the warehouse decided
     when loading it (supersessions count lists of earlier runs too)."""
+    from giamngheo.transforms.batch import LOADED, REJECTED
+
     table = validated.submissions
     final = table["submission_id"].map(loaded.statuses)
     summary.loaded = int((final == LOADED).sum())
@@ -116,6 +118,9 @@ def count_results(
 def summary_lines(table: pd.DataFrame, issues: list[Issue]) -> list[dict]:
     """One line per submission of `table`: its file, error count and first error, as it may
     leave the warehouse (logs and artifacts quote no one)."""
+    from giamngheo.transforms.privacy import shareable
+    from giamngheo.transforms.rules import ERROR
+
     first_error: dict[str, Issue] = {}
     for issue in issues:
         if issue.severity == ERROR:

@@ -11,10 +11,12 @@ import heapq
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from giamngheo.transforms.vietnamese import vi_int, vi_pct
+
+if TYPE_CHECKING:  # the command line reads METHODS at start-up, before any frame exists
+    import pandas as pd
 
 PROPORTIONAL = "proportional"
 HIGHEST_RATE = "highest-rate"
@@ -108,6 +110,8 @@ def allocate(villages: pd.DataFrame, exits: int, method: str = PROPORTIONAL) -> 
         shares = _highest_rate_first(poor, frame["total_households"].astype(int).tolist(), exits)
     else:
         raise ValueError(f"unknown method {method!r}")
+    import pandas as pd
+
     return pd.Series(shares, index=frame["village_code"], name="target_households")
 
 

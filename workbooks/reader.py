@@ -38,6 +38,7 @@ from giamngheo.workbooks.fonts import fix_legacy_text
 from giamngheo.workbooks.formats import CSV, HTML, sniff
 from giamngheo.workbooks.grid import Grid, UnreadableWorkbook, cell_ref, column_letter, load_grids
 from giamngheo.workbooks.handtyped import parse_date, parse_national_id
+from giamngheo.workbooks.limits import DEFAULT_LIMITS, ReaderLimits
 from giamngheo.workbooks.metadata import read_metadata, read_title_block, set_metadata
 from giamngheo.workbooks.plan import read_plan
 from giamngheo.workbooks.texttables import read_csv_grid, read_html_grids
@@ -65,20 +66,6 @@ class TableLocation:
     columns: dict[str, int]
     income_factor: int = 1
     extra: dict[int, str] = field(default_factory=dict)  # column → header, outside the template
-
-
-@dataclass(frozen=True)
-class ReaderLimits:
-    """Resource limits a file must stay within (settings: GIAMNGHEO_MAX_*)."""
-
-    max_uncompressed_bytes: int = 200_000_000
-    max_file_bytes: int = 50_000_000
-    max_sheets: int = 50
-    max_rows: int = 100_000
-    max_text: int = 10_000  # characters in one cell
-
-
-DEFAULT_LIMITS = ReaderLimits()
 
 
 def load_any(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> tuple[str, dict[str, Grid]]:

@@ -10,7 +10,6 @@ import click
 from giamngheo.errors import ConfigurationError
 from giamngheo.flows.cli.app import cli, settings_from
 from giamngheo.flows.cli.render import console
-from giamngheo.warehouse.store import Warehouse
 
 
 @contextmanager
@@ -18,6 +17,7 @@ def private_warehouse(settings):
     """The writer's warehouse, read-only, under the writer lock (waiting for a nightly run):
     what needs household codes, which the analyst snapshot does not hold."""
     from giamngheo.warehouse.lock import writer_lock
+    from giamngheo.warehouse.store import Warehouse
 
     with (
         writer_lock(settings.warehouse_path, settings.lock_timeout),

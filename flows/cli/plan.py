@@ -5,14 +5,11 @@ from __future__ import annotations
 import json
 
 import click
-import pandas as pd
 
 from giamngheo.errors import ConfigurationError
 from giamngheo.flows.cli.app import cli, settings_from
 from giamngheo.flows.cli.render import console, print_frame, vi_rate
-from giamngheo.transforms.aggregate import rate_pct
 from giamngheo.transforms.planning import METHODS, PROPORTIONAL, allocate, requirement
-from giamngheo.warehouse.store import Warehouse
 
 
 @cli.command()
@@ -53,6 +50,11 @@ def plan(
     Ví dụ (example):
       giamngheo plan --commune 19834 --year 2024 --goal-rate 1.0 --method highest-rate
     """
+    import pandas as pd
+
+    from giamngheo.transforms.aggregate import rate_pct
+    from giamngheo.warehouse.store import Warehouse
+
     settings = settings_from(ctx)
     with Warehouse(settings.published_path, read_only=True) as wh:
         villages = wh.fetch("commune_villages", commune=commune, year=year)

@@ -8,7 +8,14 @@ import click
 
 from giamngheo.flows.cli.app import cli, settings_from
 from giamngheo.flows.cli.render import frame_to_records, print_frame
-from giamngheo.warehouse.store import Warehouse
+
+
+def _snapshot(ctx: click.Context):
+    """The analyst snapshot, read-only (imported here: DuckDB and pandas cost a command that
+    does not query them a third of a second)."""
+    from giamngheo.warehouse.store import Warehouse
+
+    return Warehouse(settings_from(ctx).published_path, read_only=True)
 
 
 @cli.command()
@@ -24,7 +31,7 @@ def status(ctx: click.Context, year: int | None, as_json: bool) -> None:
     """
     from giamngheo.transforms.reorganisation import unassigned_villages
 
-    with Warehouse(settings_from(ctx).published_path, read_only=True) as wh:
+    with _snapshot(ctx) as wh:
         frame = wh.fetch("status", year=year)
         waiting = unassigned_villages(wh.admin_units())
     if as_json:
@@ -65,7 +72,7 @@ def issues(ctx: click.Context, submission_id: str | None, as_json: bool) -> None
     Ví dụ (example):
       giamngheo issues 3f2a9c0d11b84e07 --json
     """
-    with Warehouse(settings_from(ctx).published_path, read_only=True) as wh:
+    with _snapshot(ctx) as wh:
         frame = wh.fetch("issues", submission_id=submission_id)
     if as_json:
         click.echo(json.dumps(frame_to_records(frame), ensure_ascii=False, indent=2))
@@ -94,6 +101,6 @@ def sql(ctx: click.Context, query: str, fmt: str) -> None:
     Ví dụ (example):
       giamngheo sql --format json "select * from commune_poverty where commune_code = '19834' and year = 2024"
     """
-    with Warehouse(settings_from(ctx).published_path, read_only=True) as wh:
+    with _snapshot(ctx) as wh:
         frame = wh.sql(query)
     print_frame(frame, fmt)

@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 import sys
 import unicodedata
+from numbers import Number
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from giamngheo.transforms.vietnamese import vi_pct
+
+if TYPE_CHECKING:  # pandas is imported where a frame is printed: `ingest` handed to the
+    import pandas as pd  # service needs none of it, and it costs a third of a second
 
 
 def visible(text: object) -> str:
@@ -54,17 +58,45 @@ def print_frame(frame: pd.DataFrame, fmt: str, title: str | None = None) -> None
         sys.stdout.write("\ufeff")
         frame.to_csv(sys.stdout, index=False)
     else:
-        table = Table(title=title, show_lines=False)
-        for col in frame.columns:
-            numeric = pd.api.types.is_numeric_dtype(frame[col])
-            table.add_column(Text(visible(col)), justify="right" if numeric else "left")
-        for row in frame.itertuples(index=False):
-            table.add_row(*(Text("" if _missing(v) else visible(_fmt(v))) for v in row))
-        console().print(table)
+        from pandas.api.types import is_numeric_dtype
+
+        numeric = [is_numeric_dtype(frame[col]) for col in frame.columns]
+        _print_table(list(frame.columns), numeric, frame.itertuples(index=False), title)
+
+
+def print_records(records: list[dict], title: str | None = None) -> None:
+    """Rows given as dicts with the same keys (a run summary's), as `print_frame` prints a
+    table, without pandas: a command handed to the service prints its summary this way."""
+    columns = list(records[0]) if records else []
+    numeric = [
+        all(
+            _missing(r[c]) or (isinstance(r[c], Number) and not isinstance(r[c], bool))
+            for r in records
+        )
+        for c in columns
+    ]
+    _print_table(columns, numeric, ([r[c] for c in columns] for r in records), title)
+
+
+def _print_table(columns: list, numeric: list[bool], rows, title: str | None) -> None:
+    table = Table(title=title, show_lines=False)
+    for col, right in zip(columns, numeric, strict=True):
+        table.add_column(Text(visible(col)), justify="right" if right else "left")
+    for row in rows:
+        table.add_row(*(Text("" if _missing(v) else visible(_fmt(v))) for v in row))
+    console().print(table)
 
 
 def _missing(value: object) -> bool:
-    return value is None or (not isinstance(value, str | list | dict) and bool(pd.isna(value)))
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value  # NaN
+    if isinstance(value, str | list | dict | int):
+        return False
+    import pandas as pd  # NA, NaT and numpy's missing values
+
+    return bool(pd.isna(value))
 
 
 def _fmt(value: object) -> str:
@@ -75,6 +107,8 @@ def _fmt(value: object) -> str:
 
 def vi_rate(value: object) -> str:
     """A rate as officers write it: 1,06."""
+    import pandas as pd
+
     if value is None or pd.isna(value):
         return ""
     return vi_pct(float(value))

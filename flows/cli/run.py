@@ -54,12 +54,12 @@ def ingest(
 
     settings = settings_from(ctx, inbox=inbox)
     check_inbox(settings.inbox)
-    idle = None if force else nothing_new(settings)
-    if idle is not None:
-        finish(idle, as_json)
     request = {"force": force, "runner": runner, "dask_address": dask_address}
-    summary = handed_off(settings, request)
+    summary = handed_off(settings, request)  # the service checks for nothing new itself
     if summary is None:
+        idle = None if force else nothing_new(settings)
+        if idle is not None:
+            finish(idle, as_json)
         from giamngheo.flows.nightly import run_nightly
 
         with running(settings, verbose=verbose(ctx)) as progress:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import click
 
 from giamngheo.errors import GiamngheoError
-from giamngheo.flows.cli.render import console, print_frame, shown
+from giamngheo.flows.cli.render import console, print_records, shown
 from giamngheo.flows.settings import Settings
 
 
@@ -82,44 +82,41 @@ def progress_bar() -> Iterator[object]:
 
 def handed_off(settings: Settings, request: dict):
     """The summary of the run `giamngheo serve` made of `request`, with its progress shown;
-    None when no service answers for this home."""
+    None when no service answers for this home. The service answers at once, without a flow
+    run, when nothing is new."""
     from giamngheo.flows.handoff import hand_off, socket_path
 
     if not socket_path(settings.home).is_socket():
         return None
     with progress_bar() as progress:
         summary = hand_off(settings, request, progress)
-    if summary is not None:
+    if summary is None:
+        return None
+    if summary.run_id:
         click.echo(
             "Lần nạp do dịch vụ 'giamngheo serve' chạy; nhật ký của dịch vụ ghi chi tiết. "
             "(Run by the service 'giamngheo serve'; its log has the details.)",
             err=True,
         )
+    else:
+        _say_nothing_new()
     return summary
 
 
 def nothing_new(settings: Settings):
     """The summary of a run with nothing to do, found without starting a flow run; or None."""
-    from giamngheo.flows import steps
-    from giamngheo.flows.summary import RunSummary
+    from giamngheo.flows.steps import idle_run
 
-    if settings.staging.exists() and any(settings.staging.iterdir()):
-        return None  # a killed run left work behind: the flow clears it
-    found = steps.nothing_to_do(
-        settings.warehouse_path, settings.inbox, settings.published_path, settings.settle_seconds
-    )
-    if found is None:
-        return None
+    summary = idle_run(settings)
+    if summary is not None:
+        _say_nothing_new()
+    return summary
+
+
+def _say_nothing_new() -> None:
     click.echo(
         "Không có tệp mới; kho dữ liệu đã cập nhật (nothing new: the warehouse is up to date).",
         err=True,
-    )
-    return RunSummary(
-        run_id="",
-        seen=len(found.already_loaded) + len(found.still_writing),
-        skipped=len(found.already_loaded),
-        still_writing=len(found.still_writing),
-        warehouse=str(settings.warehouse_path),
     )
 
 
@@ -163,9 +160,7 @@ def print_summary(summary, show_communes: bool = True, show_reports: bool = True
             f"{shown(kept['first_issue'])}"
         )
     if show_communes and summary.communes:
-        import pandas as pd
-
-        print_frame(pd.DataFrame(summary.communes), "table", title="Theo xã (by commune)")
+        print_records(summary.communes, title="Theo xã (by commune)")
     if show_reports:
         for path in summary.reports:
             out.print(f"Báo cáo (report): {shown(path)}")

@@ -118,3 +118,20 @@ def test_a_home_too_deep_for_a_socket_gets_no_service_and_runs_alone(tmp_path):
     home = tmp_path / ("d" * 120)
     assert Service(home, run_handed_off).start() is False
     assert not socket_path(home).exists()
+
+
+def test_the_service_answers_nothing_new_without_a_flow_run(loaded_home, monkeypatch):
+    """The command hands over first: the warm service finds that nothing is new, as the command
+    would have, and starts no flow run (a command handed over imports neither pandas nor
+    DuckDB: see test_cli_imports)."""
+    from giamngheo.flows import serve
+
+    def no_run(*args, **kwargs):
+        raise AssertionError("a flow run started with nothing new")
+
+    monkeypatch.setattr(serve, "run_nightly", no_run)
+    with Service(loaded_home, run_handed_off):
+        result = ingest(loaded_home, "--json")
+    assert result.exit_code == 0, result.output
+    assert '"skipped": 22' in result.stdout and '"run_id": ""' in result.stdout
+    assert "nothing new" in result.stderr and "dịch vụ" not in result.stderr
