@@ -269,7 +269,13 @@ def match_header(text: object) -> str | None:
     """
     if text.__class__ is float and text.is_integer():
         text = int(text)  # Excel stores a typed 1 as the number 1.0
-    key = fold(text)
+    return _match_key(fold(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _match_key(key: str) -> str | None:
+    """`match_header` of a folded text (headers and the texts above them repeat from file to
+    file: each is matched against the rules once)."""
     if not key:
         return None
     if key in _EXACT:

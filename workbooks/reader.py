@@ -113,9 +113,10 @@ def _check_sizes(grids: dict[str, Grid], limits: ReaderLimits) -> None:
                 f"'{name}' has {len(grid)} rows, over the limit of {limits.max_rows}",
             )
         limit = limits.max_text
+        lengths = [len(v) for row in grid for v in row if v.__class__ is str]
+        if not lengths or max(lengths) <= limit:
+            continue  # the common case, checked in one pass over the sheet
         for r, row in enumerate(grid):
-            if not any(v.__class__ is str and len(v) > limit for v in row):
-                continue
             for c, value in enumerate(row):
                 if isinstance(value, str) and len(value) > limit:
                     raise Refused(
