@@ -43,6 +43,15 @@ def _context():
         return multiprocessing.get_context("spawn")
 
 
+def start_forkserver() -> None:
+    """Start the preloaded forkserver now rather than at the first file read: for a service,
+    whose first run should be as quick as the next ones (it costs about 0.4 s)."""
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 def _serve(jobs: Connection, results: Connection) -> None:
     """The child: call each (function, arguments) sent, answer with the result."""
     results.send(_READY)

@@ -8,6 +8,7 @@ import os
 
 from giamngheo.errors import ConfigurationError
 from giamngheo.flows.handoff import Service
+from giamngheo.flows.isolation import start_forkserver
 from giamngheo.flows.nightly import (
     FLOW_NAME,
     nightly_consolidation,
@@ -70,6 +71,8 @@ def serve(
     check_server()
     flow, options = deployment(settings, cron, timezone, runner, dask_address)
     import great_expectations  # noqa: F401  (2–3 s, paid once here, not by each handed-off run)
+
+    start_forkserver()  # the readers' processes fork from it: the first run does not wait
 
     # What is loaded by now (Prefect, Great Expectations, pandas: about 400,000 objects) lives as
     # long as the service: kept out of the garbage collector's passes, which each run's many

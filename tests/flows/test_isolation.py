@@ -156,3 +156,24 @@ def test_any_job_in_the_child_is_held_to_the_time_limit():
     with IsolatedReader(timeout=0.5) as child:
         out = child.call_all([(time.sleep, (30,)), (len, ("abc",))], on_failure)
     assert out == ["list only", 3] and failed == [(0, "FILE-TIMEOUT")]
+
+
+def test_a_service_starts_the_readers_forkserver_before_its_first_file():
+    """`serve` calls start_forkserver at start: the forkserver (with the reader preloaded) then
+    runs before any file is read, and the service's first run does not wait for it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import psutil\n"
+        "from giamngheo.flows.isolation import start_forkserver\n"
+        "def running():\n"
+        "    return any('forkserver' in ' '.join(c.cmdline()) for c in psutil.Process().children())\n"
+        "before = running()\n"
+        "start_forkserver()\n"
+        "print(before, running())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "True"]
