@@ -491,3 +491,28 @@ def test_a_query_over_the_limit_spills_to_disk_instead_of_failing(tmp_path):
             "select count(*), count(distinct m) from (select k, max(v) as m from t group by k)"
         ).fetchone()
     assert groups == (3000000, 3000000)
+
+
+def test_the_household_code_check_reads_only_the_current_codes_the_run_brings():
+    """A corrected file's run against the nation's ten million current households: the check
+    joins the run's 150 codes with the households holding the same codes, not with all of them.
+    Two million current households under 64 MB of DuckDB memory (the whole of them, as the
+    check first held, ran out of memory on a national run's 512 MB)."""
+    from giamngheo.warehouse.store import query_statements
+
+    con = duckdb.connect(config={"memory_limit": "64MB"})
+    con.execute(
+        "create table households_current as select printf('%05d-%02d', i // 1500, (i // 150) % 10)"
+        " as village_code, 2026 as year, printf('%010d', i) as household_code"
+        " from range(2000000) r(i)"
+    )
+    con.execute(
+        "create table run_codes as select 'new' as submission_id, i + 2 as source_row,"
+        " '99999-01' as village_code, 2026 as year, printf('%010d', i * 997) as household_code"
+        " from range(150) r(i)"
+    )
+    [(statement, _)] = query_statements("codes_elsewhere")
+    pairs = con.execute(statement).df()
+    assert len(pairs) == 150
+    first = pairs[pairs["source_row"] == 3].iloc[0]  # code 997: household 997, in 00000-06
+    assert (first["household_code"], first["other_village"]) == ("0000000997", "00000-06")

@@ -1,7 +1,9 @@
 -- HH-ID-OTHER-VILLAGE: each household code of the run's lists (relation run_codes:
 -- submission_id, source_row, village_code, year, household_code) that another village's list
 -- of the same year holds: another list of the run, or a current list of a village the run
--- brings no list for (the run's lists replace those).
+-- brings no list for (the run's lists replace those). Only the current households whose code
+-- and year are among the run's are read into the join: a corrected file's run against the
+-- nation's ten million must not hold them all.
 with run as (
     select submission_id, source_row, village_code, year, household_code
     from run_codes
@@ -10,9 +12,10 @@ with run as (
 held as (
     select distinct village_code, year, household_code from run
     union
-    select village_code, year, household_code
-    from households_current
-    where village_code not in (select village_code from run)
+    select current.village_code, current.year, current.household_code
+    from households_current as current
+    semi join run using (year, household_code)
+    where current.village_code not in (select village_code from run)
 )
 select
     run.submission_id,
