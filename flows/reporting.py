@@ -163,14 +163,17 @@ def write_reports(
 
 
 def _written_here(warehouse: Path, out_dir: Path, jobs: list[tuple[int, str]]) -> list[Path]:
-    """`_write_group` in this process, its objects so far left out of the garbage collector's
-    passes meanwhile: a run's process holds millions (Prefect, Great Expectations, the run's
-    tables), and a report allocates enough to start many passes over them."""
-    gc.freeze()
+    """`_write_group` in this process, without the garbage collector's passes meanwhile: a
+    run's process holds millions of objects (Prefect, Great Expectations, the run's tables),
+    and a report allocates enough to start many passes over them all. (Not `gc.freeze`: its
+    `unfreeze` would also release what `serve` froze at its start.)"""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         return _write_group(warehouse, out_dir, jobs)
     finally:
-        gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 def _die_with_parent() -> None:
