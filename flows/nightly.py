@@ -475,7 +475,7 @@ def _check_in_batches(
     staged: list[Staged] = []
     total, done = len(found.candidates), 0
     batches = _chunks(found.candidates, settings.load_batch)
-    reading = _read_batch(batches[0], settings)
+    reading = _submit_reads(batches[0], settings)
     for number, files in enumerate(batches):
         submissions, households = _gather(*reading, (done, total), progress)
         done += len(files)
@@ -483,7 +483,7 @@ def _check_in_batches(
         if number + 1 < len(batches):
             # The readers go on with the next batch while this process checks this one: a
             # check is one core's work, and the other would wait.
-            reading = _read_batch(batches[number + 1], settings)
+            reading = _submit_reads(batches[number + 1], settings)
         # quote(): Prefect would otherwise walk every object passed to a task, looking for
         # futures (seconds per batch of 2,000 lists, and more at the end of a large run)
         staged.append(
@@ -505,7 +505,7 @@ def _check_in_batches(
     return validated, staged
 
 
-def _read_batch(files: list[inbox.Candidate], settings: Settings) -> tuple[list, list[list]]:
+def _submit_reads(files: list[inbox.Candidate], settings: Settings) -> tuple[list, list[list]]:
     """The parsing tasks of a batch of files, submitted: their futures and their files."""
     chunks = _chunks(files, read_chunk(len(files), settings))
     futures = read_workbooks.map(
