@@ -107,8 +107,6 @@ def _fmt(value: object) -> str:
 
 def vi_rate(value: object) -> str:
     """A rate as officers write it: 1,06."""
-    import pandas as pd
-
-    if value is None or pd.isna(value):
+    if _missing(value):
         return ""
     return vi_pct(float(value))
