@@ -151,7 +151,7 @@ def write_reports(
     path (a unit without a list of the year: none)."""
     n = min(workers, len(jobs))
     if n < 2:
-        yield from _write_group(warehouse, out_dir, jobs)
+        yield from _written_here(warehouse, out_dir, jobs)
         return
     groups = [jobs[k::n] for k in range(n)]
     spawn = multiprocessing.get_context("spawn")  # no fork of a process that runs threads
