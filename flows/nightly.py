@@ -273,11 +273,13 @@ PARALLEL_REPORTS_FROM = 1000  # village lists in the warehouse
 
 
 @task(name="report", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2)
-def write_pending_reports(settings: Settings) -> list[str]:
-    """The reports runs owe: for each year, those of the parent units whose figures changed."""
+def write_pending_reports(settings: Settings) -> tuple[list[str], list[dict]]:
+    """The reports runs owe: for each year, those of the parent units whose figures changed.
+    Returns the paths written and the reports that failed: a failed report stays owed (the
+    next run writes it again) and never stops the others."""
     with Warehouse(settings.warehouse_path) as wh:
         pending = wh.pending_work()
-        lists = wh.sql("select year, count(*) as n from village_poverty group by year")
+        lists = wh.fetch("lists_by_year")
     reports = pending[pending["kind"] == "report"]
     owed = sorted({(int(y), u) for u, y in zip(reports["unit_code"], reports["year"], strict=True)})
     # A year without lists has no report to write (a list's year before, owed its targets'
@@ -288,13 +290,18 @@ def write_pending_reports(settings: Settings) -> list[str]:
     # Starting a writer process costs about a second: worth it for large reports only.
     workers = settings.max_workers if villages >= PARALLEL_REPORTS_FROM else 1
     paths: list[str] = []
+    failed: list[dict] = []
     # the warehouse is closed meanwhile: the writers open it read-only, each in its process
-    for path in write_reports(settings.warehouse_path, settings.reports, jobs, workers):
-        paths.append(str(path))
-        testpoints.reached("report")
+    for outcome in write_reports(settings.warehouse_path, settings.reports, jobs, workers):
+        if outcome.error:
+            failed.append(outcome.to_dict())
+        elif outcome.path is not None:
+            paths.append(str(outcome.path))
+            testpoints.reached("report")
+    still_owed = {(f["year"], f["unit"]) for f in failed}
     with Warehouse(settings.warehouse_path) as wh:
-        wh.work_done("report", [f"{u}:{y}" for y, u in owed])
-    return sorted(paths)
+        wh.work_done("report", [f"{u}:{y}" for y, u in owed if (y, u) not in still_owed])
+    return sorted(paths), failed
 
 
 def remove_leftovers(settings: Settings) -> None:
@@ -439,8 +446,15 @@ def consolidate(
             rejected["quarantine"] = folders.get(rejected["submission_id"], "")
         summary.published = publish_snapshot(settings)
         clock.lap("published")
-        summary.reports = write_pending_reports(settings)
+        summary.reports, summary.report_failures = write_pending_reports(settings)
         clock.lap(f"wrote {len(summary.reports)} report(s)")
+        for failure in summary.report_failures:
+            logger.error(
+                "Report of %s for %s not written: %s",
+                failure["unit"],
+                failure["year"],
+                failure["error"],
+            )
         if touched:
             communes, years = map(list, zip(*touched, strict=True))
             with Warehouse(settings.warehouse_path) as wh:

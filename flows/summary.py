@@ -32,12 +32,18 @@ class RunSummary:
     kept_files: list[dict] = field(default_factory=list)  # failed again: loaded version kept
     communes: list[dict] = field(default_factory=list)
     reports: list[str] = field(default_factory=list)
+    # reports that could not be written: {year, unit, error}; they stay owed to the next run
+    report_failures: list[dict] = field(default_factory=list)
     published: bool = False
     warehouse: str = ""
     data_docs: str = ""
 
     @property
     def exit_code(self) -> int:
+        """1 when a report could not be written (everything else was done), 3 when some
+        submissions were rejected, else 0."""
+        if self.report_failures:
+            return 1
         return 3 if self.rejected or self.kept_files else 0
 
     def to_dict(self) -> dict:
@@ -94,6 +100,11 @@ def summary_markdown(summary: RunSummary) -> str:
         lines += [
             "",
             f"{len(summary.rejected_files)} rejected submission(s): see the table artifact.",
+        ]
+    for failure in summary.report_failures:
+        lines += [
+            "",
+            f"Report of {failure['unit']} for {failure['year']} not written: {failure['error']}",
         ]
     return "\n".join(lines)
 

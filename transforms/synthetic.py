@@ -29,8 +29,9 @@ from giamngheo.transforms.standards import STANDARDS, standard_for
 DIEN_HOA = "19834"
 DIEN_HOA_TOTALS = (135, 118, 115, 127, 136, 144, 159, 129, 130, 129, 93)
 DIEN_HOA_POOR_2024 = (3, 1, 3, 1, 2, 2, 1, 0, 0, 0, 2)
-# Households each village set out to lift out of poverty in 2024 (the plan's "Chỉ tiêu").
-DIEN_HOA_TARGETS_2024 = (1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1)
+# Households each village set out to lift out of poverty in 2024 (the plan's "Chỉ tiêu"; the
+# villages whose cell the plan left blank were given none).
+DIEN_HOA_TARGETS_2024 = (1, None, 1, None, None, 1, 1, None, None, None, 1)
 # The plan's table as printed, rates included (Thôn 7's 0,62, Thôn 11's 1,07 and the total's
 # 3,99 target rate are the plan's own arithmetic, which the pipeline checks).
 DIEN_HOA_PLAN_2024 = {

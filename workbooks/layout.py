@@ -106,13 +106,18 @@ CARRIED_ROWS = 4  # rows above the signatures that go with them to a new page
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6}
 FOOTER_TEXT = "Trang &P/&N"
 FOOTER_SIZE = 10
+FOOTER_MARGIN = 0.3  # inches from the page's edge: xlsxwriter's default
 
 # The printable area of that page, in points.
 PRINTABLE_WIDTH = 842 - (MARGINS["left"] + MARGINS["right"]) * 72
 PRINTABLE_HEIGHT = 595 - (MARGINS["top"] + MARGINS["bottom"]) * 72
 
-RATE_FORMAT = "0.00"
-COUNT_FORMAT = "#,##0"
+# Numbers in the Vietnamese way (1.415 hộ, 1,06 %) whatever the viewer's locale: the formats
+# carry the language of Vietnamese (LCID 042A), whose separators LibreOffice uses; Excel uses
+# the separators of the viewer's regional settings.
+VI = "[$-42A]"
+RATE_FORMAT = f"{VI}0.00"
+COUNT_FORMAT = f"{VI}#,##0"
 DIFFERENT = "#FFEB9C"  # the fill of a figure that differs from the plan's
 # The borders of two rows sharing a frame: the first open below, the second open above.
 OPEN_BELOW = {"left": 1, "right": 1, "top": 1, "bottom": 0}
@@ -163,6 +168,7 @@ STYLES = {
         Style("gn_cell", box=True),
         Style("gn_cell_bold", bold=True, box=True),
         Style("gn_center", horizontal="center", box=True),
+        Style("gn_hash", size=8, box=True, wrap=False),  # a fingerprint, on one line
         Style("gn_count", horizontal="right", box=True, number_format=COUNT_FORMAT, wrap=False),
         Style(
             "gn_count_bold",
@@ -241,6 +247,10 @@ class Form:
     title_rows: tuple[int, int] | None = None  # repeated on every printed page
     freeze: tuple[int, int] | None = None  # the first row and column that scroll
     pages_high: int = 0  # 1: the whole sheet on one page; 0: as many pages as it needs
+    kept: list[tuple[int, int]] = field(default_factory=list)  # rows printed on one page
+    sections: list[tuple[int, int, int]] = field(
+        default_factory=list
+    )  # header first, last, body end
     _texts: list[tuple[int, int, int, int, str, str]] = field(default_factory=list)
     _signatures: int | None = None
 
@@ -318,17 +328,28 @@ class Form:
         and the columns left of `freeze` (row, column) in view when scrolling."""
         self.title_rows, self.freeze = title_rows, freeze
 
-    def keep_together(self, first: int, last: int) -> None:
-        """Print a sheet that is little more than a page on one page (shrunk to fit); else start
-        a new printed page a few rows before row `first` when rows `first`…`last` would be
-        split across two. Pages are estimated from the row heights, the fit-to-width scale and
-        the header rows repeated on every page, with a margin for the renderer's rounding."""
-        # A column prints as its width in digits of the default font, plus a little; a row a
-        # little shorter than its height (measured on LibreOffice's PDFs).
+    def keep(self, first: int, last: int) -> None:
+        """Print rows `first`…`last` on one page (a unit's Hộ and Nhân khẩu rows)."""
+        self.kept.append((first, last))
+
+    def section(self, header: tuple[int, int], last: int) -> None:
+        """A table whose header rows (first, last) are printed again on every page its body
+        (down to row `last`) goes on to: a sheet repeats one range of rows by itself only."""
+        self.sections.append((header[0], header[1], last))
+
+    def paginate(self) -> None:
+        """Where the printed pages break. A sheet that is little more than a page prints on one
+        page, a little smaller. Otherwise a new page starts before any row or kept range that
+        would not fit, the signature block goes to a new page with the few rows above it, and
+        a section's header is printed again (its rows inserted) where its table goes on to a
+        new page. Pages are estimated from the row heights, the fit-to-width scale and the
+        header rows repeated on every page, a little short, so that the renderer never breaks
+        a page before these breaks do (measured on LibreOffice's PDFs)."""
         total_width = sum(w * text_points("0") + 2 for w in self.widths)
         scale = min(1.0, PRINTABLE_WIDTH / total_width)
-        page = PRINTABLE_HEIGHT / scale / 0.97 * 0.98
+        page = PRINTABLE_HEIGHT / scale / 0.97 * 0.96
         default = line_points() + PAD
+        last = self.row - 1
 
         def height(r: int) -> float:
             return self.heights.get(r) or default
@@ -337,18 +358,76 @@ class Form:
             self.pages_high = 1  # one page, a little smaller
             return
         titles = self.title_rows
-        repeated = sum(height(r) for r in range(titles[0], titles[1] + 1)) if titles else 0
-        used, room = 0.0, page
-        for r in range(1, first):
-            if used + height(r) > room or r - 1 in self.breaks:
-                used, room = repeated, page
-            used += height(r)
-        block = sum(height(r) for r in range(first, last + 1))
-        if used + block > room and block < page - repeated:
-            # the signatures never stand alone on a page: the last few rows above go with them
+        repeated = sum(height(r) for r in range(titles[0], titles[1] + 1)) if titles else 0.0
+        blocks = dict(self.kept)
+        if self._signatures:
             top = titles[1] + 1 if titles else 1
-            start = max(top + 1, first - CARRIED_ROWS)
-            self.breaks.append(start - 1)
+            blocks[max(top + 1, self._signatures - CARRIED_ROWS)] = last
+        starts: list[int] = []  # old rows that begin a new page
+        copies: list[tuple[int, int, int]] = []  # (before old row, header first, header last)
+        used, fresh, r = 0.0, 0.0, 1
+        while r <= last:
+            end = max(blocks.get(r, r), r)
+            block = sum(height(x) for x in range(r, end + 1))
+            if used > fresh and used + block > page:
+                starts.append(r)
+                used = fresh = repeated
+                for first, head_last, body_last in self.sections:
+                    if head_last < r <= body_last:
+                        copies.append((r, first, head_last))
+                        used += sum(height(x) for x in range(first, head_last + 1))
+                        break
+            used += block
+            r = end + 1
+        self._insert_headers(copies)
+        shift = self._shift_of(copies)
+        self.breaks += [shift(r, before=True) - 1 for r in starts]
+
+    @staticmethod
+    def _shift_of(copies: list[tuple[int, int, int]]):
+        """Where an old row goes once `copies` are inserted (`before`: where the rows inserted
+        before it begin, if any)."""
+
+        def shift(row: int, before: bool = False) -> int:
+            added = 0
+            for at, first, last in copies:
+                if at < row or (at == row and not before):
+                    added += last - first + 1
+            return row + added
+
+        return shift
+
+    def _insert_headers(self, copies: list[tuple[int, int, int]]) -> None:
+        if not copies:
+            return
+        shift = self._shift_of(copies)
+        header_cells = {
+            k: [(c, cell) for (r, c), cell in self.cells.items() if r == k]
+            for _, first, last in copies
+            for k in range(first, last + 1)
+        }
+        cells = {(shift(r), c): cell for (r, c), cell in self.cells.items()}
+        merges = [(shift(a), b, shift(c), d, st) for a, b, c, d, st in self.merges]
+        heights = {shift(r): h for r, h in self.heights.items()}
+        texts = [(shift(r), c, rs, cs, t, st) for r, c, rs, cs, t, st in self._texts]
+        for at, first, last in copies:
+            base = shift(at, before=True)
+            for k in range(first, last + 1):
+                row = base + k - first
+                for c, cell in header_cells[k]:
+                    cells[row, c] = Cell(cell.value, cell.style, cell.fill, cell.border)
+                if k in self.heights:
+                    heights[row] = self.heights[k]
+            for a, b, c, d, st in self.merges:
+                if first <= a and c <= last:
+                    merges.append((base + a - first, b, base + c - first, d, st))
+        self.cells, self.merges, self.heights, self._texts = cells, merges, heights, texts
+        self.kept = [(shift(a), shift(b)) for a, b in self.kept]
+        self.sections = [(shift(a), shift(b), shift(c)) for a, b, c in self.sections]
+        self.breaks = [shift(b + 1, before=True) - 1 for b in self.breaks]
+        if self._signatures:
+            self._signatures = shift(self._signatures)
+        self.row = shift(self.row)
 
     def fit_rows(self) -> None:
         """Give every row the height its tallest text needs: a merged cell's lines share the
@@ -477,6 +556,9 @@ def print_setup(ws: OpenpyxlSheet, title_rows: str | None, freeze: str | None) -
     ws.print_options.horizontalCentered = True
     for side, inches in MARGINS.items():
         setattr(ws.page_margins, side, inches)
+    # the footer sits this far from the page's edge, inside the bottom margin (openpyxl's
+    # default, 0.5", leaves LibreOffice 0.1" of margin for it, and clips "Trang x/y")
+    ws.page_margins.header = ws.page_margins.footer = FOOTER_MARGIN
     if title_rows:
         ws.print_title_rows = title_rows
     ws.oddFooter.center.text = FOOTER_TEXT

@@ -1,6 +1,7 @@
 """The report workbook of one unit and year (DESIGN §7), and the same tables as CSV files.
 
-Every figure comes from `transforms.reports`; the layouts are in `forms.py`. Sheets, in order:
+Every figure comes from `transforms.report_data`; the layouts are in `forms/`, one module per
+form. Sheets, in order:
 Tổng hợp, Biểu đồ (the poverty rate of each of its rows), one sheet per commune in the layout of
 its plan, Diễn biến hộ nghèo and hộ cận nghèo, Thiếu hụt of poor and of near-poor households
 (counts and %), Chỉ tiêu & thực hiện, Chất lượng dữ liệu and Nguồn. Numbers are stored as
@@ -11,52 +12,18 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from giamngheo.transforms.reports import Difference
+from giamngheo.transforms.report_data import ReportData
+from giamngheo.transforms.report_tables import STATUS_WORDS
 from giamngheo.workbooks import forms
 from giamngheo.workbooks.feedback import csv_safe
-from giamngheo.workbooks.forms import Heading
-from giamngheo.workbooks.layout import FONT, Book, Form, missing
+from giamngheo.workbooks.forms.frame import header_block
+from giamngheo.workbooks.layout import FONT, RATE_FORMAT, Book, Form, missing
 
-
-@dataclass
-class PlanSheet:
-    """One commune's table in the layout of its plan, what the plan wrote that differs, and
-    its goal line (may be empty)."""
-
-    code: str
-    name: str
-    table: pd.DataFrame
-    differences: list[Difference] = field(default_factory=list)
-    goal_line: str = ""
-
-
-@dataclass
-class ReportData:
-    """Everything one report workbook shows, already computed."""
-
-    heading: Heading
-    year: int
-    child_label: str
-    summary: pd.DataFrame
-    plans: list[PlanSheet] = field(default_factory=list)
-    dynamics: dict[str, tuple[pd.DataFrame, list[str]]] = field(default_factory=dict)
-    deprivation: dict[str, pd.DataFrame] = field(default_factory=dict)
-    targets: pd.DataFrame | None = None
-    completeness: pd.DataFrame | None = None
-    findings: pd.DataFrame | None = None
-    gaps: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # under Tổng hợp: units, villages left out
-    dropped: pd.DataFrame | None = None
-    sources: pd.DataFrame | None = None
-
-
-STATUS_WORDS = {"poor": "hộ nghèo", "near_poor": "hộ cận nghèo"}
 # The sheets besides the communes' (whose titles are their names, never one of these).
 SHEETS = (
     "Tổng hợp",
@@ -81,7 +48,14 @@ def write_report(path: Path, data: ReportData) -> Path:
     _chart_sheet(book, summary, summary_sheet, data)
     for plan in data.plans:
         form = forms.plan_sheet(
-            data.heading, plan.name, data.year, plan.table, plan.differences, plan.goal_line
+            data.heading,
+            plan.name,
+            data.year,
+            plan.table,
+            plan.differences,
+            plan.notes,
+            plan.goal_lines,
+            plan.plan_files,
         )
         book.add(form, book.title(plan.name, plan.code))
     tables: dict[str, pd.DataFrame] = {"tong_hop": data.summary}
@@ -108,6 +82,7 @@ def write_report(path: Path, data: ReportData) -> Path:
             data.findings if data.findings is not None else pd.DataFrame(),
             data.gaps,
             data.dropped if data.dropped is not None else pd.DataFrame(),
+            data.dropped_note,
         )
         book.add(form, "Chất lượng dữ liệu")
         tables["chat_luong_du_lieu"] = data.completeness
@@ -141,29 +116,28 @@ def _chart_sheet(book: Book, summary: Form, summary_sheet: Worksheet, data: Repo
     first = next(r for r in range(1, summary.row) if summary.value(r, 1) == body["tt"].iloc[0])
     rows = [first + i - 1 for i in body.index - body.index[0]]  # 0-based, as xlsxwriter counts
     form = Form([7] * 20)
-    form.header_block(
-        data.heading.authority, data.heading.unit_name, f"Tỷ lệ hộ nghèo năm {data.year} (%)"
-    )
+    header_block(form, data.heading, "Tỷ lệ hộ nghèo (%)", data.year)
     form.fit_rows()
     form.pages_high = 1
     sheet = book.add(form, "Biểu đồ")
     chart = book.workbook.add_chart({"type": "column"})
     name = summary_sheet.get_name()
+    font = {"name": FONT, "size": 9}
     chart.add_series(
         {
             "values": [name, rows[0], 5, rows[-1], 5],
             "categories": [name, rows[0], 1, rows[-1], 1],
+            "data_labels": {"value": True, "num_format": RATE_FORMAT, "font": font},
         }
     )
     chart.set_legend({"none": True})
-    font = {"name": FONT, "size": 9}
     chart.set_x_axis({"num_font": font})
     chart.set_y_axis(
         {
             "name": "%",
             "name_font": {"name": FONT, "size": 10, "bold": True},
             "num_font": font,
-            "num_format": "0.00",  # as the rates of Tổng hợp
+            "num_format": RATE_FORMAT,  # as the rates of Tổng hợp
         }
     )
     chart.set_size({"width": round(26.5 / 2.54 * 96), "height": round(12 / 2.54 * 96)})

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from giamngheo.errors import ConfigurationError
+from giamngheo.errors import ConfigurationError, GiamngheoError
 from giamngheo.flows.cli.app import cli, settings_from
 from giamngheo.flows.cli.render import console
 
@@ -61,24 +61,54 @@ def report(ctx: click.Context, year: int, unit: str | None, out: str | None, uni
       giamngheo report --year 2024 --unit 476
       giamngheo report --year 2024 --units current --unit 46
     """
-    from giamngheo.flows.reporting import YearTables, report_units, write_unit_report
+    from giamngheo.flows.reporting import report_units, write_unit_reports, year_frames
 
     settings = settings_from(ctx)
     out_dir = Path(out) if out else settings.reports
-    written = []
     with private_warehouse(settings) as wh:
-        tables = YearTables.load(wh, year, current_units=units == "current")
-        codes = [unit] if unit else report_units(tables.units)
-        for code in codes:
-            path = write_unit_report(wh, code, year, out_dir, tables)
-            if path is not None:
-                written.append(path)
-                console().print(f"Báo cáo (report): {path}")
+        frames = year_frames(wh, year, current_units=units == "current")
+        if unit:
+            _check_unit(frames.units, unit)
+        codes = [unit] if unit else report_units(frames.units)
+        jobs = [(year, code) for code in codes]
+        outcomes = write_unit_reports(
+            wh, jobs, out_dir, current_units=units == "current", known=frames
+        )
+    written = [o.path for o in outcomes if o.path is not None]
+    for path in written:
+        console().print(f"Báo cáo (report): {path}")
+    failed = [o for o in outcomes if o.error]
+    for o in failed:
+        console().print(
+            f"[red]Không ghi được báo cáo (report not written)[/red] {o.unit} năm {o.year}: "
+            f"{o.error}",
+            markup=True,
+            highlight=False,
+        )
+    if failed:
+        raise GiamngheoError(
+            f"{len(failed)} báo cáo không ghi được; các báo cáo khác đã ghi. "
+            f"({len(failed)} report(s) not written; the others were.)"
+        )
     if not written:
         where = f"đơn vị {unit}" if unit else "mọi đơn vị"
         raise ConfigurationError(
             f"Không có danh sách hộ năm {year} của {where}: không có gì để báo cáo. "
             f"(No list of {year} for {'unit ' + unit if unit else 'any unit'}: nothing to report.)"
+        )
+
+
+def _check_unit(units, unit: str) -> None:
+    """A unit asked for by code must be a commune, district or province of the registry."""
+    known = units.set_index("code")
+    if unit not in known.index:
+        raise ConfigurationError(
+            f"Mã đơn vị '{unit}' không có trong danh mục (unit code not in the registry)."
+        )
+    if known.at[unit, "level"] == "village":
+        raise ConfigurationError(
+            f"'{unit}' là một thôn: báo cáo dành cho xã, huyện hoặc tỉnh. "
+            f"({unit} is a village: report on a commune, district or province.)"
         )
 
 

@@ -164,3 +164,9 @@ def print_summary(summary, show_communes: bool = True, show_reports: bool = True
     if show_reports:
         for path in summary.reports:
             out.print(f"Báo cáo (report): {shown(path)}")
+    for failure in summary.report_failures:
+        out.print(
+            f"[red]Không ghi được báo cáo (report not written)[/red] {shown(failure['unit'])} "
+            f"năm {failure['year']}: {shown(failure['error'])}. Các báo cáo khác đã ghi; lần chạy "
+            "sau ghi lại báo cáo này (the other reports were written; the next run tries again)."
+        )

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from giamngheo.flows.nightly import import_registry, load_registry, run_nightly
-from giamngheo.flows.reporting import YearTables, write_unit_report
+from giamngheo.flows.reporting import write_unit_report, year_frames
 from giamngheo.transforms.registry import registry_at
 from giamngheo.transforms.synthetic import DIEN_HOA, sample_lists
 from giamngheo.warehouse.store import Warehouse
@@ -89,7 +89,7 @@ def test_the_2026_province_report_has_one_row_per_new_commune_and_no_district(re
     out = reorganised.reports
     with Warehouse(reorganised.warehouse_path, read_only=True) as wh:
         path = write_unit_report(wh, "46", 2026, out)
-        tables = YearTables.load(wh, 2024, current_units=True)
+        tables = year_frames(wh, 2024, current_units=True)
         on_today = write_unit_report(wh, "46", 2024, out, tables)
         old = write_unit_report(wh, "476", 2024, out)
     sheet = pd.read_excel(path, sheet_name="Tổng hợp", header=None, dtype=str)

@@ -53,52 +53,53 @@ def table_below(ws, first_label: str, columns: int) -> pd.DataFrame:
     return pd.DataFrame(rows, dtype=object)
 
 
+def unit_of(name: str) -> str:
+    """A row's unit, without what a total says it sums ("Huyện Phong Điền (cộng 1/16 …)")."""
+    return re.sub(r" \(cộng \d+/\d+ [^)]*\)$", "", name)
+
+
 def dynamics_rows(ws) -> dict[str, dict[str, list]]:
-    """Diễn biến: unit name → {"Hộ": columns 1–9, "Nhân khẩu": columns 1–9}."""
-    body = table_below(ws, "1", 12)
+    """Diễn biến: unit name → {"Hộ": columns 1–9 and the note, "Nhân khẩu": columns 1–9}."""
+    body = table_below(ws, "1", 13)
     out, name = {}, None
     for row in body.itertuples(index=False):
-        name = row[1] if isinstance(row[1], str) else name
-        out.setdefault(name, {})[row[2]] = [None if pd.isna(v) else v for v in row[3:12]]
+        name = unit_of(row[1]) if isinstance(row[1], str) and row[1] else name
+        out.setdefault(name, {})[row[2]] = [None if pd.isna(v) else v for v in row[3:13]]
     return out
 
 
 def summary_rows(ws) -> dict[str, list]:
     body = table_below(ws, "1", 16)
-    return {row[1]: list(row) for row in body.itertuples(index=False)}
+    return {unit_of(row[1]): list(row) for row in body.itertuples(index=False)}
+
+
+def texts_of(ws) -> list[str]:
+    return [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
 
 
 def test_the_end_of_every_complete_diễn_biến_row_is_that_years_poor_count(report_home):
-    for year in (2024, 2025):
-        wb = load_workbook(report_home.reports / f"bao_cao_476_{year}.xlsx")
-        summary = summary_rows(wb["Tổng hợp"])
-        dynamics = dynamics_rows(wb["Diễn biến hộ nghèo"])
-        for name, measures in dynamics.items():
-            households = measures["Hộ"]
-            if year == 2024:  # no 2023 list: nothing measured, nothing claimed
-                assert all(v is None for v in households), name
-                continue
-            if households[8] is None:
-                continue
-            assert households[8] == summary[name][4], (year, name)
-            start, *moves, end = households
-            if start is not None:
-                assert end == start - sum(moves[:3]) + sum(moves[3:]), (year, name)
-        if year == 2025:
-            assert dynamics["Xã Điền Hòa"]["Hộ"][8] == summary["Xã Điền Hòa"][4]
-            assert dynamics["Huyện Phong Điền"]["Hộ"][8] == summary["Huyện Phong Điền"][4]
-    notes = [
-        c.value
-        for row in load_workbook(report_home.reports / "bao_cao_476_2024.xlsx")[
-            "Diễn biến hộ nghèo"
-        ].iter_rows()
-        for c in row
-        if isinstance(c.value, str) and c.value.startswith("Chưa có danh sách năm 2023")
-    ]
-    assert notes, "the empty 2024 sheet says why it is empty"
+    empty = load_workbook(report_home.reports / "bao_cao_476_2024.xlsx")["Diễn biến hộ nghèo"]
+    # no 2023 list: nothing measured, nothing claimed, and no empty table printed
+    assert any(t.startswith("Chưa có danh sách năm 2023") for t in texts_of(empty))
+    assert not any(ws_value == "Phân tổ" for ws_value in texts_of(empty))
+    wb = load_workbook(report_home.reports / "bao_cao_476_2025.xlsx")
+    summary = summary_rows(wb["Tổng hợp"])
+    dynamics = dynamics_rows(wb["Diễn biến hộ nghèo"])
+    for name, measures in dynamics.items():
+        households = measures["Hộ"][:9]
+        if all(v is None for v in households):
+            continue
+        start, *moves, end = households
+        if moves[4] is None:  # no list before 2024: returning households are in column 7
+            moves[4] = 0
+        assert end == start - sum(moves[:3]) + sum(moves[3:]), name  # every row balances
+        if not measures["Hộ"][9]:  # no note: every village of the row is in
+            assert end == summary[name][4], name
+    assert dynamics["Xã Điền Hòa"]["Hộ"][8] == summary["Xã Điền Hòa"][4]
+    assert dynamics["Huyện Phong Điền"]["Hộ"][8] == summary["Huyện Phong Điền"][4]
 
 
-def test_a_village_whose_first_list_is_missing_leaves_a_blank_annotated_row(
+def test_a_village_whose_first_list_is_missing_leaves_a_complete_annotated_row(
     settings, registry, dien_hoa_inbox
 ):
     (dien_hoa_inbox / "19834" / "19834-03_2024.xlsx").unlink()
@@ -106,25 +107,25 @@ def test_a_village_whose_first_list_is_missing_leaves_a_blank_annotated_row(
     run_nightly(settings, runner="thread")
     wb = load_workbook(settings.reports / "bao_cao_476_2025.xlsx")
     dien_hoa = dynamics_rows(wb["Diễn biến hộ nghèo"])["Xã Điền Hòa"]["Hộ"]
-    assert dien_hoa[8] is None and dien_hoa[0] is not None  # end cannot be true; start can
-    assert all(v is not None for v in dien_hoa[1:8])  # the movements of the ten other villages
-    texts = [
-        c.value
-        for sheet in ("Diễn biến hộ nghèo", "Chất lượng dữ liệu")
-        for row in wb[sheet].iter_rows()
-        for c in row
-        if isinstance(c.value, str)
-    ]
-    assert any("thiếu danh sách năm 2024 của Thôn 3" in t for t in texts)
+    # columns 1–9 over the ten villages with both lists, and the note says so
+    assert all(v is not None for i, v in enumerate(dien_hoa[:9]) if i != 5)
+    assert dien_hoa[5] is None  # no list before 2024: said under the table
+    assert any(t.startswith("Cột 6 để trống") for t in texts_of(wb["Diễn biến hộ nghèo"]))
+    assert dien_hoa[8] == dien_hoa[0] - sum(dien_hoa[1:4]) + dien_hoa[4] + sum(dien_hoa[6:8])
+    assert "Chỉ gồm 10/11 thôn có đủ danh sách năm 2024 và 2025" in dien_hoa[9]
+    assert "Thiếu danh sách năm 2024: Thôn 3 (mã 19834-03)" in dien_hoa[9]
+    texts = texts_of(wb["Chất lượng dữ liệu"])
+    assert any("thiếu danh sách năm 2024 của Thôn 3 (mã 19834-03)" in t for t in texts)
 
 
 def test_the_seed_plan_shows_its_own_figures_its_slips_and_its_goal(report_home):
     wb = load_workbook(report_home.reports / "bao_cao_476_2024.xlsx")
     ws = wb["Xã Điền Hòa"]
     body = table_below(ws, "1", 11)
-    rows = {row[1]: list(row) for row in body.itertuples(index=False)}
+    rows = {row[1].split(" (mã")[0]: list(row) for row in body.itertuples(index=False)}
     expected = {
         "Thôn 1": (3, 2.22, 1, 0.74),
+        "Thôn 2": (1, 0.85, None, None),  # blank in the plan: no target, not 0
         "Thôn 3": (3, 2.61, 1, 0.87),
         "Thôn 7": (1, 0.63, 1, 0.63),
         "Thôn 11": (2, 2.15, 1, 1.08),
@@ -155,7 +156,7 @@ def test_the_seed_plan_shows_its_own_figures_its_slips_and_its_goal(report_home)
     ]
     assert any("tỷ lệ Tổng cộng ghi 3,99" in t for t in quality)  # each finding in words
     assert sum("tỷ lệ ghi" in t for t in quality) == 2  # Thôn 7's 0,62 and Thôn 11's 1,07
-    formula_name = '=HYPERLINK("http://x","Tổ 1")'
+    formula_name = '=HYPERLINK("http://x","Tổ 1") (mã 19819-01)'
     town = wb["Thị trấn Phong Điền"]
     cell = next(c for row in town.iter_rows() for c in row if c.value == formula_name)
     assert cell.data_type == "s"
@@ -167,18 +168,23 @@ def test_the_seed_plan_shows_its_own_figures_its_slips_and_its_goal(report_home)
 
 def test_targets_against_what_the_next_years_lists_show(report_home):
     wb = load_workbook(report_home.reports / "bao_cao_476_2024.xlsx")
-    body = table_below(wb["Chỉ tiêu & thực hiện"], "1", 7)
-    rows = {row[1]: list(row) for row in body.itertuples(index=False)}
+    body = table_below(wb["Chỉ tiêu & thực hiện"], "1", 8)
+    rows = {unit_of(row[1]): list(row) for row in body.itertuples(index=False)}
     summary = summary_rows(wb["Tổng hợp"])
-    assert rows["Huyện Phong Điền"][2] == summary["Huyện Phong Điền"][4]  # the real poor count
-    assert rows["Huyện Phong Điền"][6] == "Chưa giao chỉ tiêu"  # only Điền Hòa has targets
+    district = rows["Huyện Phong Điền"]
+    assert district[2] == summary["Huyện Phong Điền"][4]  # the real poor count
+    assert district[3] == 5  # the targets set under it: Điền Hòa's only
     dien_hoa = rows["Xã Điền Hòa"]
     assert dien_hoa[2:4] == [15, 5] and dien_hoa[5] is not None
     assert dien_hoa[6] == ("Đạt" if dien_hoa[5] >= 5 else "Không đạt")
+    assert "Chỉ tiêu giao cho 5/11 thôn" in dien_hoa[7]  # exits of those five villages only
+    assert district[5] == dien_hoa[5] and district[6] == dien_hoa[6]
     town = rows["Thị trấn Phong Điền"]
     assert town[6] == "Chưa có danh sách năm 2024"  # no list: nothing to measure
     later = load_workbook(report_home.reports / "bao_cao_476_2025.xlsx")["Chỉ tiêu & thực hiện"]
-    verdicts = {row[1]: row[6] for row in table_below(later, "1", 7).itertuples(index=False)}
+    verdicts = {
+        unit_of(row[1]): row[6] for row in table_below(later, "1", 8).itertuples(index=False)
+    }
     assert verdicts["Xã Điền Hòa"] == "Chưa giao chỉ tiêu"  # no 2025 plan, no 2026 list
 
 
@@ -194,7 +200,14 @@ def test_targets_against_what_the_next_years_lists_show(report_home):
             ],
         ),
         ("476", [("1", "Huyện Phong Điền"), ("1.1", "Thị trấn Phong Điền")]),
-        ("19834", [("1", "Xã Điền Hòa"), ("1.1", "Thôn 1"), ("1.2", "Thôn 2")]),
+        (
+            "19834",
+            [
+                ("1", "Xã Điền Hòa"),
+                ("1.1", "Thôn 1 (mã 19834-01)"),
+                ("1.2", "Thôn 2 (mã 19834-02)"),
+            ],
+        ),
     ],
 )
 def test_report_unit_works_at_every_level(report_home, tmp_path, unit, first_rows):
@@ -219,10 +232,10 @@ def test_report_unit_works_at_every_level(report_home, tmp_path, unit, first_row
         r
         for r in range(1, ws.max_row + 1)
         if (ws.cell(r, 1).value or "") == first_rows[0][0]
-        and ws.cell(r, 2).value == first_rows[0][1]
+        and unit_of(ws.cell(r, 2).value or "") == first_rows[0][1]
     )
     got = [
-        (ws.cell(start + i, 1).value or "", ws.cell(start + i, 2).value)
+        (ws.cell(start + i, 1).value or "", unit_of(ws.cell(start + i, 2).value))
         for i in range(len(first_rows))
     ]
     assert got == first_rows
@@ -338,8 +351,12 @@ def test_a_run_rewrites_the_reports_of_the_units_and_years_its_lists_change(
 def test_reports_written_by_two_processes_hold_what_one_process_writes(report_home, tmp_path):
     # the path of a large run: each writer opens the warehouse read-only in its own process
     jobs = [(2024, "476"), (2024, "19834"), (2025, "476"), (2025, "19834")]
-    one = sorted(write_reports(report_home.warehouse_path, tmp_path / "one", jobs, 1))
-    two = sorted(write_reports(report_home.warehouse_path, tmp_path / "two", jobs, 2))
+    one = sorted(
+        o.path for o in write_reports(report_home.warehouse_path, tmp_path / "one", jobs, 1)
+    )
+    two = sorted(
+        o.path for o in write_reports(report_home.warehouse_path, tmp_path / "two", jobs, 2)
+    )
     assert gc.isenabled()  # this process wrote its share with the collector off, then on again
     assert [p.name for p in one] == [p.name for p in two] and len(one) == 4
     for a, b in zip(one, two, strict=True):
@@ -366,4 +383,5 @@ def test_a_report_writer_keeps_its_duckdb_memory_small(report_home, tmp_path, mo
 
     monkeypatch.setattr(reporting, "Warehouse", warehouse)
     written = list(write_reports(report_home.warehouse_path, tmp_path, [(2024, "476")]))
-    assert len(written) == 1 and opened == [(True, reporting.REPORT_MEMORY)]
+    assert len(written) == 1 and written[0].path.exists()
+    assert opened == [(True, reporting.REPORT_MEMORY)]

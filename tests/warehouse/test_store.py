@@ -516,3 +516,31 @@ def test_the_household_code_check_reads_only_the_current_codes_the_run_brings():
     assert len(pairs) == 150
     first = pairs[pairs["source_row"] == 3].iloc[0]  # code 997: household 997, in 00000-06
     assert (first["household_code"], first["other_village"]) == ("0000000997", "00000-06")
+
+
+def test_an_upgrade_drops_the_zero_targets_stored_for_blank_plan_cells(settings):
+    with Warehouse(settings.warehouse_path) as wh:
+        wh.migrate(upto=9)
+        wh.con.execute(
+            "insert into submissions (submission_id, file_name, file_path, sha256, size_bytes, "
+            "kind, year, status, received_at, processed_at, commune_code) values ('p1', "
+            "'k.xlsx', '19834/k.xlsx', 'x', 1, 'plan', 2024, 'loaded', now(), now(), '19834')"
+        )
+        for row, (village, target) in enumerate(
+            [("19834-01", 1), ("19834-02", None), ("19834-03", 0)], start=10
+        ):
+            wh.con.execute(
+                "insert into plan_rows values ('p1', '19834', 2024, ?, 'Thôn', 1, 1.0, ?, null, "
+                "false, ?)",
+                [village, target, row],
+            )
+            wh.con.execute(
+                "insert into plan_targets values ('19834', ?, 2024, ?, '19834/k.xlsx')",
+                [village, target or 0],
+            )
+        wh.migrate()
+        kept = wh.con.execute(
+            "select village_code, target_households from plan_targets order by 1"
+        ).fetchall()
+    # the blank cell's 0 goes; a 0 the plan wrote stays a target of 0
+    assert kept == [("19834-01", 1), ("19834-03", 0)]

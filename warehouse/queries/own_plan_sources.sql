@@ -1,4 +1,5 @@
--- The plan tables (not the planner) that set a commune's targets for a year.
-select distinct source
-from plan_targets
-where commune_code = $commune and year = $year and source <> 'planner'
+-- The current plan tables of a commune for a year (its own, not the planner's targets), whether
+-- or not they set a target for any village.
+select distinct file_path as source
+from submissions
+where kind = 'plan' and status = 'loaded' and commune_code = $commune and year = $year
