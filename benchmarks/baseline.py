@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from giamngheo.expectations.runner import run_suite
-from giamngheo.transforms.columns import HOUSEHOLD_COLUMNS, INDICATOR_COLUMNS, match_header
+from giamngheo.transforms.columns import HOUSEHOLD_COLUMNS, match_header
 
 
 def read_file(path: Path) -> tuple[dict, pd.DataFrame]:
@@ -45,8 +45,6 @@ def read_file(path: Path) -> tuple[dict, pd.DataFrame]:
     if table is None:
         return meta, pd.DataFrame(columns=HOUSEHOLD_COLUMNS)
     table = table.loc[:, ~table.columns.duplicated()]
-    for col in INDICATOR_COLUMNS:
-        table[col] = table[col].notna()
     table["members"] = pd.to_numeric(table["members"], errors="coerce")
     table["income_kvnd"] = pd.to_numeric(
         table["income_kvnd"]

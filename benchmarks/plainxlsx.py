@@ -21,15 +21,14 @@ import pandas as pd
 from giamngheo.transforms.columns import (
     AREAS,
     CLASS_LABELS,
-    HOUSEHOLD_COLUMNS,
-    INDICATOR_COLUMNS,
+    DEPRIVATIONS,
     METADATA_FIELDS,
-    TEMPLATE_HEADERS,
+    deprivation_codes,
 )
-from giamngheo.workbooks.template import INFO_SHEET, LIST_SHEET
+from giamngheo.transforms.standards import shipped
+from giamngheo.workbooks.grid import column_letter
+from giamngheo.workbooks.template import INFO_SHEET, LIST_SHEET, list_columns
 
-_MARKS = frozenset((*INDICATOR_COLUMNS, "has_merit", "social_protection"))
-_TEXTS = frozenset(("household_code", "head_name", "ethnicity", "note"))
 _TEXT_METADATA = frozenset(("commune_name", "village_name", "prepared_by"))
 
 _CONTENT_TYPES = (
@@ -68,7 +67,6 @@ _SHEET_START = (
     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
 )
 _SHEET_END = "</sheetData></worksheet>"
-_LETTERS = [chr(ord("A") + i) for i in range(26)]
 
 
 def write_plain_workbook(
@@ -82,21 +80,30 @@ def write_plain_workbook(
             value = AREAS[value]
         as_text = name.endswith("_code") or name in _TEXT_METADATA
         info.append(f'<row r="{r}">{_cell("A", r, label)}{_cell("B", r, value, as_text)}</row>')
+    catalog = shipped()
+    standard = catalog.national(metadata.get("year")) or catalog.sets[-1]
+    columns = list_columns(standard)  # the template's columns, from the same declarations
+    letters = [column_letter(c) for c in range(len(columns))]
     rows = [
-        f'<row r="1">{"".join(_cell(_LETTERS[c], 1, TEMPLATE_HEADERS[n]) for c, n in enumerate(HOUSEHOLD_COLUMNS))}</row>'
+        f'<row r="1">{"".join(_cell(letters[c], 1, h) for c, (_, h, _) in enumerate(columns))}</row>'
     ]
-    frame = households.reindex(columns=list(HOUSEHOLD_COLUMNS))
-    columns = [frame[name].tolist() for name in HOUSEHOLD_COLUMNS]
+    names = [name for name, _, declared in columns if declared is not None]
+    frame = households.reindex(columns=[*names, DEPRIVATIONS])
+    values = {name: frame[name].tolist() for name in names}
+    deprived = [set(deprivation_codes(d)) for d in frame[DEPRIVATIONS]]
     for i in range(len(frame)):
         r = i + 2
         cells = []
-        for c, name in enumerate(HOUSEHOLD_COLUMNS):
-            value = columns[c][i]
-            if name in _MARKS:
-                value = "x" if value is True or value is np.True_ else None
-            elif name == "claimed_class":
-                value = CLASS_LABELS.get(value, value)
-            cells.append(_cell(_LETTERS[c], r, value, name in _TEXTS))
+        for c, (name, _, declared) in enumerate(columns):
+            if declared is None:  # an indicator of the list's standard
+                value, as_text = ("x" if name in deprived[i] else None), True
+            else:
+                value, as_text = values[name][i], declared.parse in ("text", "code")
+                if declared.parse == "mark":
+                    value = "x" if value is True or value is np.True_ else None
+                elif name == "claimed_class":
+                    value = CLASS_LABELS.get(value, value)
+            cells.append(_cell(letters[c], r, value, as_text))
         rows.append(f'<row r="{r}">{"".join(cells)}</row>')
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:

@@ -25,12 +25,29 @@ import pandas as pd
 
 from giamngheo.transforms.issues import Finding
 from giamngheo.transforms.privacy import has_number
+from giamngheo.transforms.rules import RULES
 
 
 def load_suite(name: str) -> dict:
     """The suite `name` as the JSON dict stored in expectations/suites/<name>.json."""
     path = resources.files("giamngheo.expectations").joinpath("suites", f"{name}.json")
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def parameter_name(code: str, param: str) -> str:
+    """The $PARAMETER a suite names a rule's threshold by ("HH-MEMBERS", "max" →
+    "HH_MEMBERS__max")."""
+    return f"{code.replace('-', '_')}__{param}"
+
+
+def suite_parameters() -> dict[str, float]:
+    """Every rule's thresholds (`transforms/rules.py`), as the suites' $PARAMETER values: a
+    threshold is written once, where its rule and message are."""
+    return {
+        parameter_name(rule.code, param): value
+        for rule in RULES.values()
+        for param, value in rule.params.items()
+    }
 
 
 def suite_columns(suite: dict) -> list[str]:
@@ -113,6 +130,7 @@ class SuiteRunner:
         )
         return definition.run(
             batch_parameters={"dataframe": data},
+            expectation_parameters=suite_parameters(),
             result_format={
                 "result_format": "COMPLETE",
                 "unexpected_index_column_names": index_columns,

@@ -40,7 +40,9 @@ from giamngheo.flows.validation import Checked, check_batch, conclude
 from giamngheo.transforms.batch import REJECTED, Reference, Validated, emptied
 from giamngheo.transforms.issues import Source
 from giamngheo.transforms.planning import Goal
+from giamngheo.transforms.standards import Catalog, shipped
 from giamngheo.transforms.tables import TABLES
+from giamngheo.warehouse import standards as standard_store
 from giamngheo.warehouse.lock import writer_lock
 from giamngheo.warehouse.store import Batch, Loaded, Warehouse
 
@@ -54,23 +56,24 @@ def new_run_id() -> str:
 @task(name="discover", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def discover_files(
     settings: Settings, force: bool, rerun_ids: list[str] | None, rerun_failed: bool
-) -> tuple[inbox.Discovery, pd.DataFrame]:
-    """The files to process (new ones, or those asked for again) and the admin registry."""
+) -> tuple[inbox.Discovery, Reference]:
+    """The files to process (new ones, or those asked for again), and what they are checked
+    against: the admin registry and the standards in use."""
     with Warehouse(settings.warehouse_path) as wh:
-        registry = ready(wh, settings)
+        reference = Reference(ready(wh, settings), catalog=standard_store.catalog(wh))
         if rerun_ids is not None or rerun_failed:
             chosen = _rerun_rows(wh, rerun_ids, rerun_failed)
         else:
             known, hashes = wh.fingerprints(), wh.file_stats()
     if rerun_ids is not None or rerun_failed:
-        return steps.rerun_candidates(chosen, settings.inbox, force=force), registry
+        return steps.rerun_candidates(chosen, settings.inbox, force=force), reference
     found = inbox.discover(
         settings.inbox, known, force=force, settle_seconds=settings.settle_seconds, hashes=hashes
     )
     if found.hashed:
         with Warehouse(settings.warehouse_path) as wh:
             wh.record_file_stats(found.hashed)
-    return found, registry
+    return found, reference
 
 
 def ready(wh: Warehouse, settings: Settings) -> pd.DataFrame:
@@ -110,8 +113,8 @@ def _rerun_rows(wh: Warehouse, ids: list[str] | None, failed: bool) -> pd.DataFr
 
 
 @task(name="read-workbooks", cache_policy=NO_CACHE)
-def read_workbooks(candidates: list[inbox.Candidate], limits, timeout: float):
-    return steps.read_batch(candidates, limits, timeout)
+def read_workbooks(candidates: list[inbox.Candidate], limits, timeout: float, catalog=None):
+    return steps.read_batch(candidates, limits, timeout, catalog)
 
 
 @task(name="check", cache_policy=NO_CACHE)
@@ -414,7 +417,7 @@ def consolidate(
     summary = RunSummary(run_id=new_run_id(), warehouse=str(settings.warehouse_path))
     with writer_lock(settings.warehouse_path, settings.lock_timeout):
         remove_leftovers(settings)
-        found, registry = discover_files(settings, force, rerun_ids, rerun_failed)
+        found, reference = discover_files(settings, force, rerun_ids, rerun_failed)
         summary.skipped = len(found.already_loaded)
         summary.still_writing = len(found.still_writing)
         summary.missing, summary.changed = found.missing, found.changed
@@ -431,7 +434,7 @@ def consolidate(
             _warm_up_validation()
             _share_api_url_with_workers()
             validated, staged = _check_in_batches(
-                settings, summary.run_id, found, registry, progress, clock
+                settings, summary.run_id, found, reference, progress, clock
             )
             loaded, kept = load_batch(
                 settings, quote(validated), quote(staged), summary.run_id, str(flow_run.id or "")
@@ -475,7 +478,7 @@ def _check_in_batches(
     settings: Settings,
     run_id: str,
     found: inbox.Discovery,
-    registry: pd.DataFrame,
+    reference: Reference,
     progress: Progress | None,
     clock: _Clock,
 ) -> tuple[Validated, list[Staged]]:
@@ -484,12 +487,13 @@ def _check_in_batches(
     checks across the run."""
     from giamngheo.expectations.runner import SuiteRunner
 
-    reference = Reference(registry)
     runner = SuiteRunner(settings.data_docs / run_id)
     staged: list[Staged] = []
     total, done = len(found.candidates), 0
     batches = _chunks(found.candidates, settings.load_batch)
-    reading = _submit_reads(batches[0], settings)
+    # the readers have the shipped standards: only imported ones travel with each task
+    catalog = None if reference.catalog == shipped() else reference.catalog
+    reading = _submit_reads(batches[0], settings, catalog)
     for number, files in enumerate(batches):
         submissions, households = _gather(*reading, (done, total), progress)
         done += len(files)
@@ -497,7 +501,7 @@ def _check_in_batches(
         if number + 1 < len(batches):
             # The readers go on with the next batch while this process checks this one: a
             # check is one core's work, and the other would wait.
-            reading = _submit_reads(batches[number + 1], settings)
+            reading = _submit_reads(batches[number + 1], settings, catalog)
         # quote(): Prefect would otherwise walk every object passed to a task, looking for
         # futures (seconds per batch of 2,000 lists, and more at the end of a large run)
         staged.append(
@@ -519,13 +523,16 @@ def _check_in_batches(
     return validated, staged
 
 
-def _submit_reads(files: list[inbox.Candidate], settings: Settings) -> tuple[list, list[list]]:
+def _submit_reads(
+    files: list[inbox.Candidate], settings: Settings, catalog: Catalog | None
+) -> tuple[list, list[list]]:
     """The parsing tasks of a batch of files, submitted: their futures and their files."""
     chunks = _chunks(files, read_chunk(len(files), settings))
     futures = read_workbooks.map(
         chunks,
         limits=unmapped(settings.reader_limits),
         timeout=unmapped(settings.read_timeout),
+        catalog=unmapped(catalog),
     )
     return futures, chunks
 

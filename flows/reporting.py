@@ -30,6 +30,7 @@ from giamngheo.transforms.planning import Goal
 from giamngheo.transforms.registry import registry_now
 from giamngheo.transforms.report_data import YearFrames, report_data
 from giamngheo.transforms.report_scope import scope
+from giamngheo.warehouse import standards as standard_store
 from giamngheo.warehouse.store import Warehouse
 from giamngheo.workbooks.report import write_report
 
@@ -56,6 +57,7 @@ def year_frames(wh: Warehouse, year: int, current_units: bool = False) -> YearFr
     return YearFrames(
         current_units=current_units,
         registry=registry,
+        catalog=standard_store.catalog(wh),
         year=year,
         units=registry_now(registry) if current_units else wh.admin_units(year),
         villages=wh.view("village_poverty", year=year),

@@ -8,7 +8,6 @@ import os
 
 from giamngheo.errors import ConfigurationError
 from giamngheo.flows.handoff import Service
-from giamngheo.flows.isolation import start_forkserver
 from giamngheo.flows.nightly import (
     FLOW_NAME,
     nightly_consolidation,
@@ -20,6 +19,7 @@ from giamngheo.flows.settings import Settings
 from giamngheo.flows.steps import idle_run
 from giamngheo.flows.summary import RunSummary
 from giamngheo.warehouse.lock import writer_lock
+from giamngheo.workbooks.isolation import start_forkserver
 
 DEPLOYMENT_NAME = "nightly"
 

@@ -12,17 +12,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from giamngheo import testpoints
 from giamngheo.flows.inbox import Candidate, Discovery, copy_regular, discover, fingerprint
-from giamngheo.flows.isolation import IsolatedReader
 from giamngheo.flows.settings import Settings
 from giamngheo.flows.summary import RunSummary
 from giamngheo.transforms.batch import REJECTED
+from giamngheo.transforms.columns import DEPRIVATIONS, deprivation_codes
 from giamngheo.transforms.issues import ISSUE_COLUMNS, Issue, issues_frame
+from giamngheo.transforms.standards import Catalog
 from giamngheo.transforms.submission import Submission, households_frame
 from giamngheo.transforms.tables import TABLES
 from giamngheo.workbooks.feedback import write_feedback, write_issues_csv
+from giamngheo.workbooks.isolation import IsolatedReader
 from giamngheo.workbooks.reader import DEFAULT_LIMITS, ReaderLimits, read_submission, unreadable
 
 # A file refused with one of these is never opened again (for its feedback workbook either):
@@ -157,25 +161,29 @@ def read_files(
     limits: ReaderLimits = DEFAULT_LIMITS,
     timeout: float = 0,
     frame: bool = True,
+    catalog: Catalog | None = None,
 ) -> list[Submission]:
     """Read a batch of files (one parallel task's share of the inbox).
 
     With a `timeout`, each file is read in a child process that is killed when the file takes
     longer (FILE-TIMEOUT) and replaced when it dies (FILE-UNREADABLE); 0 reads in this process.
     An entry refused at discovery (not a regular file) is not opened at all. `frame=False`
-    leaves each file's households as `rows` (see `read_batch`).
+    leaves each file's households as `rows` (see `read_batch`). The lists are read under the
+    standards of `catalog` (None: those shipped).
     """
     testpoints.reached("read")
     readable = [c for c in candidates if c.refusal is None]
     if not timeout:
         read = [
-            read_submission(c.path, c.submission_id, c.rel_path, limits, frame=frame)
+            read_submission(
+                c.path, c.submission_id, c.rel_path, limits, frame=frame, catalog=catalog
+            )
             for c in readable
         ]
     else:
         with IsolatedReader(timeout) as reader:
             read = reader.read_all(
-                [(c.path, c.submission_id, c.rel_path) for c in readable], limits, frame
+                [(c.path, c.submission_id, c.rel_path) for c in readable], limits, frame, catalog
             )
     by_id = {s.submission_id: s for s in read}
     found: list[Submission] = []
@@ -193,10 +201,13 @@ def _refused(candidate: Candidate) -> Submission:
 
 
 def read_batch(
-    candidates: list[Candidate], limits: ReaderLimits = DEFAULT_LIMITS, timeout: float = 0
+    candidates: list[Candidate],
+    limits: ReaderLimits = DEFAULT_LIMITS,
+    timeout: float = 0,
+    catalog: Catalog | None = None,
 ) -> tuple[list[Submission], pd.DataFrame]:
     """The files read, and all their household rows as one frame (typed once for the batch)."""
-    submissions = read_files(candidates, limits, timeout, frame=False)
+    submissions = read_files(candidates, limits, timeout, frame=False, catalog=catalog)
     households = households_frame(submissions)
     for sub in submissions:
         sub.rows = None
@@ -211,7 +222,12 @@ def stage_households(households: pd.DataFrame, path: Path) -> Path | None:
     frame = households.assign(poverty_class=households["computed_class"])
     path.parent.mkdir(parents=True, exist_ok=True)
     # household_key is computed by the warehouse, from its secret salt.
-    TABLES["households"].frame(frame, exclude=("household_key",)).to_parquet(path, index=False)
+    table = TABLES["households"].frame(frame, exclude=("household_key",))
+    table[DEPRIVATIONS] = [list(deprivation_codes(d)) for d in table[DEPRIVATIONS]]
+    schema = pa.Schema.from_pandas(table, preserve_index=False)
+    at = schema.get_field_index(DEPRIVATIONS)
+    schema = schema.set(at, pa.field(DEPRIVATIONS, pa.list_(pa.string())))
+    pq.write_table(pa.Table.from_pandas(table, schema=schema, preserve_index=False), path)
     return path
 
 

@@ -25,6 +25,7 @@ class RunSummary:
     skipped: int = 0
     still_writing: int = 0
     households_loaded: int = 0
+    reclassified: int = 0  # households of lists processed again now of another class
     batches: int = 0  # the files were read, checked and staged in this many batches
     missing: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
@@ -84,6 +85,8 @@ def summary_markdown(summary: RunSummary) -> str:
         "",
         f"Households loaded: {summary.households_loaded}",
     ]
+    if summary.reclassified:
+        lines += ["", f"Households whose class changed (standard changed): {summary.reclassified}"]
     if summary.communes:
         lines += [
             "",
@@ -121,6 +124,7 @@ def count_results(
     summary.loaded = int((final == LOADED).sum())
     summary.rejected = int((final == REJECTED).sum())
     summary.superseded = loaded.superseded
+    summary.reclassified = loaded.reclassified
     summary.households_loaded = int(table.loc[final == LOADED, "household_count"].sum())
     summary.rejected_files = summary_lines(table[final == REJECTED], validated.issues)
     summary.kept_files = kept

@@ -52,7 +52,7 @@ def check_batch(
     they were read as one frame. `runner` runs the suites (one per run: its page lists them
     all).
     """
-    assembled = batch.assemble(submissions, reference.registry, households)
+    assembled = batch.assemble(submissions, reference.registry, households, reference.catalog)
     findings = [
         *assembled.findings,
         *run_checks(assembled.check_input(reference)),

@@ -14,10 +14,13 @@ from giamngheo.flows.settings import Settings, quiet_environment
 quiet_environment()
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
+from openpyxl import load_workbook  # noqa: E402
+
 from giamngheo.transforms.synthetic import DIEN_HOA, VillageList, sample_lists  # noqa: E402
 from giamngheo.warehouse.registry import read_registry, sample_registry_path  # noqa: E402
 from giamngheo.warehouse.store import Warehouse  # noqa: E402
 from giamngheo.workbooks.template import write_village_workbook  # noqa: E402
+from tests.listing import INDICATOR_CODES, LIST_COLUMNS  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
 
@@ -61,6 +64,8 @@ def make_workbook(tmp_path: Path, dien_hoa_lists: list[VillageList]) -> Callable
     """Write one village's sample workbook, with metadata and household overrides.
 
     make_workbook("19834-03", 2024, metadata={"year": 2019}, cells={(0, "members"): 40})
+
+    A cell of an indicator (its code, e.g. "nutrition") is typed into the written sheet.
     """
 
     def make(
@@ -75,10 +80,20 @@ def make_workbook(tmp_path: Path, dien_hoa_lists: list[VillageList]) -> Callable
         base = _village_list(dien_hoa_lists, village_code, year)
         meta = {**base.metadata, **(metadata or {})}
         households = base.households.copy().astype(object)
+        marks = {}  # an indicator's cell: typed into the written sheet, as a village would
         for (row, column), value in (cells or {}).items():
-            households.at[row, column] = value
+            if column in INDICATOR_CODES:
+                marks[row, column] = value
+            else:
+                households.at[row, column] = value
         path = (folder or tmp_path) / (name or f"{village_code}_{year}.xlsx")
-        return write_village_workbook(path, meta, households)
+        write_village_workbook(path, meta, households)
+        if marks:
+            wb = load_workbook(path)
+            for (row, column), value in marks.items():
+                wb["Danh sách hộ"].cell(row + 2, LIST_COLUMNS.index(column) + 1, value)
+            wb.save(path)
+        return path
 
     return make
 

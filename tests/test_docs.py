@@ -17,6 +17,8 @@ WAREHOUSE_README = (Path(__file__).parents[1] / "warehouse" / "README.md").read_
 def commands(group: click.Group, prefix: tuple[str, ...] = ()):
     for name, command in group.commands.items():
         if isinstance(command, click.Group):
+            if command.invoke_without_command:  # `standards` shows, `standards import` loads
+                yield (*prefix, name), command
             yield from commands(command, (*prefix, name))
         else:
             yield (*prefix, name), command

@@ -25,6 +25,7 @@ from giamngheo.transforms.issues import Finding, Issue, Source, locate, make_iss
 from giamngheo.transforms.planning import Goal
 from giamngheo.transforms.registry import (
     Hierarchy,
+    ancestors,
     ended_on,
     list_date,
     match_village,
@@ -33,6 +34,7 @@ from giamngheo.transforms.registry import (
     resolve_village,
 )
 from giamngheo.transforms.rules import ACCEPTED, ERROR, RUN, WARNING
+from giamngheo.transforms.standards import Catalog, shipped
 from giamngheo.transforms.submission import HOUSEHOLDS, PLAN, Submission, empty_households
 from giamngheo.transforms.tables import TABLES
 
@@ -41,7 +43,14 @@ REJECTED = "rejected"
 SUPERSEDED = "superseded"
 SKIPPED = "skipped"
 
-HISTORY_COLUMNS = ["village_code", "year", "total_households", "poor_households", "poor_rate_pct"]
+HISTORY_COLUMNS = [
+    "village_code",
+    "year",
+    "total_households",
+    "poor_households",
+    "poor_rate_pct",
+    "standard_id",
+]
 
 
 def empty_history() -> pd.DataFrame:
@@ -59,6 +68,7 @@ class Reference:
     """
 
     registry: pd.DataFrame
+    catalog: Catalog = field(default_factory=shipped)  # the standards in use
     history: pd.DataFrame = field(default_factory=empty_history)
     plans: pd.DataFrame = field(default_factory=lambda: TABLES["plan_rows"].empty_frame())
     plan_sources: dict[str, Source] = field(default_factory=dict)
@@ -82,6 +92,7 @@ class Assembled:
         readable = self.readable()
         return CheckInput(
             registry=reference.registry,
+            catalog=reference.catalog,
             reports=self.reports,
             households=self.households,
             totals=pd.DataFrame(
@@ -141,17 +152,20 @@ def assemble(
     submissions: list[Submission],
     registry: pd.DataFrame,
     households: pd.DataFrame | None = None,
+    catalog: Catalog | None = None,
 ) -> Assembled:
     """The batch's village reports, classified households and plan rows.
 
     `households` holds the rows of all the submissions when they were read as one frame;
-    otherwise they come from each submission's own frame.
+    otherwise they come from each submission's own frame. Each list is classed under the
+    national standard of its year in `catalog`, and under its province's own, if any.
     """
+    catalog = catalog or shipped()
     readable = [s for s in submissions if s.kind == HOUSEHOLDS and s.sheet is not None]
     unmatched: dict[str, tuple[str, list[str]]] = {}
     old_communes: dict[str, tuple[str, str | None, str | None]] = {}
-    reports = _village_reports(readable, registry, unmatched, old_communes)
-    rows = _households(readable, reports, households)
+    reports = _village_reports(readable, registry, unmatched, old_communes, catalog)
+    rows = _households(readable, reports, households, catalog)
     plans, findings = _plan_rows([s for s in submissions if s.kind == PLAN], registry)
     return Assembled(submissions, reports, rows, plans, findings, unmatched, old_communes)
 
@@ -169,7 +183,9 @@ def decide(
     `files` is indexed by submission_id: file_name, file_path, sha256, size_bytes, received_at.
     """
     sources = {
-        s.submission_id: Source(s.submission_id, s.file, s.sheet, s.columns, s.metadata_cells)
+        s.submission_id: Source(
+            s.submission_id, s.file, s.sheet, s.columns, s.metadata_cells, s.headers
+        )
         for s in assembled.submissions
     }
     issues = [i for s in assembled.submissions for i in s.issues]
@@ -206,6 +222,7 @@ def conclude(
     goals = {sid: goal for p in parts for sid, goal in p.goals.items()}
     compared = CheckInput(
         registry=reference.registry,
+        catalog=reference.catalog,
         summaries=summaries,
         history=_combined_history(reference.history, summaries),
         codes_elsewhere=pd.DataFrame() if codes_elsewhere is None else codes_elsewhere,
@@ -360,7 +377,8 @@ def _status_table(
 
 
 def _summaries(households: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
-    """Village summaries of the batch's lists (counts by the standard's class)."""
+    """Village summaries of the batch's lists (counts by the standard's class), with the
+    standard each was classed under."""
     usable = reports.dropna(subset=["village_code", "year", "total_households"])
     if usable.empty:
         return empty_history().assign(submission_id=pd.Series(dtype="string"))
@@ -370,8 +388,8 @@ def _summaries(households: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
 
 def _combined_history(history: pd.DataFrame, summaries: pd.DataFrame) -> pd.DataFrame:
     """The warehouse's accepted summaries, overridden by this batch's for the same village-year."""
-    batch = summaries[HISTORY_COLUMNS] if len(summaries) else empty_history()
-    parts = [frame for frame in (batch, history[HISTORY_COLUMNS]) if len(frame)]
+    batch = summaries.reindex(columns=HISTORY_COLUMNS) if len(summaries) else empty_history()
+    parts = [frame for frame in (batch, history.reindex(columns=HISTORY_COLUMNS)) if len(frame)]
     if not parts:
         return empty_history()
     combined = pd.concat(parts, ignore_index=True)
@@ -383,10 +401,12 @@ def _village_reports(
     registry: pd.DataFrame,
     unmatched: dict[str, tuple[str, list[str]]],
     old_communes: dict[str, tuple[str, str | None, str | None]],
+    catalog: Catalog,
 ) -> pd.DataFrame:
-    """One row per list, placed in the hierarchy in force for its year; `unmatched` gets the
-    lists whose village name fits no village of their commune, or several; `old_communes`
-    those that name a commune not in force in their year (see `_commune_as_it_was`)."""
+    """One row per list, placed in the hierarchy in force for its year, with the standards it
+    is classed under; `unmatched` gets the lists whose village name fits no village of their
+    commune, or several; `old_communes` those that name a commune not in force in their year
+    (see `_commune_as_it_was`)."""
     hierarchy = Hierarchy(registry)
     rows = []
     for s in submissions:
@@ -415,6 +435,9 @@ def _village_reports(
             )
         area = meta.get("area") or (_area(registry, village) if village else None)
         prepared_on = meta.get("prepared_on")
+        national = catalog.national(meta.get("year"))
+        province = _province_of(registry, village, meta)
+        local = catalog.local(meta.get("year"), province)
         rows.append(
             {
                 "submission_id": s.submission_id,
@@ -426,9 +449,28 @@ def _village_reports(
                 "prepared_by": meta.get("prepared_by"),
                 "prepared_on": None if prepared_on is None else str(prepared_on),
                 "source_sheet": s.sheet,
+                "standard_id": national.id if national else None,
+                "local_standard_id": local.id if local else None,
+                "province_code": province,
             }
         )
-    return TABLES["village_reports"].frame(pd.DataFrame(rows))
+    frame = pd.DataFrame(rows)
+    out = TABLES["village_reports"].frame(frame)
+    out["province_code"] = (
+        frame["province_code"].astype("string") if len(frame) else pd.Series(dtype="string")
+    )
+    return out
+
+
+def _province_of(registry: pd.DataFrame, village: str | None, meta: dict) -> str | None:
+    """The province a list belongs to: its village's, or the one it names."""
+    if village:
+        known = registry.set_index("code")
+        found = ancestors(known, village).get("province")
+        if found:
+            return found
+    code = meta.get("province_code")
+    return str(code) if code else None
 
 
 def _commune_known(hierarchy: Hierarchy, meta: dict) -> bool:
@@ -497,14 +539,17 @@ def _plan_rows(plans: list[Submission], units: pd.DataFrame) -> tuple[pd.DataFra
 
 
 def _households(
-    submissions: list[Submission], reports: pd.DataFrame, combined: pd.DataFrame | None
+    submissions: list[Submission],
+    reports: pd.DataFrame,
+    combined: pd.DataFrame | None,
+    catalog: Catalog,
 ) -> pd.DataFrame:
     if combined is None:
         frames = [s.households for s in submissions if not s.households.empty]
         combined = pd.concat(frames or [empty_households()], ignore_index=True)
-    keyed = reports[["submission_id", "village_code", "year", "area"]]
+    keyed = reports[["submission_id", "village_code", "year", "area", "province_code"]]
     combined = combined.merge(keyed, on="submission_id", how="left")
-    return classify(combined)
+    return classify(combined, catalog)
 
 
 def capped(issues: list[Issue], limit: int) -> list[Issue]:

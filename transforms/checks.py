@@ -12,13 +12,21 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from giamngheo.transforms.aggregate import rate_pct
-from giamngheo.transforms.columns import AVERAGE, CLASS_LABELS, METADATA_FIELDS, NOT_POOR
+from giamngheo.transforms.columns import (
+    AVERAGE,
+    CLASS_LABELS,
+    DEPRIVATIONS,
+    METADATA_FIELDS,
+    NOT_POOR,
+    deprivation_codes,
+)
 from giamngheo.transforms.issues import Finding
 from giamngheo.transforms.planning import Goal
 from giamngheo.transforms.registry import Hierarchy, list_date
 from giamngheo.transforms.reorganisation import unassigned_since
 from giamngheo.transforms.rules import ACCEPTED, BATCH, DOMAIN_CHECKS, RULES, RUN, domain_check
-from giamngheo.transforms.standards import STANDARDS, covered_years
+from giamngheo.transforms.standards import Catalog, shipped
+from giamngheo.transforms.totals import differences
 from giamngheo.transforms.vietnamese import vi_int, vi_pct
 
 
@@ -61,7 +69,7 @@ class CheckInput:
     goals: dict[str, Goal] = field(default_factory=dict)
     unmatched: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
     old_communes: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict)
-    standards: pd.DataFrame = field(default_factory=lambda: STANDARDS)
+    catalog: Catalog = field(default_factory=shipped)
 
 
 def run_checks(batch: CheckInput, stage: str = BATCH) -> list[Finding]:
@@ -81,7 +89,7 @@ def run_checks(batch: CheckInput, stage: str = BATCH) -> list[Finding]:
 )
 def check_village_reports(batch: CheckInput) -> list[Finding]:
     """Metadata of each list: village known to the registry, year covered, totals present."""
-    reports, standards = batch.reports, batch.standards
+    reports = batch.reports
     findings: list[Finding] = []
     if reports.empty:
         return findings
@@ -89,7 +97,7 @@ def check_village_reports(batch: CheckInput) -> list[Finding]:
     registry = hierarchy.at(None)
     villages: dict[int | None, set[str]] = {}  # in force, by list year
     unassigned = None
-    first, last = covered_years(standards)
+    first, last = batch.catalog.covered_years()
     for r in reports.itertuples(index=False):
         sid = r.submission_id
         if sid in batch.old_communes:
@@ -193,26 +201,31 @@ def check_listed_within_total(batch: CheckInput) -> list[Finding]:
 
 @domain_check("HH-CLASS-MISMATCH")
 def check_claimed_class(batch: CheckInput) -> list[Finding]:
-    """The class a village wrote must be the class the standard gives (see `classify`).
+    """The class a village wrote must be the class the standard gives (see `classify`): the
+    national standard of its year, or, where its province has a standard of its own, that one
+    (a claim that matches the province's standard is not an error).
 
     Where the standard gives no class above the poverty line (the average band of a period
     not published yet), "average" and "not poor" are both accepted. Lists of a year no
     standard covers are left to VR-BAD-YEAR, and those whose area is unknown (their village
     is not) to the village's finding.
     """
-    classified, standards = batch.households, batch.standards
+    classified = batch.households
     if classified.empty:
         return []
-    first, last = covered_years(standards)
+    first, last = batch.catalog.covered_years()
     known = classified["year"].between(first, last).fillna(False)
     if "area" in classified:
         known &= classified["area"].notna()
     classified = classified[known.astype(bool)]
     claimed = classified["claimed_class"]
     computed = classified["computed_class"]
+    local = classified.get("local_class", computed)
     undecided_above_line = computed.isna() & classified["income_kvnd"].notna()
-    acceptable = (claimed == computed).fillna(False) | (
-        undecided_above_line & claimed.isin([AVERAGE, NOT_POOR])
+    acceptable = (
+        (claimed == computed).fillna(False)
+        | (claimed == local).fillna(False)
+        | (undecided_above_line & claimed.isin([AVERAGE, NOT_POOR]))
     )
     wrong = classified[claimed.notna() & ~acceptable & classified["income_kvnd"].notna()]
     return [
@@ -239,35 +252,35 @@ def check_claimed_class(batch: CheckInput) -> list[Finding]:
 
 @domain_check("HH-TOTAL-ROW")
 def check_total_rows(batch: CheckInput) -> list[Finding]:
-    """A "Tổng cộng" row must equal its rows: members summed, marks and households counted."""
-    totals, households = batch.totals, batch.households
+    """A "Tổng cộng" row must equal its rows (`transforms.totals`): rows counted, members
+    summed, marks counted, each indicator's column its deprived households."""
+    rows_of, households = batch.totals, batch.households
     findings: list[Finding] = []
-    if totals.empty:
+    if rows_of.empty:
         return findings
     grouped = households.groupby("submission_id")
-    for row in totals.to_dict("records"):
+    codes = batch.catalog.codes
+    for row in rows_of.to_dict("records"):
         sid = row["submission_id"]
         rows = grouped.get_group(sid) if sid in grouped.groups else households.iloc[:0]
-        for name, stated in row.items():
-            if name in ("submission_id", "source_row") or stated is None or pd.isna(stated):
-                continue
-            if name == "members":
-                expected = int(rows["members"].sum())
-            elif name in ("seq", "household_code"):
-                expected = len(rows)
-            else:
-                expected = int(rows[name].fillna(False).sum())
-            if float(stated) != expected:
-                findings.append(
-                    Finding(
-                        "HH-TOTAL-ROW",
-                        sid,
-                        name,
-                        row=int(row["source_row"]),
-                        value=_number(stated),
-                        details=(("expected", expected),),
-                    )
+        stated = {k: v for k, v in row.items() if k not in ("submission_id", "source_row")}
+        columns = {name: rows[name].tolist() for name in stated if name in rows}
+        columns |= {
+            code: [code in deprivation_codes(d) for d in rows[DEPRIVATIONS]]
+            for code in stated
+            if code in codes
+        }
+        for name, number, expected in differences(stated, columns, codes):
+            findings.append(
+                Finding(
+                    "HH-TOTAL-ROW",
+                    sid,
+                    name,
+                    row=int(row["source_row"]),
+                    value=_number(number),
+                    details=(("expected", expected),),
                 )
+            )
     return findings
 
 
@@ -296,19 +309,16 @@ def check_codes_elsewhere(batch: CheckInput) -> list[Finding]:
 @domain_check("VR-OUTLIER-RATE", "VR-OUTLIER-TOTAL", stage=RUN)
 def check_year_over_year(batch: CheckInput) -> list[Finding]:
     """Outliers against the same village's previous accepted list (warnings): the poor rate
-    moving more than `VR-OUTLIER-RATE`'s points, the total households more than
-    `VR-OUTLIER-TOTAL`'s percentage."""
+    moving more than `VR-OUTLIER-RATE`'s points (not across a change of standard, which moves
+    it by itself), the total households more than `VR-OUTLIER-TOTAL`'s percentage."""
     current, history = batch.summaries, batch.history
     if current.empty or history.empty:
         return []
     rate_points = RULES["VR-OUTLIER-RATE"].params["points"]
     total_change_pct = RULES["VR-OUTLIER-TOTAL"].params["change_pct"]
-    earlier = current[
-        ["submission_id", "village_code", "year", "total_households", "poor_rate_pct"]
-    ].merge(
-        history[["village_code", "year", "total_households", "poor_rate_pct"]],
-        on="village_code",
-        suffixes=("", "_prev"),
+    columns = ["village_code", "year", "total_households", "poor_rate_pct", "standard_id"]
+    earlier = current[["submission_id", *columns]].merge(
+        history[columns], on="village_code", suffixes=("", "_prev")
     )
     earlier = earlier[earlier["year_prev"] < earlier["year"]].dropna(subset=["poor_rate_pct"])
     # The previous accepted list: the latest earlier year of the same village.
@@ -316,7 +326,9 @@ def check_year_over_year(batch: CheckInput) -> list[Finding]:
     findings: list[Finding] = []
     for row in prev.itertuples(index=False):
         delta = abs(float(row.poor_rate_pct) - float(row.poor_rate_pct_prev))
-        if delta > rate_points:
+        # a new standard moves the rate by itself: not an outlier of the village's list
+        same_standard = row.standard_id == row.standard_id_prev or pd.isna(row.standard_id_prev)
+        if delta > rate_points and same_standard:
             findings.append(
                 Finding(
                     "VR-OUTLIER-RATE",

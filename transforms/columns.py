@@ -12,25 +12,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from giamngheo.transforms.fields import FIELDS
+from giamngheo.transforms.list_year import YEAR_LABELS
 from giamngheo.transforms.tables import TABLES
-
-# The 12 deprivation indicators of Nghị định 07/2021/NĐ-CP, numbered as in the official
-# report columns (DESIGN §2).
-INDICATORS: tuple[str, ...] = (
-    "Việc làm",
-    "Người phụ thuộc trong hộ gia đình",
-    "Dinh dưỡng",
-    "Bảo hiểm y tế",
-    "Trình độ giáo dục của người lớn",
-    "Tình trạng đi học của trẻ em",
-    "Chất lượng nhà ở",
-    "Diện tích nhà ở bình quân đầu người",
-    "Nguồn nước sinh hoạt",
-    "Nhà tiêu hợp vệ sinh",
-    "Sử dụng dịch vụ viễn thông",
-    "Phương tiện phục vụ tiếp cận thông tin",
-)
-INDICATOR_COLUMNS: tuple[str, ...] = tuple(f"d{i:02d}" for i in range(1, 13))
 
 # Household classes (phân loại hộ). Codes are stored; labels are what officers read and type.
 POOR = "poor"
@@ -50,39 +34,32 @@ AREAS: dict[str, str] = {"rural": "Nông thôn", "urban": "Thành thị"}
 # Lineage columns carried by every household row from the reader to the warehouse.
 LINEAGE_COLUMNS: tuple[str, ...] = ("submission_id", "source_sheet", "source_row")
 
-# Canonical household fields, in template order: (field, template header). Their types are
-# those of the warehouse's `households` table (`tables.py`); `seq` (STT) is not stored.
-HOUSEHOLD_FIELDS: tuple[tuple[str, str], ...] = (
-    ("seq", "STT"),
-    ("household_code", "Mã hộ"),
-    ("head_name", "Họ và tên chủ hộ"),
-    ("ethnicity", "Dân tộc"),
-    ("members", "Số nhân khẩu"),
-    ("income_kvnd", "Thu nhập bình quân (nghìn đồng/người/tháng)"),
-    *(
-        (col, f"{i}. {name}")
-        for i, (col, name) in enumerate(zip(INDICATOR_COLUMNS, INDICATORS, strict=True), start=1)
-    ),
-    ("has_merit", "Hộ có người có công"),
-    ("social_protection", "Hộ bảo trợ xã hội"),
-    ("claimed_class", "Phân loại"),
-    ("note", "Ghi chú"),
-)
-HOUSEHOLD_COLUMNS: tuple[str, ...] = tuple(f for f, _ in HOUSEHOLD_FIELDS)
+# The household fields (`fields.py`), in template order, and the deprivations of each
+# household: the codes of the indicators of its list's standard it is deprived in.
+HOUSEHOLD_FIELDS: tuple[tuple[str, str], ...] = tuple((f.name, f.header) for f in FIELDS)
+HOUSEHOLD_COLUMNS: tuple[str, ...] = tuple(f.name for f in FIELDS)
+DEPRIVATIONS = "deprivations"
 _STORED = TABLES["households"]
-HOUSEHOLD_DTYPES: dict[str, str] = {
-    name: _STORED.column(name).dtype
-    for name in (*LINEAGE_COLUMNS[1:], *HOUSEHOLD_COLUMNS[1:], "submission_id", "extra")
-} | {"seq": "Int64"}
-TEMPLATE_HEADERS: dict[str, str] = dict(HOUSEHOLD_FIELDS)
-REQUIRED_FIELDS: tuple[str, ...] = (
-    "household_code",
-    "head_name",
-    "members",
-    "income_kvnd",
-    *INDICATOR_COLUMNS,
-    "claimed_class",
+HOUSEHOLD_DTYPES: dict[str, str] = (
+    {
+        name: _STORED.column(name).dtype
+        for name in (*LINEAGE_COLUMNS[1:], *(f.name for f in FIELDS if f.type), "submission_id")
+    }
+    | {f.name: "Int64" for f in FIELDS if not f.type}
+    | {DEPRIVATIONS: "object", "extra": _STORED.column("extra").dtype}
 )
+TEMPLATE_HEADERS: dict[str, str] = dict(HOUSEHOLD_FIELDS)
+
+
+def deprivation_codes(value: object) -> tuple[str, ...]:
+    """A household's deprivations as a tuple of indicator codes, whatever holds them (a tuple
+    from the reader, a list or array from the warehouse; nothing: none)."""
+    if value is None or isinstance(value, str | float) or value.__class__.__name__ == "NAType":
+        return ()
+    return tuple(value)
+
+
+REQUIRED_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)
 
 # Metadata of one village list (sheet "Thông tin chung"): field -> template label.
 METADATA_FIELDS: dict[str, str] = {
@@ -130,53 +107,12 @@ class HeaderRule:
     prefixes: tuple[str, ...] = ()
 
 
-# The synonym table: extend here, nowhere else. Exact folded spellings are tried first,
-# then prefixes (so "so nhan khau nguoi" still maps to members).
-HEADER_RULES: tuple[HeaderRule, ...] = (
-    HeaderRule("seq", exact=("stt", "tt", "so tt", "so thu tu")),
-    HeaderRule("household_code", exact=("ma ho", "ma so ho", "ma ho gia dinh", "ma hgd")),
-    HeaderRule(
-        "head_name",
-        exact=("ho va ten chu ho", "ho ten chu ho", "chu ho", "ten chu ho", "ho ten"),
-        prefixes=("ho va ten chu ho", "ho ten chu ho"),
-    ),
-    HeaderRule("ethnicity", exact=("dan toc",)),
-    HeaderRule(
-        "members",
-        exact=("so nhan khau", "so khau", "nhan khau", "so nguoi", "so thanh vien"),
-        prefixes=("so nhan khau", "so khau"),
-    ),
-    HeaderRule(
-        "income_kvnd",
-        exact=("thu nhap binh quan", "tnbq", "thu nhap", "thu nhap binh quan dau nguoi"),
-        prefixes=("thu nhap binh quan", "tnbq", "thu nhap"),
-    ),
-    HeaderRule(
-        "has_merit",
-        exact=("ho co nguoi co cong", "nguoi co cong", "co cong"),
-        prefixes=("ho co nguoi co cong",),
-    ),
-    HeaderRule(
-        "social_protection",
-        exact=("ho bao tro xa hoi", "bao tro xa hoi", "btxh"),
-        prefixes=("ho bao tro xa hoi",),
-    ),
-    HeaderRule(
-        "claimed_class",
-        exact=("phan loai", "phan loai ho", "ket qua phan loai", "loai ho", "xep loai"),
-        prefixes=("phan loai",),
-    ),
-    HeaderRule("note", exact=("ghi chu",)),
-    # The provincial poverty software's flat export names its columns technically
-    # ("family.code"); folded, the dots become spaces.
-    HeaderRule("household_code", exact=("family code", "family id", "ma ho family code")),
-    HeaderRule("head_name", exact=("family hostname", "family host name", "hostname")),
-    HeaderRule("members", exact=("family numberofmembers", "numberofmembers")),
-    HeaderRule("claimed_class", exact=("classify", "family classify")),
-    *(
-        HeaderRule(col, exact=(str(i), fold(name), f"chi so {i}"))
-        for i, (col, name) in enumerate(zip(INDICATOR_COLUMNS, INDICATORS, strict=True), start=1)
-    ),
+# The field spellings (`fields.py`): exact folded spellings are tried first, then prefixes
+# (so "so nhan khau nguoi" still maps to members). Indicators are matched by `headers.py`,
+# against the indicator sets of the standards.
+HEADER_RULES: tuple[HeaderRule, ...] = tuple(
+    HeaderRule(f.name, exact=tuple(dict.fromkeys((fold(f.header), *f.exact))), prefixes=f.prefixes)
+    for f in FIELDS
 )
 
 # Columns read beside the household fields, outside the stored frame: the village a row belongs
@@ -254,19 +190,14 @@ _PREFIXES: tuple[tuple[str, str], ...] = tuple(
     )
 )
 
-# "1 viec lam", "12 phuong tien phuc vu tiep can thong tin", "chi so 3 dinh duong".
-_NUMBERED_INDICATOR = re.compile(r"(?:chi so )?(\d{1,2})(?: (.*))?")
-
 # Words in a header that say income is in đồng rather than nghìn đồng.
 _DONG_UNIT = re.compile(r"\b(dong|vnd)\b")
 _THOUSAND_UNIT = re.compile(r"\b(nghin|ngan|1000|1 000)\b")
 
 
 def match_header(text: object) -> str | None:
-    """The canonical field a header cell names, or None when it names none.
-
-    A number names an indicator: 1, 1.0, "1", "(1)", "1." and "Chỉ số 1" all name the first.
-    """
+    """The household field (or side field) a header cell names, or None when it names none
+    (an indicator's header is `headers.HeaderMatcher`'s to read)."""
     if text.__class__ is float and text.is_integer():
         text = int(text)  # Excel stores a typed 1 as the number 1.0
     return _match_key(fold(text))
@@ -280,16 +211,10 @@ def _match_key(key: str) -> str | None:
         return None
     if key in _EXACT:
         return _EXACT[key]
-    numbered = _NUMBERED_INDICATOR.fullmatch(key)
-    if numbered and 1 <= int(numbered[1]) <= 12:
-        name = fold(INDICATORS[int(numbered[1]) - 1])
-        rest = numbered[2] or ""
-        if not rest or name.startswith(rest) or rest.startswith(name):
-            return INDICATOR_COLUMNS[int(numbered[1]) - 1]
     # Drop a trailing unit in brackets, e.g. "thu nhap binh quan nghin dong nguoi thang".
-    for prefix, field in _PREFIXES:
+    for prefix, field_name in _PREFIXES:
         if key.startswith(prefix):
-            return field
+            return field_name
     return None
 
 
@@ -314,7 +239,7 @@ METADATA_RULES: dict[str, tuple[str, ...]] = {
     "commune_name": ("ten xa", "xa", "phuong xa", "ten phuong xa"),
     "village_code": ("ma thon", "ma to dan pho", "ma thon to dan pho"),
     "village_name": ("ten thon", "thon", "ten to dan pho", "thon to dan pho"),
-    "year": ("nam", "nam ra soat", "danh sach nam"),
+    "year": tuple(YEAR_LABELS),  # which year each means: `list_year.py`
     "area": ("khu vuc", "dia ban"),
     "total_households": ("tong so ho dan cu", "tong so ho", "so ho dan cu"),
     "total_persons": ("tong so nhan khau", "tong so khau", "so nhan khau dan cu"),

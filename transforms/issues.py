@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, fields
 import pandas as pd
 
 from giamngheo.transforms.columns import METADATA_FIELDS, TEMPLATE_HEADERS
-from giamngheo.transforms.rules import ERROR, RULES
+from giamngheo.transforms.rules import RULES
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,9 @@ def make_issue(
     rule = RULES[code]
     shown = "" if value is None else str(value)
     context = {"cell": cell or "", "value": shown, **details}
+    # the rule's thresholds as each language writes numbers (100.000 / 100,000)
+    vi = {k: _vi_number(v) for k, v in rule.params.items()} | context
+    en = {k: f"{v:,}" if isinstance(v, int) else str(v) for k, v in rule.params.items()} | context
     return Issue(
         code=code,
         severity=rule.severity,
@@ -59,9 +62,15 @@ def make_issue(
         cell=cell,
         column=column,
         value=None if value is None else shown,
-        message_vi=rule.text_vi().format_map(_Defaults(context)),
-        message_en=rule.text_en().format_map(_Defaults(context)),
+        message_vi=rule.text_vi().format_map(_Defaults(vi)),
+        message_en=rule.text_en().format_map(_Defaults(en)),
     )
+
+
+def _vi_number(value: object) -> str:
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    return str(value).replace(".", ",")
 
 
 class _Defaults(dict):
@@ -75,11 +84,6 @@ def issues_frame(issues: Iterable[Issue]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(ISSUE_COLUMNS)).astype("string")
 
 
-def has_errors(issues: Iterable[Issue]) -> bool:
-    """True when any issue would reject its submission."""
-    return any(i.severity == ERROR for i in issues)
-
-
 @dataclass(frozen=True)
 class Source:
     """Where a submission's fields sit, so a finding about a field can name its cell."""
@@ -89,6 +93,7 @@ class Source:
     sheet: str | None = None
     columns: dict[str, str] | None = None  # household field -> column letter
     metadata_cells: dict[str, tuple[str, str]] | None = None  # metadata field -> (sheet, cell)
+    headers: dict[str, str] | None = None  # indicator code -> its header in the file
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,9 @@ def locate(finding: Finding, source: Source) -> Issue:
         sheet = source.sheet
         letter = (source.columns or {}).get(finding.field)
         cell = f"{letter}{finding.row}" if letter else None
-        column = TEMPLATE_HEADERS.get(finding.field, finding.field)
+        column = TEMPLATE_HEADERS.get(finding.field) or (source.headers or {}).get(
+            finding.field, finding.field
+        )
     elif finding.field:
         sheet, cell = (source.metadata_cells or {}).get(finding.field, (None, None))
         column = METADATA_FIELDS.get(finding.field, finding.field)

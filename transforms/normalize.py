@@ -173,13 +173,16 @@ def parse_class(value: object) -> str | None:
 
 
 _AREA_SPELLINGS: dict[str, str] = {
-    **dict.fromkeys(("nong thon", "rural", "nt"), "rural"),
-    **dict.fromkeys(("thanh thi", "urban", "do thi", "tt"), "urban"),
+    **dict.fromkeys(("nong thon", "khu vuc nong thon", "rural", "nt"), "rural"),
+    # 2027–2030: "khu vực đô thị" (Nghị định 351/2025), before "thành thị"
+    **dict.fromkeys(
+        ("thanh thi", "khu vuc thanh thi", "do thi", "khu vuc do thi", "urban", "tt"), "urban"
+    ),
 }
 
 
 def parse_area(value: object) -> str | None:
-    """rural | urban from "Nông thôn" / "Thành thị" (and their common spellings)."""
+    """rural | urban from "Nông thôn" / "Thành thị", "Đô thị" (and their common spellings)."""
     if is_blank(value):
         return None
     area = _AREA_SPELLINGS.get(fold(value))

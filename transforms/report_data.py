@@ -33,6 +33,7 @@ from giamngheo.transforms.report_scope import (
 )
 from giamngheo.transforms.report_tables import Difference, Gaps
 from giamngheo.transforms.rules import ERROR
+from giamngheo.transforms.standards import Catalog, Standard, shipped
 from giamngheo.transforms.vietnamese import vi_int
 
 STATUS_VI = {"loaded": "Đã nạp", "rejected": "Bị từ chối", "superseded": "Bị thay thế"}
@@ -51,6 +52,7 @@ class Heading:
     place: str  # "Phong Phú"
     date_text: str  # "ngày 02 tháng 12 năm 2026"
     made_by: str = ""  # "Xã Điền Hòa (cũ)"
+    standard_note: str = ""  # under every title, where the year's standard is provisional
 
     def title(self, what: str, year: int) -> str:
         """A form's title: "… của Xã Điền Hòa (cũ) năm 2024"."""
@@ -91,6 +93,8 @@ class ReportData:
     dropped: pd.DataFrame | None = None
     dropped_note: str = ""  # why the dropped households cannot be told, when they cannot
     sources: pd.DataFrame | None = None
+    standard: Standard | None = None  # the year's national standard (its indicator set)
+    local: Standard | None = None  # the province's own standard, when the report shows it
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,11 @@ class YearFrames:
     sources: pd.DataFrame
     current_units: bool = False  # the year's figures on today's units
     registry: pd.DataFrame | None = None  # every row of the registry, with its periods
+    catalog: Catalog = field(default_factory=shipped)
+
+    @property
+    def standard(self) -> Standard | None:
+        return self.catalog.national(self.year)
 
     @property
     def history(self) -> pd.DataFrame:
@@ -149,12 +158,14 @@ def report_data(t: YearFrames, sc: Scope, today: dt.date) -> ReportData:
     listed = set(villages["village_code"])
     before = set(t.listed_before) & inside
     who = signer(t.history, sc, today)
+    standard = t.standard
     heading = Heading(
         "Ủy ban nhân dân",
         who.name,
         place_name(who.name),
         f"ngày {today.day:02d} tháng {today.month:02d} năm {today.year}",
         who.made_by,
+        _standard_note(standard),
     )
     dynamics, gaps = {}, []
     for status in ("poor", "near_poor"):
@@ -171,6 +182,8 @@ def report_data(t: YearFrames, sc: Scope, today: dt.date) -> ReportData:
         notes = [] if before else [_no_previous(year)]
         if before and listed & before and not (listed & before & t.earlier):
             notes.append(tables.returning_unknown(status, year))
+        if before:
+            notes += _standard_changed(t.catalog, year)
         dynamics[status] = (table, notes)
         if status == "poor":
             gaps = _gap_notes(row_gaps, t.labels, year, before)
@@ -186,7 +199,11 @@ def report_data(t: YearFrames, sc: Scope, today: dt.date) -> ReportData:
         dynamics=dynamics,
         deprivation={
             status: tables.deprivation_table(
-                t.deprivation[t.deprivation["village_code"].isin(inside)], listed, sc, status
+                t.deprivation[t.deprivation["village_code"].isin(inside)],
+                listed,
+                sc,
+                status,
+                len(standard.indicators) if standard else 0,
             )
             for status in ("poor", "near_poor")
         },
@@ -204,7 +221,37 @@ def report_data(t: YearFrames, sc: Scope, today: dt.date) -> ReportData:
         dropped=dropped,
         dropped_note=dropped_note,
         sources=_sources(t, inside, {r.code for r in sc.rows} | plan_communes),
+        standard=standard,
+        local=_local_standard(t, villages),
     )
+
+
+def _standard_note(standard: Standard | None) -> str:
+    """The line under every title of a report whose standard is provisional."""
+    if standard is None or not standard.provisional:
+        return ""
+    return f"Chuẩn nghèo: {standard.label}: {standard.provisional_note}."
+
+
+def _standard_changed(catalog: Catalog, year: int) -> list[str]:
+    """Where the year's lists are under another standard than the year before's: the
+    movements include households moved by the change of the lines and indicators, which the
+    lists cannot tell apart (the indicator sets differ), so they do not compare."""
+    now, before = catalog.national(year), catalog.national(year - 1)
+    if now is None or before is None or now.id == before.id:
+        return []
+    return [
+        f"Danh sách năm {year} theo {now.label}, danh sách năm {year - 1} theo {before.label}: "
+        "chuẩn nghèo và bộ chỉ số thay đổi, nên hộ trở thành nghèo, cận nghèo hay thoát nghèo "
+        "có thể do thay đổi chuẩn chứ không do đời sống thay đổi; diễn biến năm này không so "
+        "sánh được với các năm trước."
+    ]
+
+
+def _local_standard(t: YearFrames, villages: pd.DataFrame) -> Standard | None:
+    """The province's own standard the report's lists were also classed under, if any."""
+    ids = villages["local_standard_id"].dropna() if "local_standard_id" in villages else []
+    return t.catalog.get(ids.iloc[0]) if len(ids) else None
 
 
 def _no_previous(year: int) -> str:

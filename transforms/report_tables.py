@@ -43,7 +43,6 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "average_persons",
     "average_persons_rate_pct",
 )
-INDICATORS = tuple(f"d{i:02d}" for i in range(1, 13))
 
 # Official columns 2–8 of "Tổng hợp diễn biến" for each status (see views/household_dynamics.sql).
 DYNAMICS_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -121,7 +120,26 @@ def summary_table(villages: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     out = pd.concat([_frame(scope, listed), add_rates(counts).reset_index(drop=True)], axis=1)
     out["listed"] = [len(r.villages & listed) for r in scope.rows]
     out["expected"] = [len(r.villages) for r in scope.rows]
-    return out[["tt", "unit_code", "unit_name", "bold", *SUMMARY_COLUMNS, "listed", "expected"]]
+    columns = ["tt", "unit_code", "unit_name", "bold", *SUMMARY_COLUMNS, "listed", "expected"]
+    if "local_poor_households" in villages and villages["local_poor_households"].notna().any():
+        local = _sum_by_row(scope, villages, list(LOCAL_COUNTS)).astype("Int64")
+        local = local.reset_index(drop=True)
+        totals = out["total_households"]
+        for count in LOCAL_COUNTS:
+            out[count] = local[count]
+            out[count.replace("_households", "_rate_pct")] = rate_pct(local[count], totals)
+        columns += LOCAL_COLUMNS
+    return out[columns]
+
+
+# The class counts under a province's own standard, beside the national ones.
+LOCAL_COUNTS = ("local_poor_households", "local_near_poor_households")
+LOCAL_COLUMNS = [
+    "local_poor_households",
+    "local_poor_rate_pct",
+    "local_near_poor_households",
+    "local_near_poor_rate_pct",
+]
 
 
 def named_villages(codes: list[str] | set[str], labels: dict[str, str]) -> str:
@@ -244,17 +262,42 @@ def _dynamics_note(
     return " ".join(parts)
 
 
-def deprivation_table(deprivations: pd.DataFrame, listed: set[str], scope: Scope, status: str):
+def indicator_column(number: int) -> str:
+    """The column of the indicator numbered `number` in a Thiếu hụt table ("i09")."""
+    return f"i{number:02d}"
+
+
+def deprivation_table(
+    deprivations: pd.DataFrame, listed: set[str], scope: Scope, status: str, numbers: int
+) -> pd.DataFrame:
     """Phân tích các chỉ số thiếu hụt (of poor or near-poor households): households, all
-    deprivations, indicators 1–12 (counts), and each as a % of the status's households
-    (columns ending in _pct). A row without any list is empty."""
+    deprivations, and for each of the `numbers` indicators of the year's standard its
+    deprived households (i01 …) and their share of the status's households (i01_pct …).
+    `deprivations` is `deprivation_by_indicator` of the year (one row per village, status and
+    indicator). A row without any list is empty; a row whose lists have no household of the
+    status is 0."""
     rows = deprivations[deprivations["status"] == status]
-    columns = ["households", "deprivations", *INDICATORS]
-    table = _sum_by_row(scope, rows, columns).astype("Int64").reset_index(drop=True)
+    indicators = [indicator_column(n) for n in range(1, numbers + 1)]
+    per_village = rows.drop_duplicates("village_code")[
+        ["village_code", "households", "deprivations"]
+    ]
+    if len(rows):
+        counts = rows.pivot_table(
+            index="village_code",
+            columns="indicator_number",
+            values="deprived_households",
+            aggfunc="sum",
+        ).rename(columns=indicator_column)
+        per_village = per_village.merge(counts.reset_index(), on="village_code", how="left")
+    per_village = per_village.reindex(
+        columns=["village_code", "households", "deprivations", *indicators]
+    )
+    columns = ["households", "deprivations", *indicators]
+    table = _sum_by_row(scope, per_village, columns).astype("Int64").reset_index(drop=True)
     # no household of the status is 0; no list, empty
     has_list = np.array([bool(r.villages & listed) for r in scope.rows], dtype=bool)
     table = table.fillna(0).mask(pd.DataFrame({c: ~has_list for c in columns})).astype("Int64")
-    for col in INDICATORS:
+    for col in indicators:
         table[f"{col}_pct"] = rate_pct(table[col], table["households"])
     return pd.concat([_frame(scope, listed), table], axis=1)
 

@@ -208,6 +208,30 @@ RULES: dict[str, Rule] = _rules(
         "Write the year the list applies to (e.g. 2027).",
     ),
     Rule(
+        "VR-YEAR-CONFLICT",
+        ERROR,
+        "Ô {cell}: '{words}' {value} là danh sách năm {means}, nhưng ô {first_cell} ghi "
+        "'{first_words}' {first_written}, là danh sách năm {first_means}.",
+        "Cell {cell}: '{words}' {value} makes a list of {means}, but cell {first_cell} says "
+        "'{first_words}' {first_written}, a list of {first_means}.",
+        "Danh sách áp dụng cho năm sau năm rà soát (rà soát cuối năm 2026 là danh sách năm "
+        "2027): sửa cho hai ô cùng một năm.",
+        "A list applies to the year after its review (the review at the end of 2026 makes the "
+        "2027 list): make both cells say the same year.",
+    ),
+    Rule(
+        "VR-INDICATOR-SET",
+        ERROR,
+        "Danh sách năm {year} dùng bộ chỉ số giai đoạn {other_period} ({other_basis}); theo "
+        "{basis} (giai đoạn {period}) cần các cột {needed}{dropped}.",
+        "The {year} list uses the indicator set of {other_period} ({other_basis}); under "
+        "{basis} ({period}) it needs the columns {needed}{dropped_en}.",
+        "Hãy dùng mẫu danh sách của năm {year} ('giamngheo template') hoặc sửa các cột chỉ số "
+        "thiếu hụt theo bộ chỉ số mới, rồi phân loại lại các hộ.",
+        "Use the {year} template ('giamngheo template') or change the indicator columns to the "
+        "new set, then class the households again.",
+    ),
+    Rule(
         "VR-BAD-AREA",
         ERROR,
         "Khu vực '{value}' không hợp lệ.",
@@ -226,18 +250,20 @@ RULES: dict[str, Rule] = _rules(
     Rule(
         "VR-TOTAL-RANGE",
         ERROR,
-        "Ô {cell}: tổng số hộ dân cư '{value}' nằm ngoài khoảng hợp lý (1 đến 20.000 hộ).",
-        "Cell {cell}: total households '{value}' is outside 1-20,000.",
+        "Ô {cell}: tổng số hộ dân cư '{value}' nằm ngoài khoảng hợp lý ({min} đến {max} hộ).",
+        "Cell {cell}: total households '{value}' is outside {min}-{max}.",
         "Hãy kiểm tra lại số hộ của thôn.",
         "Check the village's number of households.",
+        params={"min": 1, "max": 20_000},
     ),
     Rule(
         "VR-PERSONS-RANGE",
         ERROR,
-        "Ô {cell}: tổng số nhân khẩu '{value}' nằm ngoài khoảng hợp lý (1 đến 100.000 người).",
-        "Cell {cell}: total persons '{value}' is outside 1-100,000.",
+        "Ô {cell}: tổng số nhân khẩu '{value}' nằm ngoài khoảng hợp lý ({min} đến {max} người).",
+        "Cell {cell}: total persons '{value}' is outside {min}-{max}.",
         "Hãy kiểm tra lại số nhân khẩu của thôn.",
         "Check the village's number of persons.",
+        params={"min": 1, "max": 100_000},
     ),
     Rule(
         "VR-PERSONS-BELOW-HOUSEHOLDS",
@@ -304,18 +330,20 @@ RULES: dict[str, Rule] = _rules(
     Rule(
         "PLAN-COUNT-RANGE",
         WARNING,
-        "Ô {cell}: số hộ '{value}' không hợp lệ (phải từ 0 đến 20.000).",
-        "Cell {cell}: household count '{value}' is outside 0-20,000.",
+        "Ô {cell}: số hộ '{value}' không hợp lệ (phải từ {min} đến {max}).",
+        "Cell {cell}: household count '{value}' is outside {min}-{max}.",
         "Hãy sửa số hộ.",
         "Correct the count.",
+        params={"min": 0, "max": 20_000},
     ),
     Rule(
         "PLAN-RATE-RANGE",
         WARNING,
-        "Ô {cell}: tỷ lệ '{value}' vượt 100% (số hộ nghèo lớn hơn tổng số hộ).",
-        "Cell {cell}: rate '{value}' exceeds 100%.",
+        "Ô {cell}: tỷ lệ '{value}' vượt {max}% (số hộ nghèo lớn hơn tổng số hộ).",
+        "Cell {cell}: rate '{value}' exceeds {max}%.",
         "Hãy tính lại: số hộ ÷ tổng số hộ × 100.",
         "Recompute it: households / total households x 100.",
+        params={"min": 0, "max": 100},
     ),
     Rule(
         "PLAN-TARGET-ABOVE-POOR",
@@ -401,8 +429,9 @@ RULES: dict[str, Rule] = _rules(
         ERROR,
         "Ô {cell}: số nhân khẩu '{value}' không hợp lệ.",
         "Cell {cell}: members '{value}' is not valid.",
-        "Ghi một số nguyên từ 1 đến 30.",
-        "Write a whole number from 1 to 30.",
+        "Ghi một số nguyên từ {min} đến {max}.",
+        "Write a whole number from {min} to {max}.",
+        params={"min": 1, "max": 30},
     ),
     Rule(
         "HH-INCOME-NAN",
@@ -415,10 +444,11 @@ RULES: dict[str, Rule] = _rules(
     Rule(
         "HH-INCOME-RANGE",
         ERROR,
-        "Ô {cell}: thu nhập '{value}' nằm ngoài khoảng hợp lý (0 đến 100.000 nghìn đồng).",
-        "Cell {cell}: income '{value}' is outside 0-100,000 thousand VND.",
+        "Ô {cell}: thu nhập '{value}' nằm ngoài khoảng hợp lý ({min} đến {max} nghìn đồng).",
+        "Cell {cell}: income '{value}' is outside {min}-{max} thousand VND.",
         "Ghi thu nhập bình quân tính bằng nghìn đồng/người/tháng.",
         "Write the average income in thousand VND per person per month.",
+        params={"min": 0, "max": 100_000},
     ),
     Rule(
         "HH-INCOME-UNIT",

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from giamngheo.transforms.columns import HOUSEHOLD_COLUMNS, HOUSEHOLD_DTYPES
+from giamngheo.transforms.columns import DEPRIVATIONS, HOUSEHOLD_COLUMNS, HOUSEHOLD_DTYPES
 from giamngheo.transforms.issues import Issue
 
 HOUSEHOLDS = "households"
@@ -30,6 +30,7 @@ class Submission:
     rows: dict[str, list] | None = None
     sheet: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)  # indicator code -> header as written
     issues: list[Issue] = field(default_factory=list)
     totals: list[dict] = field(default_factory=list)  # totals rows: {"source_row", field: number}
     plan: pd.DataFrame | None = None  # kind "plan": one row per unit, then the totals row
@@ -64,7 +65,14 @@ class Submission:
 
 def empty_households() -> pd.DataFrame:
     """A canonical household frame with no rows."""
-    cols = ["submission_id", "source_sheet", "source_row", *HOUSEHOLD_COLUMNS, "extra"]
+    cols = [
+        "submission_id",
+        "source_sheet",
+        "source_row",
+        *HOUSEHOLD_COLUMNS,
+        DEPRIVATIONS,
+        "extra",
+    ]
     return pd.DataFrame({c: pd.Series(dtype=HOUSEHOLD_DTYPES[c]) for c in cols})
 
 

@@ -16,14 +16,15 @@ import pandas as pd
 
 from giamngheo.transforms.columns import (
     AVERAGE,
+    DEPRIVATIONS,
     HOUSEHOLD_COLUMNS,
-    INDICATOR_COLUMNS,
     NEAR_POOR,
     NOT_POOR,
     POOR,
 )
+from giamngheo.transforms.fields import FIELDS
 from giamngheo.transforms.registry import Hierarchy, ancestors
-from giamngheo.transforms.standards import STANDARDS, standard_for
+from giamngheo.transforms.standards import Catalog, shipped
 
 # Điền Hòa, Phong Điền, 2024 (seed plan 05/KH-UBND): total and poor households of Thôn 1–11.
 DIEN_HOA = "19834"
@@ -98,6 +99,7 @@ def sample_lists(
     years: tuple[int, ...] = (2024, 2025),
     seed: int = 2024,
     profile: Profile = Profile(),
+    catalog: Catalog | None = None,
 ) -> list[VillageList]:
     """Lists for every village of `registry` and every year, evolving year to year.
 
@@ -142,7 +144,8 @@ def sample_lists(
                 "prepared_by": "Trưởng thôn",
                 "prepared_on": f"{year - 1}-12-15",
             }
-            out.append(VillageList(metadata, _households(rng, state, year, area)))
+            households = _households(rng, state, year, area, catalog or shipped())
+            out.append(VillageList(metadata, households))
     return out
 
 
@@ -218,11 +221,14 @@ def _evolve(rng: np.random.Generator, state: _State, year: int) -> _State:
     return _State(state.village_code, grown, sum(members.values()), classes, members, exited)
 
 
-def _households(rng: np.random.Generator, state: _State, year: int, area: str) -> pd.DataFrame:
-    std = standard_for(year, area, STANDARDS)
-    line = int(std["poverty_line_vnd"]) // 1000
-    upper = std["average_upper_vnd"]
-    upper = line * 3 // 2 if pd.isna(upper) else int(upper) // 1000
+def _households(
+    rng: np.random.Generator, state: _State, year: int, area: str, catalog: Catalog
+) -> pd.DataFrame:
+    standard = catalog.national(year)
+    lines = standard.line(area)
+    line = int(lines.poverty) // 1000
+    upper = line * 3 // 2 if lines.average_upper is None else int(lines.average_upper) // 1000
+    codes = standard.codes
     rows = []
     for seq, k in enumerate(sorted(state.classes), start=1):
         cls = state.classes[k]
@@ -238,13 +244,14 @@ def _households(rng: np.random.Generator, state: _State, year: int, area: str) -
         marks = np.zeros(12, dtype=bool)
         marks[rng.choice(12, size=deprived, replace=False)] = True
         row = {
+            **_defaults(),
             "seq": seq,
             "household_code": f"{state.village_code}-{k:04d}",
             "head_name": _name(rng),
             "ethnicity": "Kinh" if rng.random() < 0.95 else "Tà Ôi",
             "members": state.members[k],
             "income_kvnd": float(income),
-            **dict(zip(INDICATOR_COLUMNS, (bool(m) for m in marks), strict=True)),
+            DEPRIVATIONS: tuple(code for code, m in zip(codes, marks, strict=False) if m),
             "has_merit": bool(rng.random() < 0.04),
             "social_protection": bool(rng.random() < 0.08),
             "claimed_class": cls,
@@ -252,8 +259,14 @@ def _households(rng: np.random.Generator, state: _State, year: int, area: str) -
         }
         rows.append(row)
     rows += _exits(state, year, upper, len(rows))
-    frame = pd.DataFrame(rows, columns=list(HOUSEHOLD_COLUMNS))
+    frame = pd.DataFrame(rows, columns=[*HOUSEHOLD_COLUMNS, DEPRIVATIONS])
     return frame
+
+
+def _defaults() -> dict[str, object]:
+    """What a generated household holds in the fields the generator gives no value of its
+    own (a field declared later: `fields.py`'s `sample`)."""
+    return {f.name: f.sample for f in FIELDS}
 
 
 def _exits(state: _State, year: int, upper: int, listed: int) -> list[dict]:
@@ -265,13 +278,14 @@ def _exits(state: _State, year: int, upper: int, listed: int) -> list[dict]:
     for seq, k in enumerate(state.exited, start=listed + 1):
         rows.append(
             {
+                **_defaults(),
                 "seq": seq,
                 "household_code": f"{state.village_code}-{k:04d}",
                 "head_name": _name(rng),
                 "ethnicity": "Kinh",
                 "members": state.members[k],
                 "income_kvnd": float(_income(rng, upper + 10, upper * 2)),
-                **dict.fromkeys(INDICATOR_COLUMNS, False),
+                DEPRIVATIONS: (),
                 "has_merit": False,
                 "social_protection": False,
                 "claimed_class": NOT_POOR,

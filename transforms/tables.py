@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from giamngheo.transforms.fields import FIELDS
+
 PUBLIC = "public"
 PERSONAL = "personal"
 EXTRA = "extra"
@@ -41,6 +43,7 @@ DTYPES = {
     "BOOLEAN": "boolean",
     "TIMESTAMP": "datetime64[us]",
     "DATE": "datetime64[s]",
+    "VARCHAR[]": "object",  # a tuple of texts per row
 }
 
 
@@ -97,7 +100,43 @@ def _table(name: str, *columns: tuple[str, str] | tuple[str, str, str]) -> Table
     return Table(name, tuple(Column(*c) for c in columns))
 
 
-_INDICATORS = tuple((f"d{i:02d}", "BOOLEAN") for i in range(1, 13))
+def _households() -> Table:
+    """The households table: its columns in the warehouse's order, each household field's type
+    and privacy taken from its declaration (`fields.py`); a field declared after these were
+    built (added by a migration of its own) comes last, as `alter table … add column` puts it."""
+    declared = {f.name: f for f in FIELDS if f.type}
+
+    def of(name: str) -> tuple[str, str, str]:
+        f = declared[name]
+        return (f.name, f.type, f.privacy)
+
+    layout = [
+        ("submission_id", "VARCHAR"),
+        ("village_code", "VARCHAR"),
+        ("year", "INTEGER"),
+        of("household_code"),
+        of("head_name"),
+        of("ethnicity"),
+        of("members"),
+        of("income_kvnd"),
+        ("deprivation_count", "INTEGER"),
+        of("has_merit"),
+        of("social_protection"),
+        of("claimed_class"),
+        ("poverty_class", "VARCHAR"),
+        of("note"),
+        ("source_sheet", "VARCHAR"),
+        ("source_row", "INTEGER"),
+        ("household_key", "VARCHAR"),
+        ("extra", "VARCHAR", EXTRA),
+        # the codes of the indicators of the list's standard the household is deprived in
+        ("deprivations", "VARCHAR[]"),
+        ("local_class", "VARCHAR"),  # the class under the province's own standard, if any
+    ]
+    placed = {c[0] for c in layout}
+    layout += [of(name) for name in declared if name not in placed]
+    return _table("households", *layout)
+
 
 TABLES: dict[str, Table] = {
     t.name: t
@@ -154,29 +193,10 @@ TABLES: dict[str, Table] = {
             ("prepared_by", "VARCHAR", PERSONAL),
             ("prepared_on", "VARCHAR"),
             ("source_sheet", "VARCHAR"),
+            ("standard_id", "VARCHAR"),  # the national standard the list is classed under
+            ("local_standard_id", "VARCHAR"),  # its province's own standard, if any
         ),
-        _table(
-            "households",
-            ("submission_id", "VARCHAR"),
-            ("village_code", "VARCHAR"),
-            ("year", "INTEGER"),
-            ("household_code", "VARCHAR", PERSONAL),
-            ("head_name", "VARCHAR", PERSONAL),
-            ("ethnicity", "VARCHAR"),
-            ("members", "INTEGER"),
-            ("income_kvnd", "DOUBLE"),
-            *_INDICATORS,
-            ("deprivation_count", "INTEGER"),
-            ("has_merit", "BOOLEAN"),
-            ("social_protection", "BOOLEAN"),
-            ("claimed_class", "VARCHAR"),
-            ("poverty_class", "VARCHAR"),
-            ("note", "VARCHAR", PERSONAL),
-            ("source_sheet", "VARCHAR"),
-            ("source_row", "INTEGER"),
-            ("household_key", "VARCHAR"),
-            ("extra", "VARCHAR", EXTRA),
-        ),
+        _households(),
         _table(
             "issues",
             ("submission_id", "VARCHAR"),
@@ -225,6 +245,41 @@ TABLES: dict[str, Table] = {
             ("target_rate_pct", "DOUBLE"),
             ("is_total", "BOOLEAN"),
             ("source_row", "INTEGER"),
+        ),
+        _table(
+            "standards",
+            ("standard_id", "VARCHAR"),
+            ("name", "VARCHAR"),
+            ("legal_basis", "VARCHAR"),
+            ("first_year", "INTEGER"),
+            ("last_year", "INTEGER"),
+            ("province_code", "VARCHAR"),
+            ("area", "VARCHAR"),
+            ("poverty_line_vnd", "DOUBLE"),
+            ("unit", "VARCHAR"),
+            ("near_poor_line_vnd", "DOUBLE"),
+            ("average_upper_vnd", "DOUBLE"),
+            ("min_deprivations_poor", "INTEGER"),
+            ("provisional", "BOOLEAN"),
+            ("provisional_note", "VARCHAR"),
+            ("source", "VARCHAR"),
+            ("sha256", "VARCHAR"),
+        ),
+        _table(
+            "standard_indicators",
+            ("standard_id", "VARCHAR"),
+            ("number", "INTEGER"),
+            ("code", "VARCHAR"),
+            ("name", "VARCHAR"),
+            ("dimension", "VARCHAR"),
+        ),
+        _table(
+            "standard_files",
+            ("standard_id", "VARCHAR", INTERNAL),
+            ("source_name", "VARCHAR", INTERNAL),
+            ("content", "VARCHAR", INTERNAL),
+            ("sha256", "VARCHAR", INTERNAL),
+            ("imported_at", "TIMESTAMP", INTERNAL),
         ),
         _table(
             "file_stats",

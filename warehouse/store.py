@@ -30,6 +30,7 @@ from giamngheo.transforms.issues import Issue
 from giamngheo.transforms.privacy import HIDDEN, is_private, mask_text
 from giamngheo.transforms.registry import PERIOD_COLUMNS, REGISTRY_COLUMNS, registry_at
 from giamngheo.transforms.tables import EXTRA, MASKED, NOT_PUBLISHED, PUBLIC, TABLES
+from giamngheo.warehouse import standards
 
 _PACKAGE = "giamngheo.warehouse"
 
@@ -93,6 +94,8 @@ class Loaded:
 
     statuses: dict[str, str]
     superseded: int
+    # households of lists processed again whose class changed (a standard changed since)
+    reclassified: int = 0
 
 
 # Plan findings that depend on the village lists, recomputed when a village changes.
@@ -183,6 +186,8 @@ class Warehouse:
             applied.append(version)
         if upto is None or upto >= max(v for v, _, _ in migrations()):
             self.refresh_views()  # views are written against the newest schema
+            if standards.sync(self):  # the standards the views and analysts read
+                self.record_change(f"standards-{uuid.uuid4().hex[:8]}")
         return applied
 
     def refresh_views(self) -> None:
@@ -286,12 +291,15 @@ class Warehouse:
             "batch_plan_rows": table("plan_rows", batch.plan_rows),
             "reevaluated_issues": table("issues", batch.reevaluated),
         }
+        parquet = [str(p) for p in batch.households_parquet]
         with self._registered(**frames), self._transaction():
+            self.run("remember_classes")
             self.run("delete_batch_rows")
             self.run("insert_batch_rows")
             testpoints.reached("load")
-            if batch.households_parquet:
-                self.run("insert_households", parquet=[str(p) for p in batch.households_parquet])
+            if parquet:
+                self.run("insert_households", parquet=parquet)
+            reclassified = int(self.fetch("reclassified")["households"].iloc[0])
             self.run(
                 "replace_reevaluated_issues",
                 codes=list(REEVALUATED_CODES),
@@ -318,6 +326,7 @@ class Warehouse:
         return Loaded(
             statuses=dict(zip(statuses["submission_id"], statuses["status"], strict=True)),
             superseded=len(newly),
+            reclassified=reclassified,
         )
 
     def pending_work(self) -> pd.DataFrame:

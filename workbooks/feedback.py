@@ -19,7 +19,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.cell import coordinate_from_string
 
-from giamngheo.transforms.issues import ERROR, ISSUE_COLUMNS, Issue
+from giamngheo.transforms.issues import ISSUE_COLUMNS, Issue
+from giamngheo.transforms.rules import ERROR
 from giamngheo.workbooks.cells import safe_text, write_text
 from giamngheo.workbooks.formats import XLSX, sniff
 from giamngheo.workbooks.reader import DEFAULT_LIMITS, ReaderLimits, Refused, load_any

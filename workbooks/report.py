@@ -42,7 +42,7 @@ def write_report(path: Path, data: ReportData) -> Path:
     tmp = path.with_name(f".{path.stem}.tmp.xlsx")
     book = Book(tmp, reserved=SHEETS)
     summary = forms.summary_sheet(
-        data.heading, data.year, data.summary, data.child_label, tuple(data.notes)
+        data.heading, data.year, data.summary, data.child_label, tuple(data.notes), data.local
     )
     summary_sheet = book.add(summary, "Tổng hợp")
     _chart_sheet(book, summary, summary_sheet, data)
@@ -64,9 +64,11 @@ def write_report(path: Path, data: ReportData) -> Path:
         book.add(form, f"Diễn biến {STATUS_WORDS[status]}")
         tables[f"dien_bien_{_slug(STATUS_WORDS[status])}"] = table
     for status, table in data.deprivation.items():
+        if data.standard is None:
+            continue
         for percent in (False, True):
             form = forms.deprivation_sheet(
-                data.heading, data.year, status, table, data.child_label, percent
+                data.heading, data.year, status, table, data.child_label, percent, data.standard
             )
             book.add(form, f"Thiếu hụt {STATUS_WORDS[status]}" + (" (%)" if percent else ""))
         tables[f"thieu_hut_{_slug(STATUS_WORDS[status])}"] = table

@@ -23,12 +23,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from giamngheo.transforms.columns import (
     AREAS,
     CLASS_LABELS,
-    HOUSEHOLD_COLUMNS,
-    INDICATOR_COLUMNS,
-    INDICATORS,
+    DEPRIVATIONS,
     METADATA_FIELDS,
-    TEMPLATE_HEADERS,
+    deprivation_codes,
 )
+from giamngheo.transforms.fields import MARK_CHECK, Check, Field, template_order
+from giamngheo.transforms.rules import RULES
+from giamngheo.transforms.standards import Catalog, Standard, shipped
+from giamngheo.transforms.vietnamese import vi_int
 from giamngheo.workbooks.cells import write_text, write_value
 from giamngheo.workbooks.grid import column_letter
 from giamngheo.workbooks.layout import (
@@ -45,47 +47,58 @@ GUIDE_SHEET = "Hướng dẫn"
 INFO_SHEET = "Thông tin chung"
 LIST_SHEET = "Danh sách hộ"
 TEMPLATE_ROWS = 400  # rows open for typing (and carrying the drop-downs) in a template
-_MARK_FIELDS = (*INDICATOR_COLUMNS, "has_merit", "social_protection")
-_TEXT_FIELDS = {"household_code", "head_name", "ethnicity", "note"}
-_WIDTHS = {
-    "seq": 5,
-    "household_code": 15,
-    "head_name": 22,
-    "ethnicity": 9,
-    "members": 8,
-    "income_kvnd": 12,
-    "claimed_class": 14,
-    "note": 22,
-}
 _MARK_WIDTH = 7.5
 _GUIDE_WIDTH = 96  # one column as wide as an A4 portrait page
+
+
+def list_columns(standard: Standard) -> list[tuple[str, str, Field | None]]:
+    """The columns of the household sheet for a list under `standard`: (name, header, field)
+    for each field and, in their place, each indicator of its set (code, "9. Nguồn nước sinh
+    hoạt", None)."""
+    before, after = template_order()
+    indicators = [(i.code, f"{i.number}. {i.name}", None) for i in standard.indicators]
+    return [
+        *((f.name, f.header, f) for f in before),
+        *indicators,
+        *((f.name, f.header, f) for f in after),
+    ]
 
 
 def write_village_workbook(
     path: Path,
     metadata: Mapping[str, object],
     households: pd.DataFrame | None = None,
+    catalog: Catalog | None = None,
 ) -> Path:
     """Write a village workbook: metadata filled in, and the households if given (a sample,
-    or last year's list to update).
+    or last year's list to update), with the indicator columns of the national standard of its
+    year (`catalog`, by default the standards shipped).
 
     `metadata` uses the keys of `METADATA_FIELDS` (area as rural | urban); `households` uses
-    the canonical columns, with `claimed_class` as a class code and marks as booleans. Rows
-    without an STT are numbered; a `year` column older than the workbook's year says the rows
-    are an earlier list to update, and the instructions say so.
+    the fields' columns and `deprivations` (the codes of the indicators a household is deprived
+    in), with `claimed_class` as a class code and marks as booleans. Rows without an STT are
+    numbered; a `year` column older than the workbook's year says the rows are an earlier list
+    to update, and the instructions say so: under another standard than the earlier list's,
+    its classes are left blank, to be decided under the new one.
     """
+    catalog = catalog or shipped()
+    year = metadata.get("year")
+    standard = catalog.national(year) or catalog.sets[-1]
     if households is not None and "seq" not in households:
         households = households.assign(seq=range(1, len(households) + 1))
     earlier = None
     if households is not None and "year" in households and len(households):
         earlier = int(households["year"].max())
+        before = catalog.national(earlier)
+        if earlier != year and (before is None or before.id != standard.id):
+            households = households.assign(claimed_class=None)
     wb = Workbook()
     _styles(wb)
     guide = wb.active
     guide.title = GUIDE_SHEET
-    _write_guide(guide, earlier if earlier != metadata.get("year") else None)
+    _write_guide(guide, earlier if earlier != year else None, standard, year)
     _write_info(wb.create_sheet(INFO_SHEET), metadata)
-    _write_list(wb.create_sheet(LIST_SHEET), households)
+    _write_list(wb.create_sheet(LIST_SHEET), households, list_columns(standard))
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
@@ -127,35 +140,62 @@ def _protect(ws) -> None:
         setattr(ws.protection, action, False)
 
 
-_GUIDE = [
-    "HƯỚNG DẪN ĐIỀN DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO, HỘ CÓ MỨC SỐNG TRUNG BÌNH",
-    "1. Sheet 'Thông tin chung': kiểm tra mã và tên thôn, xã đã ghi sẵn; điền Tổng số hộ dân cư "
-    "của thôn (mọi hộ trong thôn, không chỉ các hộ trong danh sách), Tổng số nhân khẩu, Người lập "
-    "biểu và Ngày lập. Khu vực chọn 'Nông thôn' hoặc 'Thành thị'.",
-    "2. Sheet 'Danh sách hộ': mỗi hộ được rà soát một dòng, gồm hộ nghèo, hộ cận nghèo, hộ có mức "
-    "sống trung bình, và hộ vừa thoát nghèo (ghi phân loại 'Không nghèo'). Hộ không có tên trong "
-    "danh sách được tính là hộ không nghèo.",
-    "3. Mã hộ: giữ nguyên mã hộ của năm trước cho cùng một hộ (để theo dõi hộ thoát nghèo, tái "
-    "nghèo); hộ mới được cấp mã mới, không dùng lại mã của hộ khác.",
-    "4. Thu nhập bình quân: ghi số nghìn đồng mỗi người mỗi tháng (ví dụ 1.200 là 1.200.000 đồng).",
-    "5. Các chỉ số thiếu hụt: ghi 'x' vào ô của chỉ số hộ bị thiếu hụt, để trống nếu không. Các chỉ "
-    "số: " + "; ".join(f"{i}. {name}" for i, name in enumerate(INDICATORS, start=1)) + ".",
-    "6. Phân loại: chọn Nghèo, Cận nghèo, Mức sống trung bình hoặc Không nghèo theo chuẩn nghèo đa "
-    "chiều; phân loại phải khớp với thu nhập và số chỉ số thiếu hụt (hộ nghèo: thu nhập không quá "
-    "chuẩn nghèo và thiếu hụt từ 3 chỉ số trở lên).",
-    "7. Hộ thoát nghèo trong năm: giữ dòng của hộ và ghi phân loại mới (Cận nghèo, Mức sống trung "
-    "bình hoặc Không nghèo). Hộ bỏ khỏi danh sách mà không ghi lý do không được tính là thoát "
-    "nghèo; nếu hộ chuyển đi, chết hoặc tách hộ, ghi rõ ở cột Ghi chú.",
-    "8. Không sửa dòng tiêu đề và các nhãn (đã khóa); có thể chèn, xóa, sắp xếp dòng. Không đặt mật "
-    "khẩu cho tệp. Lưu tệp dạng Excel (.xlsx) và gửi cho cán bộ chính sách xã hội của xã.",
-]
+def _guide(standard: Standard, year: object) -> list[str]:
+    """The instructions of a list under `standard`: its lines, threshold and indicators."""
+    lines = standard.lines
+    rural, urban = lines["rural"], lines["urban"]
+    provisional = (
+        f" (tạm theo thông tin công bố: {standard.provisional_note})"
+        if standard.provisional
+        else ""
+    )
+    average = (
+        f" Hộ có mức sống trung bình: thu nhập trên chuẩn nghèo đến {_vnd(rural.average_upper)} "
+        f"(nông thôn), {_vnd(urban.average_upper)} (thành thị)."
+        if rural.average_upper and urban.average_upper
+        else " Chuẩn hộ có mức sống trung bình của giai đoạn này chưa được công bố."
+    )
+    review = int(year) - 1 if isinstance(year, int) else "…"
+    return [
+        "HƯỚNG DẪN ĐIỀN DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO, HỘ CÓ MỨC SỐNG TRUNG BÌNH",
+        f"Danh sách năm {year} (rà soát cuối năm {review}) theo "
+        f"{standard.name.lower()}, {standard.legal_basis}{provisional}: hộ nghèo là hộ có thu "
+        f"nhập bình quân từ {_vnd(rural.poverty)} đồng/người/tháng trở xuống ở nông thôn, "
+        f"từ {_vnd(urban.poverty)} đồng trở xuống ở thành thị (đô thị), và thiếu hụt từ "
+        f"{standard.min_deprivations_poor} chỉ số trở lên; hộ cận nghèo có thu nhập như vậy "
+        f"nhưng thiếu hụt dưới {standard.min_deprivations_poor} chỉ số.{average}",
+        "1. Sheet 'Thông tin chung': kiểm tra mã và tên thôn, xã đã ghi sẵn; điền Tổng số hộ "
+        "dân cư của thôn (mọi hộ trong thôn, không chỉ các hộ trong danh sách), Tổng số nhân "
+        "khẩu, Người lập biểu và Ngày lập. Khu vực chọn 'Nông thôn' hoặc 'Thành thị'.",
+        "2. Sheet 'Danh sách hộ': mỗi hộ được rà soát một dòng, gồm hộ nghèo, hộ cận nghèo, hộ "
+        "có mức sống trung bình, và hộ vừa thoát nghèo (ghi phân loại 'Không nghèo'). Hộ không "
+        "có tên trong danh sách được tính là hộ không nghèo.",
+        "3. Mã hộ: giữ nguyên mã hộ của năm trước cho cùng một hộ (để theo dõi hộ thoát nghèo, "
+        "tái nghèo); hộ mới được cấp mã mới, không dùng lại mã của hộ khác.",
+        "4. Thu nhập bình quân: ghi số nghìn đồng mỗi người mỗi tháng (ví dụ 1.200 là 1.200.000 "
+        "đồng).",
+        "5. Các chỉ số thiếu hụt: ghi 'x' vào ô của chỉ số hộ bị thiếu hụt, để trống nếu không. "
+        "Các chỉ số: " + "; ".join(f"{i.number}. {i.name}" for i in standard.indicators) + ".",
+        "6. Phân loại: chọn Nghèo, Cận nghèo, Mức sống trung bình hoặc Không nghèo theo chuẩn "
+        "nghèo đa chiều; phân loại phải khớp với thu nhập và số chỉ số thiếu hụt.",
+        "7. Hộ thoát nghèo trong năm: giữ dòng của hộ và ghi phân loại mới (Cận nghèo, Mức sống "
+        "trung bình hoặc Không nghèo). Hộ bỏ khỏi danh sách mà không ghi lý do không được tính là "
+        "thoát nghèo; nếu hộ chuyển đi, chết hoặc tách hộ, ghi rõ ở cột Ghi chú.",
+        "8. Không sửa dòng tiêu đề và các nhãn (đã khóa); có thể chèn, xóa, sắp xếp dòng. Không "
+        "đặt mật khẩu cho tệp. Lưu tệp dạng Excel (.xlsx) và gửi cho cán bộ chính sách xã hội "
+        "của xã.",
+    ]
 
 
-def _write_guide(ws, earlier: int | None) -> None:
-    paragraphs = list(_GUIDE)
+def _vnd(amount: float | None) -> str:
+    return vi_int(round(amount)) if amount else "?"
+
+
+def _write_guide(ws, earlier: int | None, standard: Standard, year: object) -> None:
+    paragraphs = _guide(standard, year)
     if earlier is not None:
         paragraphs.insert(
-            1,
+            2,
             f"Danh sách hộ đã ghi sẵn các hộ trong danh sách năm {earlier} của thôn: rà soát "
             "lại từng hộ và sửa những gì đã thay đổi (thu nhập, chỉ số thiếu hụt, phân loại), "
             "thêm hộ mới, giữ nguyên mã hộ cũ.",
@@ -224,131 +264,126 @@ def _write_info(ws, metadata: Mapping[str, object]) -> None:
     _protect(ws)
 
 
-def _write_list(ws, households: pd.DataFrame | None) -> None:
+def _write_list(
+    ws, households: pd.DataFrame | None, columns: list[tuple[str, str, Field | None]]
+) -> None:
     # Wide enough for each header's longest word: a word never breaks over two lines.
     widths = [
-        fit_width(TEMPLATE_HEADERS[name].split(), _WIDTHS.get(name, _MARK_WIDTH), 40)
-        for name in HOUSEHOLD_COLUMNS
+        fit_width(header.split(), declared.width if declared else _MARK_WIDTH, 40)
+        for _, header, declared in columns
     ]
+    names = [name for name, _, _ in columns]
     # a class label on one line
-    at = HOUSEHOLD_COLUMNS.index("claimed_class")
+    at = names.index("claimed_class")
     widths[at] = max(widths[at], fit_width(list(CLASS_LABELS.values()), 0, 40, bold=False))
     lines = 1
-    for c, name in enumerate(HOUSEHOLD_COLUMNS, start=1):
-        write_text(ws, 1, c, TEMPLATE_HEADERS[name]).style = "tpl_head"
+    for c, (_, header, _) in enumerate(columns, start=1):
+        write_text(ws, 1, c, header).style = "tpl_head"
         ws.column_dimensions[column_letter(c - 1)].width = widths[c - 1]
         room = column_points(widths[c - 1])
-        lines = max(lines, wrapped_lines(TEMPLATE_HEADERS[name], room, SIZE, bold=True))
+        lines = max(lines, wrapped_lines(header, room, SIZE, bold=True))
     ws.row_dimensions[1].height = lines * line_points() + 6
     ws.freeze_panes = "D2"
     n = 0 if households is None else len(households)
     if households is not None:
-        _write_rows(ws, households, widths)
+        _write_rows(ws, households, columns, widths)
     last = max(n + 1, TEMPLATE_ROWS)
-    centred = {HOUSEHOLD_COLUMNS.index(name) for name in ("seq", "members", *_MARK_FIELDS)}
+    centred = {
+        c
+        for c, (_, _, declared) in enumerate(columns)
+        if declared is None or declared.parse in ("seq", "whole", "mark")
+    }
     # As `cell.style = name` does, with the name looked up once, not for each of 8,800 cells.
     named = ws.parent._named_styles
     mark, blank = named["tpl_mark"].as_tuple(), named["tpl_input"].as_tuple()
-    styles = [mark if c in centred else blank for c in range(len(HOUSEHOLD_COLUMNS))]
-    for row in ws.iter_rows(min_row=2, max_row=last, max_col=len(HOUSEHOLD_COLUMNS)):
+    styles = [mark if c in centred else blank for c in range(len(columns))]
+    for row in ws.iter_rows(min_row=2, max_row=last, max_col=len(columns)):
         for cell, style in zip(row, styles, strict=True):
             cell._style = copy(style)
-    _validations(ws, last)
+    _validations(ws, last, columns)
     print_setup(ws, "1:1", "D2")
     _protect(ws)
 
 
-def _validations(ws, last: int) -> None:
-    cols = {name: column_letter(i) for i, name in enumerate(HOUSEHOLD_COLUMNS)}
-
-    def column(name: str) -> str:
-        return f"{cols[name]}2:{cols[name]}{last}"
-
-    labels = ",".join(CLASS_LABELS.values())
-    checks = [
-        (
-            _rule(
-                "stop",
-                "Phân loại",
-                "Chọn Nghèo, Cận nghèo, Mức sống trung bình hoặc Không nghèo.",
-                type="list",
-                formula1=f'"{labels}"',
-            ),
-            column("claimed_class"),
-        ),
-        (
-            _rule(
-                "warning",
-                "Chỉ số thiếu hụt",
-                "Ghi 'x' nếu hộ thiếu hụt, để trống nếu không.",
-                type="list",
-                formula1='"x"',
-            ),
-            f"{cols[_MARK_FIELDS[0]]}2:{cols[_MARK_FIELDS[-1]]}{last}",
-        ),
-        (
-            _rule(
-                "stop",
-                "Số nhân khẩu",
-                "Ghi một số nguyên từ 1 đến 30.",
-                type="whole",
-                operator="between",
-                formula1="1",
-                formula2="30",
-            ),
-            column("members"),
-        ),
-        (
-            _rule(
-                "stop",
-                "Thu nhập bình quân",
-                "Ghi số nghìn đồng/người/tháng, từ 0 đến 100.000.",
-                type="decimal",
-                operator="between",
-                formula1="0",
-                formula2="100000",
-            ),
-            column("income_kvnd"),
-        ),
-    ]
-    for dv, cells in checks:
+def _validations(ws, last: int, columns: list[tuple[str, str, Field | None]]) -> None:
+    """Each column's typing check, as its field declares it (an indicator's: its marks)."""
+    by_check: dict[Check, list[str]] = {}
+    for c, (_, _, declared) in enumerate(columns):
+        check = MARK_CHECK if declared is None or declared.parse == "mark" else declared.check
+        if check is not None:
+            letter = column_letter(c)
+            by_check.setdefault(check, []).append(f"{letter}2:{letter}{last}")
+    for check, ranges in by_check.items():
+        dv = _rule(check)
         ws.add_data_validation(dv)
-        dv.add(cells)
+        for cells in ranges:
+            dv.add(cells)
 
 
-def _rule(style: str, title: str, message: str, **condition: str) -> DataValidation:
-    """A drop-down or range check whose alert (`style`: stop or warning) is always shown."""
+def _rule(check: Check) -> DataValidation:
+    """A drop-down or range check whose alert (`style`: stop or warning) is always shown; a
+    range's bounds and message are its rule's (`transforms/rules.py`)."""
+    if check is MARK_CHECK:
+        condition = {"type": "list", "formula1": '"x"'}
+        message = "Ghi 'x' nếu hộ thiếu hụt, để trống nếu không."
+    elif check.kind == "list":
+        labels = ",".join(CLASS_LABELS.values())
+        condition = {"type": "list", "formula1": f'"{labels}"'}
+        message = "Chọn Nghèo, Cận nghèo, Mức sống trung bình hoặc Không nghèo."
+    else:
+        rule = RULES[check.rule]
+        low, high = rule.params["min"], rule.params["max"]
+        condition = {
+            "type": check.kind,
+            "operator": "between",
+            "formula1": str(low),
+            "formula2": str(high),
+        }
+        fix = rule.fix_vi.format(min=vi_int(low), max=vi_int(high))
+        message = fix if "{min}" in rule.fix_vi else f"{fix} Từ {vi_int(low)} đến {vi_int(high)}."
     return DataValidation(
         **condition,
         allow_blank=True,
         showErrorMessage=True,
-        errorStyle=style,
-        errorTitle=title,
+        errorStyle=check.alert,
+        errorTitle=check.title,
         error=message,
     )
 
 
-def _write_rows(ws, households: pd.DataFrame, widths: list[float]) -> None:
+def _write_rows(
+    ws, households: pd.DataFrame, columns: list[tuple[str, str, Field | None]], widths: list[float]
+) -> None:
     """Marks as "x", classes as their labels, codes and names as text, numbers as numbers;
     each row as high as its longest wrapped text.
 
     A value of another kind than its column expects is written as it is, so a workbook can
     carry exactly what an officer typed (tests build broken workbooks this way).
     """
-    records = households.reindex(columns=list(HOUSEHOLD_COLUMNS)).to_dict("records")
+    fields = [name for name, _, declared in columns if declared is not None]
+    records = households.reindex(columns=[*fields, DEPRIVATIONS]).to_dict("records")
     for r, rec in enumerate(records, start=2):
-        texts = [(v, w) for v, w in zip(rec.values(), widths, strict=True) if isinstance(v, str)]
+        deprived = set(deprivation_codes(rec[DEPRIVATIONS]))
+        texts = [
+            (rec[name], w)
+            for (name, _, declared), w in zip(columns, widths, strict=True)
+            if declared is not None and isinstance(rec[name], str)
+        ]
         lines = max((wrapped_lines(v, column_points(w)) for v, w in texts), default=1)
         if lines > 1:
             ws.row_dimensions[r].height = lines * line_points() + 4
-        for c, name in enumerate(HOUSEHOLD_COLUMNS, start=1):
+        for c, (name, _, declared) in enumerate(columns, start=1):
+            if declared is None:  # an indicator of the list's standard
+                if name in deprived:
+                    write_text(ws, r, c, "x")
+                continue
             value = rec[name]
-            if name in _MARK_FIELDS and isinstance(value, bool | np.bool_):
+            if declared.parse == "mark" and isinstance(value, bool | np.bool_):
                 if value:
                     write_text(ws, r, c, "x")
             elif name == "claimed_class" and value in CLASS_LABELS:
                 write_text(ws, r, c, CLASS_LABELS[value])
-            elif name in _TEXT_FIELDS and isinstance(value, str):
+            elif declared.parse in ("text", "code") and isinstance(value, str):
                 write_text(ws, r, c, value)
             else:
                 write_value(ws, r, c, value)

@@ -11,14 +11,18 @@ row per village, on any sheet. Names are only read here; they are matched to the
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass
 
 from giamngheo.transforms import normalize as nz
 from giamngheo.transforms.columns import VILLAGE, fold, match_header
+from giamngheo.transforms.issues import make_issue
 from giamngheo.transforms.registry import village_key
+from giamngheo.transforms.submission import HOUSEHOLDS, Submission
 from giamngheo.workbooks.grid import Grid, cell_ref
+from giamngheo.workbooks.metadata import set_metadata
 
 # A section row: optional enumerator ("I.", "2)", "a."), a village kind word, then a name.
 _SECTION = re.compile(
@@ -177,3 +181,98 @@ def _summary_header(row: list[object]) -> tuple[int, int, int | None] | None:
     if name_col is None or households_col is None:
         return None
     return name_col, households_col, persons_col
+
+
+# Metadata of the file that each village keeps; its own name and totals come from the table.
+_VILLAGE_OWN = ("village_code", "village_name", "total_households", "total_persons")
+_VILLAGE_CODE = re.compile(r"\d{5}-\d{2}")
+
+
+def split(sub: Submission, labels: list, totals: dict[str, VillageTotal]) -> None:
+    """Make `sub.parts` of a table whose rows name villages: one submission per village, with
+    its rows, the issues of its rows, its subtotals and its totals from the summary table.
+    Issues of the file as a whole (a column, the Tổng cộng row) go to every village.
+
+    A table naming a single village, every row under it, stays one submission.
+    """
+    keys: dict[str, tuple[str, str]] = {}
+    for found in labels:
+        if found is not None:
+            keys.setdefault(village_key(found[0]) or fold(found[0]), found)
+    if len(keys) == 1 and None not in labels:
+        label, cell = next(iter(keys.values()))
+        if not (sub.metadata.get("village_code") or sub.metadata.get("village_name")):
+            _name_village(sub, label, (sub.sheet, cell))
+        return
+    rows_of: dict[str, list[int]] = {}
+    for i, found in enumerate(labels):
+        key = "" if found is None else village_key(found[0]) or fold(found[0])
+        rows_of.setdefault(key, []).append(i)
+    row_key = {sub.rows["source_row"][i]: key for key, idx in rows_of.items() for i in idx}
+    for key, indices in rows_of.items():
+        part = Submission(
+            submission_id=part_id(sub.submission_id, key),
+            file=sub.file,
+            kind=HOUSEHOLDS,
+            metadata={k: v for k, v in sub.metadata.items() if k not in _VILLAGE_OWN},
+            metadata_cells={k: v for k, v in sub.metadata_cells.items() if k not in _VILLAGE_OWN},
+            sheet=sub.sheet,
+            columns=sub.columns,
+            headers=sub.headers,
+            file_id=sub.submission_id,
+        )
+        part.rows = {name: [values[i] for i in indices] for name, values in sub.rows.items()}
+        part.rows["submission_id"] = [part.submission_id] * len(indices)
+        own_rows = set(part.rows["source_row"])
+        if key:
+            label, cell = keys[key]
+            part.part = label
+            _name_village(part, label, (sub.sheet, cell))
+            _village_totals(part, totals.get(key), label)
+        else:
+            part.part = "?"
+            for r in part.rows["source_row"]:
+                column = sub.columns.get(VILLAGE) or sub.columns["household_code"]
+                part.issues.append(
+                    make_issue(
+                        "HH-VILLAGE-MISSING",
+                        submission_id=part.submission_id,
+                        file=part.file,
+                        sheet=part.sheet,
+                        cell=f"{column}{r}",
+                    )
+                )
+        for issue in sub.issues:
+            row = _issue_row(issue)
+            if issue.sheet != sub.sheet or row not in row_key or row in own_rows:
+                part.issues.append(dataclasses.replace(issue, submission_id=part.submission_id))
+        part.totals = [
+            {k: v for k, v in t.items() if k != "part"}
+            for t in sub.totals
+            if village_key(t.get("part", "")) == key
+        ]
+        sub.parts.append(part)
+    sub.rows = None
+
+
+def _name_village(sub: Submission, label: str, cell: tuple[str, str]) -> None:
+    field = "village_code" if _VILLAGE_CODE.fullmatch(label) else "village_name"
+    sub.metadata[field] = label
+    sub.metadata_cells[field] = cell
+    sub.metadata_cells.setdefault("village_code", cell)
+
+
+def _village_totals(part: Submission, total: VillageTotal | None, label: str) -> None:
+    if total is None:
+        return  # VR-MISSING names the total to give
+    set_metadata(part, "total_households", total.households, total.sheet, total.households_cell)
+    if total.persons_cell is not None and not nz.is_blank(total.persons):
+        set_metadata(part, "total_persons", total.persons, total.sheet, total.persons_cell)
+
+
+_CELL_ROW = re.compile(r"[A-Z]+(\d+)")
+
+
+def _issue_row(issue) -> int | None:
+    match = _CELL_ROW.fullmatch(issue.cell or "")
+    return int(match[1]) if match else None

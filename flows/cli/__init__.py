@@ -5,7 +5,7 @@ Each command module attaches its commands to the group in `app.py` when imported
 configuration error, 1 failure.
 """
 
-from giamngheo.flows.cli import outputs, plan, query, registry, run  # noqa: F401  (commands)
+from giamngheo.flows.cli import outputs, plan, query, registry, run, standards  # noqa: F401
 from giamngheo.flows.cli.app import cli
 
 

@@ -141,6 +141,11 @@ def print_summary(summary, show_communes: bool = True, show_reports: bool = True
     )
     if summary.households_loaded:
         out.print(f"Hộ đã nạp (households loaded): {summary.households_loaded}")
+    if summary.reclassified:
+        out.print(
+            f"Hộ đổi phân loại theo chuẩn hiện hành (households whose class changed under the "
+            f"standard now in force): {summary.reclassified}"
+        )
     for path in summary.missing:
         out.print(f"[yellow]Không còn tệp (file gone)[/yellow] {shown(path)}")
     for path in summary.changed:

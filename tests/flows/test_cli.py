@@ -5,7 +5,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from giamngheo.transforms.columns import INDICATOR_COLUMNS, NOT_POOR
+from giamngheo.transforms.columns import DEPRIVATIONS, NOT_POOR
 from giamngheo.workbooks.reader import read_submission
 from giamngheo.workbooks.template import GUIDE_SHEET
 from tests.flows.conftest import invoke
@@ -95,11 +95,14 @@ def test_templates_carry_each_village_s_last_list_to_update(shared_home, dien_ho
         assert sub.metadata["year"] == 2026 and sub.metadata["village_code"] == code
         assert sub.households["household_code"].tolist() == kept["household_code"].tolist()
         assert sub.households["seq"].tolist() == list(range(1, len(kept) + 1))
-        for column in ("head_name", "members", "claimed_class", *INDICATOR_COLUMNS):
+        for column in ("head_name", "members", "claimed_class"):
             assert sub.households[column].tolist() == kept[column].tolist(), column
+        assert [tuple(d) for d in sub.households[DEPRIVATIONS]] == [
+            tuple(d) for d in kept[DEPRIVATIONS]
+        ]
     assert dropped > 0  # households that left poverty last year are not carried over
     guide = load_workbook(tmp_path / "19834-03_2026.xlsx")[GUIDE_SHEET]
-    assert "danh sách năm 2025" in guide["A2"].value
+    assert "danh sách năm 2025" in guide["A3"].value
     first = invoke(
         shared_home, "template", "--commune", "19834", "--year", "2024", "--out", str(tmp_path)
     )
@@ -141,3 +144,45 @@ def test_ingest_runs_the_flow_when_a_killed_run_left_staging_behind(loaded_home,
     calls = fake_flow(monkeypatch)
     (loaded_home / "staging" / "20261128T000000-abcdef").mkdir(parents=True)
     assert invoke(loaded_home, "ingest").exit_code == 0 and len(calls) == 1
+
+
+def test_standards_shows_what_is_in_force_before_anything_is_loaded(tmp_path):
+    home = tmp_path / "home"
+    shown = invoke(home, "standards", "--year", "2027")
+    assert shown.exit_code == 0, shown.output
+    text = " ".join(shown.output.split())
+    assert "Nghị định 351/2025/NĐ-CP" in text and "Nghị định 07/2021" not in text
+    assert "2.200.000" in text and "2.800.000" in text and "chưa công bố" in text
+    assert "Chuẩn tạm (provisional)" in text and "Xử lý rác thải sinh hoạt" in text
+    machines = json.loads(invoke(home, "standards", "--json").output)
+    assert [s["standard_id"] for s in machines] == ["nd-07-2021", "nd-351-2025"]
+    assert machines[0]["lines"]["rural"] == {
+        "poverty_vnd": 1_500_000,
+        "near_poor_vnd": None,
+        "average_upper_vnd": 2_250_000,
+    }
+    none = invoke(home, "standards", "--year", "2019")
+    assert none.exit_code == 0 and "Không có chuẩn nghèo nào" in none.output
+
+
+def test_standards_import_refuses_a_bad_file_with_its_line_and_keeps_nothing(tmp_path):
+    from tests.transforms.test_standards import PROVINCE
+
+    home = tmp_path / "home"
+    bad = tmp_path / "tinh-46.toml"
+    bad.write_text(PROVINCE.replace("poverty = 30_000_000", "poverty = 0"), encoding="utf-8")
+    refused = invoke(home, "standards", "import", str(bad))
+    assert refused.exit_code == 2
+    assert "dòng 11, lines.rural.poverty" in refused.output
+    assert [s["standard_id"] for s in json.loads(invoke(home, "standards", "--json").output)] == [
+        "nd-07-2021",
+        "nd-351-2025",
+    ]
+    bad.write_text(PROVINCE, encoding="utf-8")
+    done = invoke(home, "standards", "import", str(bad))
+    assert done.exit_code == 0 and "Đã nhập chuẩn" in done.output
+    shown = json.loads(invoke(home, "standards", "--province", "46", "--json").output)
+    assert [s["standard_id"] for s in shown] == ["nd-07-2021", "nd-351-2025", "tinh-46"]
+    assert shown[2]["unit"] == "year" and shown[2]["lines"]["rural"]["poverty_vnd"] == 2_500_000
+    elsewhere = json.loads(invoke(home, "standards", "--province", "79", "--json").output)
+    assert "tinh-46" not in [s["standard_id"] for s in elsewhere]

@@ -49,6 +49,9 @@ USAGE_ERRORS = [
     (["rerun", "0123456789abcdef"], 2),
     (["demo", "--runner", "quantum"], 2),
     (["serve", "--cron", "0 1 * * *"], 2),  # no Prefect server
+    (["standards", "--year", "1800"], 2),
+    (["standards", "import", "no-such-file.toml"], 2),
+    (["standards", "import", str(Path(__file__))], 2),  # not a standard's file
 ]
 
 
@@ -73,6 +76,7 @@ SUCCESSES = [
     ["plan", "--commune", "19834", "--year", "2025", "--goal-rate", "1"],
     ["template", "--commune", "19834", "--year", "2026", "--out", "templates"],
     ["registry", "load", str(sample_registry_path())],
+    ["standards", "--year", "2027"],
     ["ingest"],
     ["rerun", "--failed"],
 ]

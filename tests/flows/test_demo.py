@@ -26,6 +26,7 @@ from giamngheo.workbooks.preview import main as preview
 from giamngheo.workbooks.preview import render_pdf
 from giamngheo.workbooks.reader import read_submission
 from tests.flows.printing import check_workbook, needs_tools, overlaps, pages, pieces
+from tests.listing import HEADERS
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 GIAMNGHEO = Path(sys.executable).with_name("giamngheo")
@@ -291,7 +292,12 @@ def test_the_village_template_prints_readably(demo_home, tmp_path):
     )
     # every header word on the list's first page: the sheet is one page wide
     assert {w for w in header if w not in first_list_page} == set()
-    assert "Nghèo" in first_list_page  # last year's households, pre-filled
+    # last year's households pre-filled with their data, but not their 2026 class: the 2027
+    # lists are decided under Nghị định 351/2025
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert rows and "19834-03-" in first_list_page
+    column = [str(c.value) for c in ws[1]].index(HEADERS["claimed_class"])
+    assert {r[column] for r in rows} == {None}
 
 
 @needs_tools

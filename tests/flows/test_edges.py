@@ -121,7 +121,7 @@ def test_a_rerun_that_fails_keeps_the_loaded_version(settings, registry, make_wo
     assert first.loaded == 1
     with Warehouse(settings.warehouse_path, read_only=True) as wh:
         [sid] = wh.sql("select submission_id from submissions")["submission_id"]
-        before = wh.sql("select * from village_poverty").to_dict("records")
+        before = wh.sql("select * from village_poverty")
     strict = replace(settings, max_rows=5)  # the same file, now over a limit
     again = run_nightly(strict, runner="thread", rerun_ids=[sid], force=True)
     assert again.loaded == 0 and [k["submission_id"] for k in again.kept_files] == [sid]
@@ -129,7 +129,7 @@ def test_a_rerun_that_fails_keeps_the_loaded_version(settings, registry, make_wo
     assert again.exit_code == 3
     with Warehouse(settings.warehouse_path, read_only=True) as wh:
         assert wh.sql("select status from submissions")["status"].tolist() == ["loaded"]
-        assert wh.sql("select * from village_poverty").to_dict("records") == before
+        pd.testing.assert_frame_equal(wh.sql("select * from village_poverty"), before)
 
 
 @pytest.mark.slow

@@ -12,9 +12,11 @@ from giamngheo.flows import steps
 from giamngheo.flows.inbox import discover
 from giamngheo.flows.nightly import load_registry, run_nightly
 from giamngheo.flows.validation import Reference, validate
+from giamngheo.transforms.columns import DEPRIVATIONS
 from giamngheo.transforms.issues import ISSUE_COLUMNS
 from giamngheo.transforms.synthetic import sample_lists
 from giamngheo.workbooks.template import write_village_workbook
+from tests.listing import INDICATOR_CODES, LIST_COLUMNS
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -36,16 +38,18 @@ def items(validated, candidates) -> list[steps.Quarantined]:
 BROKEN = {
     3: ({(0, "members"): 45}, {}, ["E2"]),
     11: ({(1, "income_kvnd"): "1,5tr"}, {}, ["F3"]),
-    19: ({(0, "members"): 0, (2, "d01"): "?"}, {}, ["E2", "G4"]),  # row 2: see _unmarked
+    19: ({(0, "members"): 0, (2, "employment"): "?"}, {}, ["E2", "G4"]),  # row 2: see _unmarked
     27: ({}, {"village_code": "19999-01"}, ["B5"]),
     42: ({}, {"total_households": 2}, ["B9"]),
 }
 
 
 def _unmarked(households, row: int) -> int:
-    """`row`, swapped with the first row from it whose household is not deprived in d01, so
-    that the broken mark stays on sheet row `row` + 2."""
-    free = next(k for k in range(row, len(households)) if not households.at[k, "d01"])
+    """`row`, swapped with the first row from it whose household is not deprived in
+    employment, so that the broken mark stays on sheet row `row` + 2."""
+    free = next(
+        k for k in range(row, len(households)) if "employment" not in households.at[k, DEPRIVATIONS]
+    )
     if free != row:
         order = list(range(len(households)))
         order[row], order[free] = free, row
@@ -60,14 +64,20 @@ def test_fifty_files_five_broken_load_45_and_quarantine_5(settings, registry):
     for i, v in enumerate(lists):
         households = v.households.copy().astype(object)
         cells, meta, _ = BROKEN.get(i, ({}, {}, []))
+        marks = {}  # typed into the sheet, as a village would
         for (row, column), value in cells.items():
-            if column == "d01":  # an unreadable mark where there was none: no class changes
-                row = _unmarked(households, row)
-            households.at[row, column] = value
+            if column in INDICATOR_CODES:  # an unreadable mark where there was none
+                marks[_unmarked(households, row), column] = value
+            else:
+                households.at[row, column] = value
         m = {**v.metadata, **meta}
-        write_village_workbook(
-            settings.inbox / f"{i:02d}_{v.metadata['village_code']}.xlsx", m, households
-        )
+        path = settings.inbox / f"{i:02d}_{v.metadata['village_code']}.xlsx"
+        write_village_workbook(path, m, households)
+        if marks:
+            wb = load_workbook(path)
+            for (row, column), value in marks.items():
+                wb["Danh sách hộ"].cell(row + 2, LIST_COLUMNS.index(column) + 1, value)
+            wb.save(path)
     load_registry(settings, registry)
     summary = run_nightly(settings, runner="process")
     assert (summary.loaded, summary.rejected) == (45, 5)

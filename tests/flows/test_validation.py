@@ -9,12 +9,14 @@ from openpyxl import load_workbook
 from giamngheo.flows import steps
 from giamngheo.flows.inbox import discover
 from giamngheo.flows.validation import Reference, validate
+from giamngheo.transforms.columns import DEPRIVATIONS
 from giamngheo.transforms.synthetic import (
     DIEN_HOA_PLAN_2024,
     DIEN_HOA_POOR_2024,
     DIEN_HOA_TARGETS_2024,
+    sample_lists,
 )
-from giamngheo.workbooks.template import write_plan_workbook
+from giamngheo.workbooks.template import INFO_SHEET, write_plan_workbook, write_village_workbook
 
 
 def run(inbox: Path, registry, history=None, known=None, docs=None):
@@ -116,7 +118,8 @@ def test_a_totals_row_that_disagrees_with_its_rows(tmp_path, registry, make_work
     total = ws.max_row + 1
     ws.cell(total, 3, "Tổng cộng")
     ws.cell(total, 5, int(thon3.households["members"].sum()) + 1)  # members: one too many
-    ws.cell(total, 7, int(thon3.households["d01"].sum()))  # indicator 1: right
+    employed = sum("employment" in d for d in thon3.households["deprivations"])
+    ws.cell(total, 7, employed)  # indicator 1: right
     wb.save(path)
     assert found(run(tmp_path / "inbox", registry)) == [("HH-TOTAL-ROW", "error", f"E{total}")]
 
@@ -355,3 +358,125 @@ def test_rows_without_a_code_are_reported_once_and_validation_goes_on(
         ("HH-ID-MISSING", "B2"),
         ("HH-ID-MISSING", "B3"),
     ]
+
+
+# -- the lists of 2027, the first under Nghị định 351/2025 ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def thon3_2027(dien_hoa_registry):
+    """Thôn 3's seeded lists of 2026 (07/2021) and 2027 (351/2025)."""
+    lists = sample_lists(dien_hoa_registry, years=(2026, 2027), seed=2027)
+    return {v.metadata["year"]: v for v in lists if v.metadata["village_code"] == "19834-03"}
+
+
+def under_the_2027_lines(households: pd.DataFrame, area: str) -> list[object]:
+    """The class of each household by the rule of Nghị định 351/2025 as reported: income at
+    most 2,200,000 (rural) or 2,800,000 (urban) đồng with 3 deprivations or more: poor; with
+    fewer: near-poor; above the line: no class (the average band is not published)."""
+    line = {"rural": 2200, "urban": 2800}[area]
+    return [
+        None if income > line else ("poor" if len(deprived) >= 3 else "near_poor")
+        for income, deprived in zip(
+            households["income_kvnd"], households[DEPRIVATIONS], strict=True
+        )
+    ]
+
+
+def relabel_year(path: Path, label: str, value: object, title: str | None = None) -> None:
+    """The list's year stated as a village may state it: another label, and a title."""
+    wb = load_workbook(path)
+    ws = wb[INFO_SHEET]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Năm")
+    ws.cell(row, 1, label)
+    ws.cell(row, 2, value)
+    if title:
+        ws["D1"] = title
+    wb.save(path)
+
+
+def test_a_2027_list_on_the_2027_columns_is_classed_on_the_2027_lines(
+    tmp_path, registry, thon3_2027
+):
+    v = thon3_2027[2027]
+    path = write_village_workbook(tmp_path / "inbox" / "thon3.xlsx", v.metadata, v.households)
+    out = run(tmp_path / "inbox", registry)
+    assert [i for i in out.issues if i.severity == "error"] == []
+    assert out.village_reports["standard_id"].tolist() == ["nd-351-2025"]
+    got = (
+        out.households["computed_class"]
+        .astype(object)
+        .where(out.households["computed_class"].notna(), None)
+    )
+    assert got.tolist() == under_the_2027_lines(v.households, v.metadata["area"])
+    assert {"waste_treatment", "digital_services"} & {
+        c for d in out.households[DEPRIVATIONS] for c in d
+    }
+    assert path.exists()
+
+
+@pytest.mark.parametrize(
+    ("label", "value", "title"),
+    [
+        ("Năm rà soát", 2026, None),
+        ("Năm", 2027, "Danh sách hộ nghèo năm 2027"),
+        ("Người lập biểu", "Cán bộ thôn", "Kết quả rà soát hộ nghèo, hộ cận nghèo năm 2026"),
+        ("Người lập biểu", "Cán bộ thôn", "Danh sách rà soát cuối năm 2026"),
+    ],
+)
+def test_a_list_labelled_by_its_review_year_is_the_next_years_list(
+    tmp_path, registry, thon3_2027, label, value, title
+):
+    v = thon3_2027[2027]
+    path = write_village_workbook(tmp_path / "inbox" / "thon3.xlsx", v.metadata, v.households)
+    relabel_year(path, label, value, title)
+    out = run(tmp_path / "inbox", registry)
+    assert out.submissions["year"].tolist() == [2027]
+    assert [i.code for i in out.issues if i.severity == "error"] == []
+
+
+def test_two_statements_of_the_year_that_disagree_are_an_issue_at_the_cell(
+    tmp_path, registry, thon3_2027
+):
+    v = thon3_2027[2027]
+    path = write_village_workbook(tmp_path / "inbox" / "thon3.xlsx", v.metadata, v.households)
+    relabel_year(path, "Năm", 2027, "Kết quả rà soát hộ nghèo năm 2027")  # a list of 2028
+    out = run(tmp_path / "inbox", registry)
+    conflicts = [i for i in out.issues if i.code == "VR-YEAR-CONFLICT"]
+    assert [(i.sheet, i.cell, i.severity) for i in conflicts] == [(INFO_SHEET, "D1", "error")]
+    assert "2028" in conflicts[0].message_vi and "B7" in conflicts[0].message_vi
+    assert out.submissions["status"].tolist() == ["rejected"]
+
+
+def test_a_2027_list_on_the_2022_2026_columns_gets_one_issue_naming_both_sets(
+    tmp_path, registry, thon3_2027
+):
+    v = thon3_2027[2026]  # last year's list, its columns and classes, sent as the 2027 list
+    path = write_village_workbook(tmp_path / "inbox" / "thon3.xlsx", v.metadata, v.households)
+    relabel_year(path, "Năm", 2027)
+    out = run(tmp_path / "inbox", registry)
+    errors = [i for i in out.issues if i.severity == "error"]
+    assert [i.code for i in errors] == ["VR-INDICATOR-SET"]
+    message = errors[0].message_vi
+    assert "Danh sách năm 2027 dùng bộ chỉ số giai đoạn 2022–2026" in message
+    assert "Nghị định 351/2025/NĐ-CP" in message and "Xử lý rác thải sinh hoạt" in message
+    assert "Nghị định 07/2021/NĐ-CP" in message
+
+
+def test_no_outlier_warning_for_the_change_of_standard_alone(tmp_path, registry, thon3_2027):
+    v = thon3_2027[2027]
+    write_village_workbook(tmp_path / "inbox" / "thon3.xlsx", v.metadata, v.households)
+    history = pd.DataFrame(
+        {
+            "village_code": ["19834-03"],
+            "year": [2026],
+            "total_households": [v.metadata["total_households"]],
+            "poor_households": [60],
+            "poor_rate_pct": [50.0],
+            "standard_id": ["nd-07-2021"],
+        }
+    )
+    out = run(tmp_path / "inbox", registry, history=history)
+    assert "VR-OUTLIER-RATE" not in {i.code for i in out.issues}
+    same = run(tmp_path / "inbox", registry, history=history.assign(standard_id="nd-351-2025"))
+    assert "VR-OUTLIER-RATE" in {i.code for i in same.issues}  # the control: one standard

@@ -2,12 +2,15 @@ import pandas as pd
 import pytest
 
 from giamngheo.transforms.classify import classify
-from giamngheo.transforms.columns import INDICATOR_COLUMNS
+from giamngheo.transforms.standards import parse_standard, shipped
 
 
 def household(year: int, area: str, income_kvnd: float | None, deprived: int) -> pd.DataFrame:
-    marks = {c: i < deprived for i, c in enumerate(INDICATOR_COLUMNS)}
-    return pd.DataFrame([{"year": year, "area": area, "income_kvnd": income_kvnd, **marks}])
+    standard = shipped().national(year) or shipped().sets[0]
+    codes = standard.codes[:deprived]
+    return pd.DataFrame(
+        [{"year": year, "area": area, "income_kvnd": income_kvnd, "deprivations": codes}]
+    )
 
 
 @pytest.mark.parametrize(
@@ -46,20 +49,94 @@ def test_classify_boundaries(year, area, income, deprived, expected):
     assert out["deprivation_count"].iloc[0] == deprived
 
 
-def test_missing_marks_count_as_not_deprived():
-    frame = household(2024, "rural", 1000, 3)
-    frame["d01"] = pd.NA
-    out = classify(frame.astype({"d01": "boolean"}))
-    assert out["deprivation_count"].iloc[0] == 2
+def test_no_deprivations_recorded_count_as_none():
+    frame = household(2024, "rural", 1000, 3).assign(deprivations=[None])
+    out = classify(frame)
+    assert out["deprivation_count"].iloc[0] == 0
     assert out["computed_class"].iloc[0] == "near_poor"
 
 
-def test_a_new_standard_is_a_new_row():
-    from giamngheo.transforms.standards import STANDARDS
+STANDARD = """
+id = "test-2031"
+name = "Chuẩn thử"
+legal_basis = "Nghị định thử"
+first_year = 2031
+last_year = 2035
+min_deprivations_poor = 4
+[lines.rural]
+poverty = 3_000_000
+average_upper = 4_000_000
+[lines.urban]
+poverty = 3_500_000
+[[indicators]]
+number = 1
+code = "employment"
+name = "Việc làm"
+dimension = "Việc làm"
+[[indicators]]
+number = 2
+code = "nutrition"
+name = "Dinh dưỡng"
+dimension = "Y tế"
+[[indicators]]
+number = 3
+code = "sanitation"
+name = "Nhà tiêu"
+dimension = "Vệ sinh"
+[[indicators]]
+number = 4
+code = "waste_treatment"
+name = "Rác thải"
+dimension = "Môi trường"
+"""
 
-    extra = pd.DataFrame(
-        [("test", 2031, 2035, "rural", 3_000_000, 4_000_000, 4)], columns=STANDARDS.columns
+
+def test_a_new_standard_is_a_file_not_code():
+    catalog = shipped().with_standards([parse_standard(STANDARD)])
+    frame = household(2031, "rural", 3000, 0).assign(
+        deprivations=[("employment", "nutrition", "sanitation")]
     )
-    standards = pd.concat([STANDARDS, extra], ignore_index=True)
-    out = classify(household(2031, "rural", 3000, 3), standards)
-    assert out["computed_class"].iloc[0] == "near_poor"  # this decree wants 4 deprivations
+    assert classify(frame, catalog)["computed_class"].iloc[0] == "near_poor"  # wants 4
+    frame = frame.assign(
+        deprivations=[("employment", "nutrition", "sanitation", "waste_treatment")]
+    )
+    assert classify(frame, catalog)["computed_class"].iloc[0] == "poor"
+
+
+PROVINCE = """
+id = "hcm-2021"
+name = "Chuẩn nghèo của Thành phố"
+legal_basis = "Nghị quyết 15/2021/NQ-HĐND"
+province = "79"
+first_year = 2022
+last_year = 2025
+unit = "year"
+min_deprivations_poor = 3
+[lines.rural]
+poverty = 36_000_000
+near_poor = 46_000_000
+[lines.urban]
+poverty = 36_000_000
+near_poor = 46_000_000
+"""
+
+
+@pytest.mark.parametrize(
+    ("income", "deprived", "national", "local"),
+    [
+        (2900, 3, "average", "poor"),  # above the national line, below the city's 3 M a month
+        (3000, 0, "average", "near_poor"),
+        (3500, 5, "not_poor", "near_poor"),  # 46 M a year: 3,833,333 a month
+        (3900, 0, "not_poor", None),  # above both of the city's lines, no average band
+        (1400, 4, "poor", "poor"),
+    ],
+)
+def test_a_provincial_standard_classes_its_lists_a_second_time(income, deprived, national, local):
+    catalog = shipped().with_standards([parse_standard(PROVINCE)])
+    frame = household(2024, "urban", income, deprived).assign(province_code="79")
+    out = classify(frame, catalog)
+    assert out["computed_class"].iloc[0] == national
+    got = out["local_class"].iloc[0]
+    assert (None if pd.isna(got) else got) == local
+    elsewhere = classify(frame.assign(province_code="46"), catalog)
+    assert pd.isna(elsewhere["local_class"].iloc[0])

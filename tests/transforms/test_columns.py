@@ -22,11 +22,7 @@ from giamngheo.transforms.columns import (
         ("Thu nhập bình quân (đồng/người/tháng)", "income_kvnd"),
         ("Mã số hộ", "household_code"),
         ("Mã hộ", "household_code"),
-        ("1", "d01"),
-        ("12", "d12"),
-        ("Dinh dưỡng", "d03"),
-        ("3. Dinh dưỡng", "d03"),
-        ("13", None),
+        ("1", None),  # a number names an indicator: `headers.py`
         ("Phân loại hộ", "claimed_class"),
         ("Ghi chú", "note"),
         ("Số điện thoại", None),

@@ -96,7 +96,14 @@ def test_formula_errors_and_dates():
 
 
 @pytest.mark.parametrize(
-    ("raw", "area"), [("Nông thôn", "rural"), ("THÀNH THỊ", "urban"), ("", None)]
+    ("raw", "area"),
+    [
+        ("Nông thôn", "rural"),
+        ("THÀNH THỊ", "urban"),
+        ("Khu vực đô thị", "urban"),  # Nghị định 351/2025's words
+        ("Đô thị", "urban"),
+        ("", None),
+    ],
 )
 def test_parse_area(raw, area):
     assert nz.parse_area(raw) == area

@@ -52,7 +52,7 @@ def load_lists(warehouse, tmp_path):
                 "ethnicity": "Kinh",
                 "members": rows["m"],
                 "income_kvnd": 1000.0,
-                **{f"d{i:02d}": False for i in range(1, 13)},
+                "deprivations": [[] for _ in range(len(rows))],
                 "deprivation_count": 0,
                 "has_merit": False,
                 "social_protection": False,

@@ -65,12 +65,13 @@ def household(sid: str, cls: str = "poor", village: str = "19834-03") -> dict:
         "ethnicity": "Kinh",
         "members": 4,
         "income_kvnd": 900.0,
-        **{f"d{i:02d}": i <= 3 for i in range(1, 13)},
+        "deprivations": ["employment", "dependants", "nutrition"],
         "deprivation_count": 3,
         "has_merit": False,
         "social_protection": False,
         "claimed_class": cls,
         "poverty_class": cls,
+        "local_class": None,
         "note": None,
         "source_sheet": "Danh sách hộ",
         "source_row": 2,
@@ -233,17 +234,21 @@ def test_upgrading_a_warehouse_built_by_the_previous_migrations_keeps_its_data(s
         wh.con.execute(
             "insert into admin_units values ('19834-03', 'village', 'Thôn 3', '19834', 'rural')"
         )
-        row = household("old1")
+        row = household("old1")  # as the first schema held it: twelve d01…d12 marks
+        del row["deprivations"], row["local_class"]
+        row |= {f"d{i:02d}": i in (1, 2, 9) for i in range(1, 13)}
         wh.con.execute(
             f"insert into households ({', '.join(row)}) values ({', '.join('?' * len(row))})",
             list(row.values()),
         )
     with Warehouse(settings.warehouse_path) as wh:
         assert wh.migrate() == [v for v, _, _ in migrations() if v > 1]
-        key, code = wh.con.execute(
-            "select household_key, household_code from households"
+        key, code, deprived = wh.con.execute(
+            "select household_key, household_code, deprivations from households"
         ).fetchall()[0]
         assert code == "h1" and len(key) == 16
+        # the marks by number became the codes of 07/2021's indicators
+        assert deprived == ["employment", "dependants", "drinking_water"]
         assert wh.con.execute("select count(*) from admin_units").fetchall()[0] == (1,)
 
 

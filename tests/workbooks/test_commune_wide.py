@@ -240,7 +240,8 @@ def _text_table(village, delimiter: str = "\t") -> str:
     head = ["STT", "Mã hộ", "Họ và tên chủ hộ", "Dân tộc", "Số nhân khẩu", "Thu nhập bình quân"]
     head += [str(i) for i in range(1, 13)] + ["Hộ có người có công", "Hộ bảo trợ xã hội"]
     head += ["Phân loại", "Ghi chú"]
-    from giamngheo.transforms.columns import CLASS_LABELS, HOUSEHOLD_COLUMNS
+    from giamngheo.transforms.columns import CLASS_LABELS
+    from tests.listing import LIST_COLUMNS, records
 
     meta = village.metadata
     lines = [
@@ -249,9 +250,9 @@ def _text_table(village, delimiter: str = "\t") -> str:
         f"Tổng số hộ dân cư{delimiter}{meta['total_households']}",
         delimiter.join(head),
     ]
-    for rec in village.households.to_dict("records"):
+    for rec in records(village.households):
         cells = []
-        for name in HOUSEHOLD_COLUMNS:
+        for name in LIST_COLUMNS:
             v = rec[name]
             if name == "claimed_class":
                 v = CLASS_LABELS[v]
@@ -321,12 +322,13 @@ EXPORT_TAIL = ["b1Point", "b2Point", "classify", "quickReview.result", "reviewer
 def _export_rows(lists) -> list[list]:
     """Every household of `lists` reviewed on 15/11/2024; every third one also in an earlier
     round (01/10/2024), there classed otherwise, and every ninth in a third round before."""
-    from giamngheo.transforms.columns import CLASS_LABELS, INDICATOR_COLUMNS
+    from giamngheo.transforms.columns import CLASS_LABELS
+    from tests.listing import INDICATOR_CODES, records
 
     rows = []
     for village in lists:
-        for i, rec in enumerate(village.households.to_dict("records")):
-            marks = [("x" if rec[c] else None) for c in INDICATOR_COLUMNS]
+        for i, rec in enumerate(records(village.households)):
+            marks = [("x" if rec[c] else None) for c in INDICATOR_CODES]
             base = [rec["household_code"], rec["head_name"], rec["members"]]
             base += [village.metadata["village_name"], rec["income_kvnd"], *marks]
             other = "Không nghèo" if rec["claimed_class"] != "not_poor" else "Cận nghèo"

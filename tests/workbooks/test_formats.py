@@ -70,21 +70,17 @@ def test_word_document_named_xlsx(tmp_path):
 
 
 def _as_html(village) -> str:
-    from giamngheo.transforms.columns import (
-        CLASS_LABELS,
-        HOUSEHOLD_COLUMNS,
-        INDICATOR_COLUMNS,
-        TEMPLATE_HEADERS,
-    )
+    from giamngheo.transforms.columns import CLASS_LABELS
+    from tests.listing import HEADERS, INDICATOR_CODES, LIST_COLUMNS, records
 
     meta = village.metadata
-    head = "".join(f"<th>{TEMPLATE_HEADERS[c]}</th>" for c in HOUSEHOLD_COLUMNS)
+    head = "".join(f"<th>{HEADERS[c]}</th>" for c in LIST_COLUMNS)
     rows = []
-    for rec in village.households.to_dict("records"):
+    for rec in records(village.households):
         cells = []
-        for c in HOUSEHOLD_COLUMNS:
+        for c in LIST_COLUMNS:
             v = rec[c]
-            if c in (*INDICATOR_COLUMNS, "has_merit", "social_protection"):
+            if c in (*INDICATOR_CODES, "has_merit", "social_protection"):
                 v = "x" if v else ""
             elif c == "claimed_class":
                 v = CLASS_LABELS[v]
@@ -116,12 +112,8 @@ def test_an_xls_that_is_really_html_is_read(tmp_path, dien_hoa_lists):
 def test_an_xls_that_is_really_csv_is_read(tmp_path, dien_hoa_lists, encoding, sep):
     import csv
 
-    from giamngheo.transforms.columns import (
-        CLASS_LABELS,
-        HOUSEHOLD_COLUMNS,
-        INDICATOR_COLUMNS,
-        TEMPLATE_HEADERS,
-    )
+    from giamngheo.transforms.columns import CLASS_LABELS
+    from tests.listing import HEADERS, INDICATOR_CODES, LIST_COLUMNS, records
 
     village = dien_hoa_lists[2]
     buf = io.StringIO()
@@ -129,12 +121,12 @@ def test_an_xls_that_is_really_csv_is_read(tmp_path, dien_hoa_lists, encoding, s
     w.writerow(["Mã thôn", village.metadata["village_code"]])
     w.writerow(["Năm", village.metadata["year"]])
     w.writerow(["Tổng số hộ dân cư", village.metadata["total_households"]])
-    w.writerow([TEMPLATE_HEADERS[c] for c in HOUSEHOLD_COLUMNS])
-    for rec in village.households.to_dict("records"):
+    w.writerow([HEADERS[c] for c in LIST_COLUMNS])
+    for rec in records(village.households):
         w.writerow(
             [
                 ("x" if rec[c] else "")
-                if c in (*INDICATOR_COLUMNS, "has_merit", "social_protection")
+                if c in (*INDICATOR_CODES, "has_merit", "social_protection")
                 else CLASS_LABELS[rec[c]]
                 if c == "claimed_class"
                 else (
@@ -144,7 +136,7 @@ def test_an_xls_that_is_really_csv_is_read(tmp_path, dien_hoa_lists, encoding, s
                     if c == "income_kvnd"
                     else rec[c]
                 )
-                for c in HOUSEHOLD_COLUMNS
+                for c in LIST_COLUMNS
             ]
         )
     (tmp_path / "list.xls").write_bytes(buf.getvalue().encode(encoding))

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from giamngheo.transforms.columns import HOUSEHOLD_COLUMNS
+from giamngheo.transforms.columns import DEPRIVATIONS, HOUSEHOLD_COLUMNS
 from giamngheo.workbooks.reader import read_submission
 
 
@@ -18,8 +18,8 @@ def test_template_round_trip_is_row_for_row(make_workbook, dien_hoa_lists):
         for v in dien_hoa_lists
         if v.metadata["village_code"] == "19834-03" and v.metadata["year"] == 2024
     )
-    got = sub.households[list(HOUSEHOLD_COLUMNS)].reset_index(drop=True)
-    want = expected.households[list(HOUSEHOLD_COLUMNS)].astype(got.dtypes.to_dict())
+    got = sub.households[[*HOUSEHOLD_COLUMNS, DEPRIVATIONS]].reset_index(drop=True)
+    want = expected.households[[*HOUSEHOLD_COLUMNS, DEPRIVATIONS]].astype(got.dtypes.to_dict())
     pd.testing.assert_frame_equal(got, want)
     assert sub.metadata == expected.metadata | {"prepared_on": expected.metadata["prepared_on"]}
     assert sub.households["source_row"].tolist() == list(range(2, len(got) + 2))
@@ -32,7 +32,7 @@ def test_template_round_trip_is_row_for_row(make_workbook, dien_hoa_lists):
         ("income_kvnd", "1,5tr", "HH-INCOME-NAN", "F"),
         ("members", "ba", "HH-MEMBERS", "E"),
         ("members", 2.5, "HH-MEMBERS", "E"),
-        ("d03", "?", "HH-MARK", "I"),
+        ("nutrition", "?", "HH-MARK", "I"),
         ("claimed_class", "Khá giả", "HH-CLASS", "U"),
         ("household_code", None, "HH-ID-MISSING", "B"),
         ("head_name", None, "HH-NAME-MISSING", "C"),
@@ -126,7 +126,7 @@ def test_income_in_dong_is_converted(make_workbook):
 def test_a_reader_failure_is_an_issue_not_an_exception(make_workbook, monkeypatch):
     from giamngheo.workbooks import reader
 
-    def broken(grids):
+    def broken(grids, matcher):
         raise RuntimeError("an input nobody foresaw")
 
     monkeypatch.setattr(reader, "locate_household_table", broken)

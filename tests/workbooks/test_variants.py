@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from giamngheo.transforms.columns import HOUSEHOLD_COLUMNS
+from giamngheo.transforms.columns import DEPRIVATIONS, HOUSEHOLD_COLUMNS
 from giamngheo.workbooks.reader import read_submission
 from tests.workbooks.variants import VARIANTS, write_variant
 
@@ -70,8 +70,8 @@ def test_variant_reads_to_the_canonical_frame(name, fmt, variant_files, village)
     sub = read_submission(variant_files[(name, fmt)], "s1")
     expected_warnings = VARIANTS[name][1]
     assert [i.code for i in sub.issues] == expected_warnings, [i.message_en for i in sub.issues]
-    got = sub.households[list(HOUSEHOLD_COLUMNS)].reset_index(drop=True)
-    want = village.households[list(HOUSEHOLD_COLUMNS)].astype(got.dtypes.to_dict())
+    got = sub.households[[*HOUSEHOLD_COLUMNS, DEPRIVATIONS]].reset_index(drop=True)
+    want = village.households[[*HOUSEHOLD_COLUMNS, DEPRIVATIONS]].astype(got.dtypes.to_dict())
     pd.testing.assert_frame_equal(got, want)
     assert sub.metadata["village_code"] == "19834-06"
     assert (sub.metadata["year"], sub.metadata["total_households"]) == (

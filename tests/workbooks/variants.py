@@ -17,17 +17,12 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from giamngheo.transforms.columns import (
-    CLASS_LABELS,
-    HOUSEHOLD_COLUMNS,
-    INDICATOR_COLUMNS,
-    METADATA_FIELDS,
-    TEMPLATE_HEADERS,
-)
+from giamngheo.transforms.columns import CLASS_LABELS, METADATA_FIELDS
 from giamngheo.transforms.legacy import TCVN3, VNI_PAIRS, VNI_SINGLE
 from giamngheo.transforms.synthetic import VillageList
+from tests.listing import HEADERS, INDICATOR_CODES, LIST_COLUMNS, records
 
-MARK_FIELDS = (*INDICATOR_COLUMNS, "has_merit", "social_protection")
+MARK_FIELDS = (*INDICATOR_CODES, "has_merit", "social_protection")
 TCVN3_ENCODE = {v: k for k, v in TCVN3.items()}
 VNI_ENCODE = {v: k for k, v in {**VNI_SINGLE, **VNI_PAIRS}.items() if k != v}
 
@@ -143,16 +138,16 @@ def write_variant(
                 sheet.put(row, 3, text(value) if isinstance(value, str) else value)
                 row += 1
         row += 1
-    columns = list(order or HOUSEHOLD_COLUMNS)
-    names = {**TEMPLATE_HEADERS, **(headers or {})}
+    columns = list(order or LIST_COLUMNS)
+    names = {**HEADERS, **(headers or {})}
     if extra_column:
         columns.insert(rng.randrange(1, len(columns)), "__extra__")
         names["__extra__"] = "Số điện thoại"
     if two_row_header:
-        first = columns.index("d01")
+        first = columns.index(INDICATOR_CODES[0])
         for c, name in enumerate(columns, start=1):
-            if name in INDICATOR_COLUMNS:
-                number = INDICATOR_COLUMNS.index(name) + 1
+            if name in INDICATOR_CODES:
+                number = INDICATOR_CODES.index(name) + 1
                 sheet.put(row + 1, c, number if numbers else str(number))
             else:
                 sheet.put(row, c, text(names[name]))
@@ -169,7 +164,7 @@ def write_variant(
             sheet.put(row, c, f"({c})")
         row += 1
     households = village.households
-    for i, rec in enumerate(households.to_dict("records")):
+    for i, rec in enumerate(records(households)):
         if blank_rows and i % 4 == 2:
             row += 1
         for c, name in enumerate(columns, start=1):
@@ -204,12 +199,12 @@ NO_DIACRITICS = {
     "has_merit": "HO CO NGUOI CO CONG",
     "social_protection": "HO BAO TRO XA HOI",
     "note": "GHI CHU",
-    **{c: str(i) for i, c in enumerate(INDICATOR_COLUMNS, start=1)},
+    **{c: str(i) for i, c in enumerate(INDICATOR_CODES, start=1)},
 }
 
 
 def shuffled(seed: int) -> list[str]:
-    columns = list(HOUSEHOLD_COLUMNS)
+    columns = list(LIST_COLUMNS)
     random.Random(seed).shuffle(columns)
     return columns
 
@@ -280,15 +275,15 @@ def write_commune_wide(
     sheet.put(1, 1, f"ỦY BAN NHÂN DÂN {str(meta['commune_name']).upper()}")
     sheet.put(2, 1, f"DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {meta['year']}")
     sheet.put(3, 1, f"{meta['commune_name']}, huyện Phong Điền, tỉnh Thừa Thiên Huế")
-    columns = (["__village__"] if village_column else []) + list(HOUSEHOLD_COLUMNS)
-    names = {**TEMPLATE_HEADERS, "__village__": "Thôn"}
+    columns = (["__village__"] if village_column else []) + list(LIST_COLUMNS)
+    names = {**HEADERS, "__village__": "Thôn"}
     width = len(columns)
 
     def header(row: int) -> int:
-        first = columns.index("d01") + 1
+        first = columns.index(INDICATOR_CODES[0]) + 1
         for c, name in enumerate(columns, start=1):
-            if name in INDICATOR_COLUMNS:
-                number = INDICATOR_COLUMNS.index(name) + 1
+            if name in INDICATOR_CODES:
+                number = INDICATOR_CODES.index(name) + 1
                 sheet.put(row + 1, c, number if numbers_as_numbers else str(number))
             else:
                 sheet.put(row, c, names[name])
@@ -311,7 +306,7 @@ def write_commune_wide(
             cell.font = Font(bold=True)
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
             row += 1
-        for j, rec in enumerate(village.households.to_dict("records")):
+        for j, rec in enumerate(records(village.households)):
             for c, name in enumerate(columns, start=1):
                 if name == "__village__":
                     sheet.put(row, c, label if j == 0 else None)

@@ -32,7 +32,10 @@ totals as (
         sum(average_households)::bigint as average_households,
         sum(poor_persons)::bigint as poor_persons,
         sum(near_poor_persons)::bigint as near_poor_persons,
-        sum(average_persons)::bigint as average_persons
+        sum(average_persons)::bigint as average_persons,
+        -- under the province's own standard, where it has one (null elsewhere)
+        sum(local_poor_households)::bigint as local_poor_households,
+        sum(local_near_poor_households)::bigint as local_near_poor_households
     from villages
     group by commune_code, year
 ),
@@ -58,6 +61,10 @@ final as (
         rate_pct(t.near_poor_persons, t.total_persons) as near_poor_persons_rate_pct,
         t.average_persons,
         rate_pct(t.average_persons, t.total_persons) as average_persons_rate_pct,
+        t.local_poor_households,
+        rate_pct(t.local_poor_households, t.total_households) as local_poor_rate_pct,
+        t.local_near_poor_households,
+        rate_pct(t.local_near_poor_households, t.total_households) as local_near_poor_rate_pct,
         -- since July 2025 a commune belongs to its province directly
         case
             when c.parent_level = 'province' then c.parent_code else c.grandparent_code

@@ -33,6 +33,9 @@ totals as (
         sum(v.poor_persons)::bigint as poor_persons,
         sum(v.near_poor_persons)::bigint as near_poor_persons,
         sum(v.average_persons)::bigint as average_persons,
+        -- under the province's own standard, where it has one (null elsewhere)
+        sum(v.local_poor_households)::bigint as local_poor_households,
+        sum(v.local_near_poor_households)::bigint as local_near_poor_households,
         list(v.village_code order by v.village_code) as village_codes
     from villages as v
     left join today as t using (village_code)
@@ -60,6 +63,10 @@ final as (
         rate_pct(t.near_poor_persons, t.total_persons) as near_poor_persons_rate_pct,
         t.average_persons,
         rate_pct(t.average_persons, t.total_persons) as average_persons_rate_pct,
+        t.local_poor_households,
+        rate_pct(t.local_poor_households, t.total_households) as local_poor_rate_pct,
+        t.local_near_poor_households,
+        rate_pct(t.local_near_poor_households, t.total_households) as local_near_poor_rate_pct,
         t.village_codes
     from totals as t
     left join communes as c using (commune_code)

@@ -28,7 +28,10 @@ totals as (
         sum(average_households)::bigint as average_households,
         sum(poor_persons)::bigint as poor_persons,
         sum(near_poor_persons)::bigint as near_poor_persons,
-        sum(average_persons)::bigint as average_persons
+        sum(average_persons)::bigint as average_persons,
+        -- under the province's own standard, where it has one (null elsewhere)
+        sum(local_poor_households)::bigint as local_poor_households,
+        sum(local_near_poor_households)::bigint as local_near_poor_households
     from communes
     where district_code is not null  -- no districts after July 2025
     group by district_code, year
@@ -55,7 +58,11 @@ final as (
         t.near_poor_persons,
         rate_pct(t.near_poor_persons, t.total_persons) as near_poor_persons_rate_pct,
         t.average_persons,
-        rate_pct(t.average_persons, t.total_persons) as average_persons_rate_pct
+        rate_pct(t.average_persons, t.total_persons) as average_persons_rate_pct,
+        t.local_poor_households,
+        rate_pct(t.local_poor_households, t.total_households) as local_poor_rate_pct,
+        t.local_near_poor_households,
+        rate_pct(t.local_near_poor_households, t.total_households) as local_near_poor_rate_pct
     from totals as t
     left join districts as d
         on d.district_code = t.district_code and in_force(d.valid_from, d.valid_to, t.year)

@@ -23,7 +23,10 @@ totals as (
         sum(average_households)::bigint as average_households,
         sum(poor_persons)::bigint as poor_persons,
         sum(near_poor_persons)::bigint as near_poor_persons,
-        sum(average_persons)::bigint as average_persons
+        sum(average_persons)::bigint as average_persons,
+        -- under the province's own standard, where it has one (null elsewhere)
+        sum(local_poor_households)::bigint as local_poor_households,
+        sum(local_near_poor_households)::bigint as local_near_poor_households
     from communes
     where province_code is not null
     group by province_code, year
@@ -49,7 +52,11 @@ final as (
         t.near_poor_persons,
         rate_pct(t.near_poor_persons, t.total_persons) as near_poor_persons_rate_pct,
         t.average_persons,
-        rate_pct(t.average_persons, t.total_persons) as average_persons_rate_pct
+        rate_pct(t.average_persons, t.total_persons) as average_persons_rate_pct,
+        t.local_poor_households,
+        rate_pct(t.local_poor_households, t.total_households) as local_poor_rate_pct,
+        t.local_near_poor_households,
+        rate_pct(t.local_near_poor_households, t.total_households) as local_near_poor_rate_pct
     from totals as t
     left join provinces as d
         on d.province_code = t.province_code and in_force(d.valid_from, d.valid_to, t.year)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from giamngheo.transforms.columns import INDICATORS
 from giamngheo.transforms.report_data import Heading
-from giamngheo.transforms.report_tables import STATUS_WORDS
+from giamngheo.transforms.report_tables import STATUS_WORDS, indicator_column
+from giamngheo.transforms.standards import Standard
 from giamngheo.workbooks.forms.frame import Header, finish, header_block, table, widths
 from giamngheo.workbooks.layout import Form
 
@@ -18,13 +18,15 @@ def deprivation_sheet(
     frame: pd.DataFrame,
     child_label: str,
     percent: bool,
+    standard: Standard,
 ) -> Form:
-    """Households of the status, their deprivations in all and per indicator (counts, or % of
-    the status's households). The indicators are numbered 1–12 as in the official form, the
-    first columns A–D (D, all deprivations, is the sum of 1–12)."""
+    """Households of the status, their deprivations in all and per indicator of the year's
+    standard (counts, or % of the status's households). The indicators are numbered as in the
+    official form (1–12), the first columns A–D."""
     who = STATUS_WORDS[status]
     suffix = "_pct" if percent else ""
-    form = Form(widths(frame, [6, 9, 10], 12, 8.5))
+    count = len(standard.indicators)
+    form = Form(widths(frame, [6, 9, 10], count, 8.5))
     header_block(
         form,
         heading,
@@ -41,18 +43,19 @@ def deprivation_sheet(
             1,
             5,
             f"Các chỉ số thiếu hụt của {who}" + (" (% số hộ)" if percent else " (số hộ)"),
-            cols=12,
+            cols=count,
         ),
-        *[Header(2, 4 + i, f"{i}. {name}") for i, name in enumerate(INDICATORS, start=1)],
+        *[Header(2, 4 + i.number, f"{i.number}. {i.name}") for i in standard.indicators],
     ]
     # D, the deprivations in all, is the sum of the indicators' counts (not of their rates)
-    numbering = ["A", "B", "C", "D" if percent else "D=1+…+12", *[str(i) for i in range(1, 13)]]
+    total = "D" if percent else f"D=1+…+{count}"
+    numbering = ["A", "B", "C", total, *[str(i.number) for i in standard.indicators]]
     columns = [
         "tt",
         "unit_name",
         "households",
         "deprivations",
-        *[f"d{i:02d}{suffix}" for i in range(1, 13)],
+        *[indicator_column(i.number) + suffix for i in standard.indicators],
     ]
     header = table(
         form,

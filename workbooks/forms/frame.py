@@ -108,5 +108,9 @@ def finish(
 
 def header_block(form: Form, heading: Heading, what: str, year: int, subtitle: str = "") -> None:
     """The header block with the form's title naming the year (and the unit the figures were
-    made by, when another signs)."""
+    made by, when another signs), and under it the year's standard where it is provisional."""
     form.header_block(heading.authority, heading.unit_name, heading.title(what, year), subtitle)
+    if heading.standard_note:
+        form.row -= 1
+        form.line(heading.standard_note, "gn_subtitle")
+        form.row += 1

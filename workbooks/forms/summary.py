@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from giamngheo.transforms.report_data import Heading
-from giamngheo.transforms.report_tables import SUMMARY_COLUMNS
+from giamngheo.transforms.report_tables import LOCAL_COLUMNS, SUMMARY_COLUMNS
+from giamngheo.transforms.standards import Standard
 from giamngheo.workbooks.forms.frame import Header, finish, header_block, table, widths
 from giamngheo.workbooks.layout import Form
 
@@ -35,10 +36,14 @@ def summary_sheet(
     frame: pd.DataFrame,
     child_label: str,
     notes: tuple[str, ...] = (),
+    local: Standard | None = None,
 ) -> Form:
-    """Households and persons by class per row, with their rates; `notes` say on which units
-    the figures stand and what they leave out."""
-    form = Form(widths(frame, [6], 14, 9.5))
+    """Households and persons by class per row, with their rates; where the province has a
+    standard of its own (`local`), its poor and near-poor households beside (columns 15–18);
+    `notes` say on which units the figures stand and what they leave out, and why the
+    average-living columns are blank where that band is not published."""
+    extra = local is not None and LOCAL_COLUMNS[0] in frame
+    form = Form(widths(frame, [6], 18 if extra else 14, 9.5))
     header_block(
         form,
         heading,
@@ -62,14 +67,27 @@ def summary_sheet(
                 Header(3, c, unit),
                 Header(3, c + 1, "Tỷ lệ (%)"),
             ]
+    numbering, columns = list(NUMBERING), ["tt", "unit_name", *SUMMARY_COLUMNS]
+    if extra:
+        headers += [
+            Header(1, 17, f"Theo chuẩn nghèo của tỉnh ({local.legal_basis})", cols=4),
+            Header(2, 17, "Hộ nghèo", cols=2),
+            Header(2, 19, "Hộ cận nghèo", cols=2),
+            Header(3, 17, "Số hộ"),
+            Header(3, 18, "Tỷ lệ (%)"),
+            Header(3, 19, "Số hộ"),
+            Header(3, 20, "Tỷ lệ (%)"),
+        ]
+        numbering += ["15", "16=15/1*100", "17", "18=17/1*100"]
+        columns += LOCAL_COLUMNS
     header = table(
         form,
         headers,
-        NUMBERING,
+        numbering,
         frame,
-        ["tt", "unit_name", *SUMMARY_COLUMNS],
+        columns,
         {"tt", "unit_name"},
-        rates=frozenset(c for c in SUMMARY_COLUMNS if c.endswith("_pct")),
+        rates=frozenset(c for c in columns if c.endswith("_pct")),
     )
     short = frame[(frame["listed"] < frame["expected"]) & (frame["listed"] > 0) & ~frame["bold"]]
     if len(short):
@@ -82,6 +100,17 @@ def summary_sheet(
         )
     if frame.loc[~frame["bold"], "listed"].eq(0).any():
         form.note("Dòng để trống: đơn vị chưa có danh sách nào được nạp (không phải bằng 0).")
+    listed = frame[frame["listed"] > 0]
+    if len(listed) and listed["average_households"].isna().all():
+        form.note(
+            "Cột 7, 8, 13, 14 để trống: chuẩn hộ có mức sống trung bình của năm này chưa được "
+            "công bố (không phải bằng 0)."
+        )
+    if extra:
+        form.note(
+            f"Cột 15–18: các hộ phân loại theo chuẩn nghèo riêng của tỉnh ({local.name}, "
+            f"{local.legal_basis}, giai đoạn {local.period}); cột 3–14 theo chuẩn quốc gia."
+        )
     for text in notes:
         form.note(text)
     finish(form, heading, header, 3)

@@ -10,18 +10,19 @@ from dataclasses import replace
 import pytest
 from openpyxl import load_workbook
 
-from giamngheo.flows import isolation, steps
+from giamngheo.flows import steps
 from giamngheo.flows.inbox import discover
-from giamngheo.flows.isolation import IsolatedReader
 from giamngheo.flows.nightly import run_nightly
-from giamngheo.transforms.columns import TEMPLATE_HEADERS
 from giamngheo.warehouse.store import Warehouse
+from giamngheo.workbooks import isolation
+from giamngheo.workbooks.isolation import IsolatedReader
+from tests.listing import HEADERS, LIST_COLUMNS
 
 
 def slow_file(path, rows: int = 60_000):
     """A real list, as a CSV saved under an .xls name, long enough to take over a second."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    headers = list(TEMPLATE_HEADERS.values())
+    headers = [HEADERS[name] for name in LIST_COLUMNS]
     with path.open("w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh)
         out.writerow(headers)
@@ -166,7 +167,7 @@ def test_a_service_starts_the_readers_forkserver_before_its_first_file():
 
     code = (
         "import psutil\n"
-        "from giamngheo.flows.isolation import start_forkserver\n"
+        "from giamngheo.workbooks.isolation import start_forkserver\n"
         "def running():\n"
         "    return any('forkserver' in ' '.join(c.cmdline()) for c in psutil.Process().children())\n"
         "before = running()\n"

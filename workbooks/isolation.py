@@ -24,6 +24,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from giamngheo.transforms.standards import Catalog
 from giamngheo.transforms.submission import Submission
 from giamngheo.workbooks.reader import DEFAULT_LIMITS, ReaderLimits, read_submission, unreadable
 
@@ -66,8 +67,15 @@ def _serve(jobs: Connection, results: Connection) -> None:
         results.send(function(*arguments))
 
 
-def _read(path: str, submission_id: str, name: str, limits: ReaderLimits, frame: bool):
-    return read_submission(Path(path), submission_id, name, limits, frame=frame)
+def _read(
+    path: str,
+    submission_id: str,
+    name: str,
+    limits: ReaderLimits,
+    frame: bool,
+    catalog: Catalog | None = None,
+):
+    return read_submission(Path(path), submission_id, name, limits, frame=frame, catalog=catalog)
 
 
 def _daemonic() -> bool:
@@ -106,7 +114,7 @@ class _Child:
     def _start_subprocess(self) -> None:
         job_r, job_w = os.pipe()
         result_r, result_w = os.pipe()
-        command = [sys.executable, "-m", "giamngheo.flows.isolation", str(job_r), str(result_w)]
+        command = [sys.executable, "-m", "giamngheo.workbooks.isolation", str(job_r), str(result_w)]
         try:
             self._popen = subprocess.Popen(command, pass_fds=(job_r, result_w))
         except BaseException:
@@ -183,19 +191,25 @@ class IsolatedReader:
         name: str,
         limits: ReaderLimits = DEFAULT_LIMITS,
         frame: bool = True,
+        catalog: Catalog | None = None,
     ) -> Submission:
         """`read_submission` in the child, within the time limit."""
-        return self.read_all([(path, submission_id, name)], limits, frame)[0]
+        return self.read_all([(path, submission_id, name)], limits, frame, catalog)[0]
 
     def read_all(
         self,
         files: list[tuple[Path, str, str]],
         limits: ReaderLimits = DEFAULT_LIMITS,
         frame: bool = True,
+        catalog: Catalog | None = None,
     ) -> list[Submission]:
         """`read_submission` of each (path, submission id, name), in order, each within the
-        time limit; a file that overruns or kills the child is an unreadable submission."""
-        jobs = [(_read, (str(path), sid, name, limits, frame)) for path, sid, name in files]
+        time limit; a file that overruns or kills the child is an unreadable submission.
+        `catalog`: the standards the lists are read under (None: those shipped, which the
+        child has)."""
+        jobs = [
+            (_read, (str(path), sid, name, limits, frame, catalog)) for path, sid, name in files
+        ]
 
         def failed(i: int, code: str, detail_vi: str, detail_en: str) -> Submission:
             _, submission_id, name = files[i]
