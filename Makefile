@@ -54,8 +54,8 @@ fuzz: install-dev
 	GIAMNGHEO_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} $(BIN)/python -m pytest -q tests/workbooks/test_fuzz.py tests/workbooks/test_feedback.py
 
 lint: install-dev
-	$(BIN)/ruff check giamngheo flows transforms workbooks expectations warehouse benchmarks tests
-	$(BIN)/ruff format --check giamngheo flows transforms workbooks expectations warehouse benchmarks tests
+	$(BIN)/ruff check giamngheo cli flows transforms workbooks expectations warehouse benchmarks tests
+	$(BIN)/ruff format --check giamngheo cli flows transforms workbooks expectations warehouse benchmarks tests
 
 clean:
 	rm -rf $(VENV) data .pytest_cache benchmarks/.cache

@@ -6,21 +6,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 
+from giamngheo.flows.runtime import new_run_id
 from giamngheo.flows.settings import Settings, secure_home
 from giamngheo.warehouse import standards as standard_store
 from giamngheo.warehouse.lock import writer_lock
 from giamngheo.warehouse.store import Warehouse
-
-
-def new_run_id() -> str:
-    """A run's (or a change's) id: its start time and a random tail."""
-    return dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
 
 
 def load_registry(settings: Settings, units: pd.DataFrame) -> bool:
@@ -67,15 +62,26 @@ def import_standard(settings: Settings, path: Path) -> tuple[standard_store.Impo
     return imported, covered
 
 
-def standards_in_use(settings: Settings):
-    """The catalog of standards in use: the shipped ones with those imported, as the analysts'
-    snapshot holds them (read without the writer lock), or the shipped ones before any."""
+def standards_in_use(
+    settings: Settings, year: int | None = None, province: str | None = None
+) -> list[dict]:
+    """The standards in use (`warehouse.standards.described`), of the lists of `year` and of
+    the national scope and `province` when given: the shipped ones with those imported, as
+    the analysts' snapshot holds them (read without the writer lock), or the shipped ones
+    before there is one."""
     from giamngheo.transforms.standards import shipped
 
-    if not settings.published_path.exists():
-        return standard_store.tables_of(shipped())
-    with Warehouse(settings.published_path, read_only=True) as wh:
-        return wh.fetch("standard_lines"), wh.fetch("standard_indicator_sets")
+    if settings.published_path.exists():
+        with Warehouse(settings.published_path, read_only=True) as wh:
+            lines = wh.fetch("standard_lines")
+            indicators = wh.fetch("standard_indicator_sets")
+    else:
+        lines, indicators = standard_store.tables_of(shipped())
+    if year is not None:
+        lines = lines[(lines["first_year"] <= year) & (lines["last_year"] >= year)]
+    if province is not None:
+        lines = lines[lines["province_code"].isna() | (lines["province_code"] == province)]
+    return standard_store.described(lines, indicators)
 
 
 @contextlib.contextmanager

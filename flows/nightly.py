@@ -9,48 +9,35 @@ writer lock.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import json
-import math
-import os
 import shutil
-import threading
-import time
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from giamngheo import testpoints
 from giamngheo.errors import ConfigurationError
 from giamngheo.expectations.runner import prune_docs
-from giamngheo.flows import inbox, steps
+from giamngheo.flows import runtime, steps
 from giamngheo.flows.reporting import write_reports
 from giamngheo.flows.settings import Settings, secure_home
 from giamngheo.flows.summary import RunSummary, count_results, publish_artifacts, summary_lines
 from giamngheo.flows.validation import Checked, check_batch, conclude
 from giamngheo.transforms.batch import REJECTED, Reference, Validated, emptied
-from giamngheo.transforms.issues import Source
-from giamngheo.transforms.planning import Goal
+from giamngheo.transforms.issues import issues_table
 from giamngheo.transforms.standards import Catalog, shipped
-from giamngheo.transforms.tables import TABLES
+from giamngheo.warehouse import staging
 from giamngheo.warehouse import standards as standard_store
 from giamngheo.warehouse.lock import writer_lock
 from giamngheo.warehouse.store import Batch, Loaded, Warehouse
+from giamngheo.workbooks import inbox, quarantine
 
 FLOW_NAME = "nightly-consolidation"
-
-
-def new_run_id() -> str:
-    return dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
 
 
 @task(name="discover", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
@@ -66,7 +53,7 @@ def discover_files(
         else:
             known, hashes = wh.fingerprints(), wh.file_stats()
     if rerun_ids is not None or rerun_failed:
-        return steps.rerun_candidates(chosen, settings.inbox, force=force), reference
+        return inbox.rerun_candidates(chosen, settings.inbox, force=force), reference
     found = inbox.discover(
         settings.inbox, known, force=force, settle_seconds=settings.settle_seconds, hashes=hashes
     )
@@ -142,10 +129,10 @@ def check_files(
     kept = was_accepted & set(table.loc[table["status"] == REJECTED, "submission_id"])
     accepted = checked.rows["households"]
     folder = settings.staging / run_id
-    households = steps.stage_households(
+    households = staging.stage_households(
         accepted[~accepted["submission_id"].isin(kept)], folder / f"households-{number}.parquet"
     )
-    codes = steps.stage_codes(checked.codes, folder / f"codes-{number}.parquet")
+    codes = staging.stage_codes(checked.codes, folder / f"codes-{number}.parquet")
     # what the run keeps of the batch: its households are in the staged files
     checked.rows["households"] = emptied(accepted)
     checked.codes = emptied(checked.codes)
@@ -176,27 +163,13 @@ def conclude_checks(
     years = sorted({int(y) for p in parts for y in p.table["year"].dropna()})
     with Warehouse(settings.warehouse_path) as wh:
         reference.history = wh.village_history(villages)
-        _current_plans(reference, wh.fetch("current_plans", years=years))
+        reference.add_plans(wh.fetch("current_plans", years=years))
         shared = wh.codes_elsewhere([s.codes for s in staged if s.codes is not None])
     validated = conclude(
         [s.checked for s in staged], reference, shared, runner, settings.max_issues
     )
     prune_docs(settings.data_docs, settings.data_docs_keep)
     return validated
-
-
-def _current_plans(reference: Reference, plans: pd.DataFrame) -> None:
-    """The current plans of the run's years, where their tables sit and their goals."""
-    reference.plans = TABLES["plan_rows"].frame(plans)
-    first = plans.drop_duplicates("submission_id")
-    for row in first.itertuples(index=False):
-        columns = json.loads(row.source_columns) if isinstance(row.source_columns, str) else {}
-        reference.plan_sources[row.submission_id] = Source(
-            row.submission_id, row.file_path, row.source_sheet, columns
-        )
-        if pd.notna(row.goal_rate_pct):
-            at_most = row.goal_at_most is True  # None (an older plan) is "dưới"
-            reference.plan_goals[row.submission_id] = Goal(float(row.goal_rate_pct), at_most)
 
 
 @task(name="load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
@@ -210,7 +183,7 @@ def load_batch(
     table = validated.submissions
     kept_files = summary_lines(table[table["submission_id"].isin(kept)], validated.issues)
     if kept:
-        validated = _without(validated, kept)
+        validated = validated.without(kept)
     batch = Batch(
         run_id=run_id,
         flow_run_id=flow_run_id,
@@ -218,29 +191,16 @@ def load_batch(
             processed_at=dt.datetime.now(), flow_run_id=flow_run_id
         ),
         village_reports=validated.village_reports,
-        issues=steps.issues_table(validated.issues),
+        issues=issues_table(validated.issues),
         households_parquet=tuple(s.households for s in staged if s.households is not None),
         plan_rows=validated.plan_rows,
-        reevaluated=steps.issues_table(validated.reevaluated),
+        reevaluated=issues_table(validated.reevaluated),
         reevaluated_plans=tuple(validated.reevaluated_plans),
     )
     with Warehouse(settings.warehouse_path) as wh:
         loaded = wh.load_batch(batch)
     shutil.rmtree(settings.staging / run_id, ignore_errors=True)
     return loaded, kept_files
-
-
-def _without(validated: Validated, ids: set[str]) -> Validated:
-    def drop(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame[~frame["submission_id"].isin(ids)].reset_index(drop=True)
-
-    return replace(
-        validated,
-        submissions=drop(validated.submissions),
-        village_reports=drop(validated.village_reports),
-        plan_rows=drop(validated.plan_rows),
-        issues=[i for i in validated.issues if i.submission_id not in ids],
-    )
 
 
 @task(name="quarantine", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
@@ -253,8 +213,8 @@ def quarantine_pending(settings: Settings) -> dict[str, str]:
         if not ids:
             return {}
         facts = wh.fetch("quarantine_facts", ids=ids)
-    items = steps.quarantine_items(facts, settings.inbox)
-    folders = steps.quarantine(
+    items = quarantine.quarantine_items(facts, settings.inbox)
+    folders = quarantine.quarantine(
         items, settings.quarantine, settings.reader_limits, settings.read_timeout
     )
     with Warehouse(settings.warehouse_path) as wh:
@@ -307,79 +267,6 @@ def write_pending_reports(settings: Settings) -> tuple[list[str], list[dict]]:
     return sorted(paths), failed
 
 
-def remove_leftovers(settings: Settings) -> None:
-    """Staging folders, unfinished snapshots and report files of a run that was killed (we
-    hold the lock): every temporary file DuckDB or we leave (`*.tmp`, `*.tmp.wal`, …)."""
-    if settings.staging.exists():
-        shutil.rmtree(settings.staging, ignore_errors=True)
-    published = settings.published_path
-    patterns = ((published.parent, f".{published.stem}-*.tmp*"), (settings.reports, ".*.tmp*"))
-    for folder, pattern in patterns:
-        if folder.exists():
-            for tmp in folder.glob(pattern):
-                tmp.unlink(missing_ok=True)
-
-
-RUNNERS = ("thread", "process", "dask")
-
-
-def task_runner(kind: str, max_workers: int, dask_address: str | None = None):
-    """The task runner for parsing: a process pool by default, threads, or a Dask cluster
-    (`dask_address`, or a local cluster of `max_workers` processes when none is given)."""
-    if kind == "process":
-        return ProcessPoolTaskRunner(max_workers=max_workers)
-    if kind == "thread":
-        return ThreadPoolTaskRunner(max_workers=max_workers)
-    if kind == "dask":
-        from prefect_dask import DaskTaskRunner
-
-        if dask_address:
-            return DaskTaskRunner(address=dask_address)
-        return DaskTaskRunner(
-            cluster_kwargs={
-                "n_workers": max_workers,
-                "threads_per_worker": 1,
-                "dashboard_address": None,
-            }
-        )
-    raise ConfigurationError(f"Unknown runner '{kind}' ({' | '.join(RUNNERS)}).")
-
-
-def read_chunk(files: int, settings: Settings) -> int:
-    """Files per parsing task: two tasks per worker, at most `read_batch`. Each task costs
-    Prefect about a tenth of a second of its own (a task run, its states and its log), as much
-    as reading thirty files, so tasks are as few as keep every worker busy to the end."""
-    return max(1, min(settings.read_batch, math.ceil(files / (2 * settings.max_workers))))
-
-
-def _chunks(items: list, size: int) -> list[list]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-Progress = Callable[[int, int], None]  # called with (files read, files in all)
-
-
-def _gather(
-    futures, chunks: list[list], counts: tuple[int, int], progress: Progress | None
-) -> tuple[list, pd.DataFrame]:
-    """The submissions read in parallel, in inbox order, and their households as one frame;
-    reports progress as chunks finish (`counts`: files read before these, files in all)."""
-    from prefect.futures import as_completed
-
-    index = {id(f): i for i, f in enumerate(futures)}
-    results: dict[int, list] = {}
-    done, total = counts
-    for future in as_completed(futures):
-        i = index[id(future)]
-        results[i] = future.result()
-        done += len(chunks[i])
-        if progress is not None:
-            progress(done, total)
-    ordered = [results[i] for i in range(len(chunks))]
-    submissions = [s for subs, _ in ordered for s in subs]
-    return submissions, pd.concat([frame for _, frame in ordered], ignore_index=True)
-
-
 @flow(name=FLOW_NAME, log_prints=False)
 def nightly_consolidation(
     settings: dict | None = None,
@@ -407,16 +294,16 @@ def consolidate(
     force: bool,
     rerun_ids: list[str] | None,
     rerun_failed: bool,
-    progress: Progress | None = None,
+    progress: runtime.Progress | None = None,
 ) -> RunSummary:
     """The body of the flow: discover, read, validate, load; then the work the load (or a
     killed run before it) left owed: quarantine, publish, report."""
     from prefect.runtime import flow_run
 
     logger = get_run_logger()
-    summary = RunSummary(run_id=new_run_id(), warehouse=str(settings.warehouse_path))
+    summary = RunSummary(run_id=runtime.new_run_id(), warehouse=str(settings.warehouse_path))
     with writer_lock(settings.warehouse_path, settings.lock_timeout):
-        remove_leftovers(settings)
+        runtime.remove_leftovers(settings)
         found, reference = discover_files(settings, force, rerun_ids, rerun_failed)
         summary.skipped = len(found.already_loaded)
         summary.still_writing = len(found.still_writing)
@@ -428,11 +315,11 @@ def consolidate(
             summary.skipped,
             summary.still_writing,
         )
-        clock = _Clock(logger)
+        clock = runtime.Clock(logger)
         touched: list[tuple[str, int]] = []
         if found.candidates:
-            _warm_up_validation()
-            _share_api_url_with_workers()
+            runtime.warm_up_validation()
+            runtime.share_api_url_with_workers()
             validated, staged = _check_in_batches(
                 settings, summary.run_id, found, reference, progress, clock
             )
@@ -443,7 +330,7 @@ def consolidate(
             clock.lap("loaded")
             count_results(summary, validated, loaded, kept)
             summary.data_docs = str(validated.data_docs or "")
-            touched = _accepted_communes(validated.submissions)
+            touched = validated.accepted_communes()
         folders = quarantine_pending(settings)
         for rejected in summary.rejected_files:
             rejected["quarantine"] = folders.get(rejected["submission_id"], "")
@@ -479,8 +366,8 @@ def _check_in_batches(
     run_id: str,
     found: inbox.Discovery,
     reference: Reference,
-    progress: Progress | None,
-    clock: _Clock,
+    progress: runtime.Progress | None,
+    clock: runtime.Clock,
 ) -> tuple[Validated, list[Staged]]:
     """Read, check and stage the files `settings.load_batch` at a time, so that a run holds
     two batches' households at most (the one checked, the next one read meanwhile); then the
@@ -490,12 +377,12 @@ def _check_in_batches(
     runner = SuiteRunner(settings.data_docs / run_id)
     staged: list[Staged] = []
     total, done = len(found.candidates), 0
-    batches = _chunks(found.candidates, settings.load_batch)
+    batches = runtime.chunks(found.candidates, settings.load_batch)
     # the readers have the shipped standards: only imported ones travel with each task
     catalog = None if reference.catalog == shipped() else reference.catalog
     reading = _submit_reads(batches[0], settings, catalog)
     for number, files in enumerate(batches):
-        submissions, households = _gather(*reading, (done, total), progress)
+        submissions, households = runtime.gather(*reading, (done, total), progress)
         done += len(files)
         clock.lap(f"read {len(submissions)} file(s)")
         if number + 1 < len(batches):
@@ -527,7 +414,7 @@ def _submit_reads(
     files: list[inbox.Candidate], settings: Settings, catalog: Catalog | None
 ) -> tuple[list, list[list]]:
     """The parsing tasks of a batch of files, submitted: their futures and their files."""
-    chunks = _chunks(files, read_chunk(len(files), settings))
+    chunks = runtime.chunks(files, runtime.read_chunk(len(files), settings))
     futures = read_workbooks.map(
         chunks,
         limits=unmapped(settings.reader_limits),
@@ -537,59 +424,6 @@ def _submit_reads(
     return futures, chunks
 
 
-def _accepted_communes(submissions: pd.DataFrame) -> list[tuple[str, int]]:
-    """The communes and years of the lists (and plans) this run accepted."""
-    accepted = submissions[submissions["status"] != REJECTED].dropna(
-        subset=["commune_code", "year"]
-    )
-    pairs = zip(accepted["commune_code"], accepted["year"], strict=True)
-    return sorted({(str(commune), int(year)) for commune, year in pairs})
-
-
-class _Clock:
-    """Logs how long each step of a run took (Prefect's log; shown with --verbose)."""
-
-    def __init__(self, logger):
-        self.logger = logger
-        self.last = time.perf_counter()
-
-    def lap(self, what: str) -> None:
-        now = time.perf_counter()
-        self.logger.info("%s in %.1f s", what, now - self.last)
-        self.last = now
-
-
-def _warm_up_validation() -> None:
-    """Import Great Expectations (2–3 s) in the background while the files are read: the
-    readers are child processes, so this process is mostly waiting meanwhile."""
-
-    def load() -> None:
-        with contextlib.suppress(Exception):  # validation imports it again, and reports errors
-            import great_expectations  # noqa: F401
-
-    threading.Thread(target=load, name="warm-up-validation", daemon=True).start()
-
-
-def _share_api_url_with_workers() -> None:
-    """Point process-pool workers at this run's API instead of each starting its own server.
-
-    Without PREFECT_API_URL, Prefect serves a run from a temporary local server; a spawned
-    worker process does not inherit it from the settings context, only from the environment.
-    """
-    if os.environ.get("PREFECT_API_URL"):
-        return
-    from prefect.settings import get_current_settings
-
-    url = get_current_settings().api.url
-    if not url:
-        from prefect.server.api.server import SubprocessASGIServer
-
-        server = SubprocessASGIServer()  # the running temporary server (a singleton)
-        url = server.api_url if server.running else None
-    if url:
-        os.environ["PREFECT_API_URL"] = str(url)
-
-
 def run_nightly(
     settings: Settings,
     force: bool = False,
@@ -597,7 +431,7 @@ def run_nightly(
     rerun_ids: list[str] | None = None,
     rerun_failed: bool = False,
     dask_address: str | None = None,
-    progress: Progress | None = None,
+    progress: runtime.Progress | None = None,
 ) -> RunSummary:
     """Run the flow once with the chosen task runner (the CLI's entry point).
 
@@ -609,7 +443,7 @@ def run_nightly(
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     configured = nightly_consolidation.with_options(
-        task_runner=task_runner(runner, settings.max_workers, dask_address)
+        task_runner=runtime.task_runner(runner, settings.max_workers, dask_address)
     )
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         result = configured(
@@ -620,48 +454,3 @@ def run_nightly(
             progress=progress,
         )
     return RunSummary(**result)
-
-
-def load_registry(settings: Settings, units: pd.DataFrame) -> bool:
-    """Replace the admin registry and publish, under the writer lock (no flow needed).
-
-    Returns whether the registry changed; loading the same file again writes nothing.
-    """
-    secure_home(settings.home)
-    lock = writer_lock(settings.warehouse_path, settings.lock_timeout)
-    with lock, Warehouse(settings.warehouse_path) as wh:
-        wh.migrate()
-        changed = wh.replace_admin_units(units)
-        if changed:
-            wh.record_change(f"registry-{new_run_id()}")
-        if wh.snapshot_is_stale(settings.published_path):
-            wh.publish(settings.published_path, settings.snapshot_extra_columns)
-    return changed
-
-
-def import_registry(settings: Settings, path, day=None):
-    """Apply an official unit list (or an assignment file) to the registry and publish, under
-    the writer lock; returns what the import did (`warehouse.official.Imported`)."""
-    from giamngheo.warehouse.official import import_file
-
-    secure_home(settings.home)
-    lock = writer_lock(settings.warehouse_path, settings.lock_timeout)
-    with lock, Warehouse(settings.warehouse_path) as wh:
-        wh.migrate()
-        imported = import_file(wh.admin_units(), path, day)
-        if wh.replace_admin_units(imported.units):
-            wh.record_change(f"registry-{new_run_id()}")
-        if wh.snapshot_is_stale(settings.published_path):
-            wh.publish(settings.published_path, settings.snapshot_extra_columns)
-    return imported
-
-
-def write_planned_targets(settings: Settings, commune: str, year: int, table: pd.DataFrame) -> None:
-    """Store the planner's targets for a commune and year, unless its own plan table set them."""
-    secure_home(settings.home)
-    lock = writer_lock(settings.warehouse_path, settings.lock_timeout)
-    with lock, Warehouse(settings.warehouse_path) as wh:
-        wh.migrate()
-        wh.replace_planned_targets(commune, year, table[["village_code", "target_households"]])
-        wh.record_change(f"plan-{new_run_id()}")
-        wh.publish(settings.published_path, settings.snapshot_extra_columns)

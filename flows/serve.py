@@ -8,13 +8,8 @@ import os
 
 from giamngheo.errors import ConfigurationError
 from giamngheo.flows.handoff import Service
-from giamngheo.flows.nightly import (
-    FLOW_NAME,
-    nightly_consolidation,
-    preflight,
-    run_nightly,
-    task_runner,
-)
+from giamngheo.flows.nightly import FLOW_NAME, nightly_consolidation, preflight, run_nightly
+from giamngheo.flows.runtime import task_runner
 from giamngheo.flows.settings import Settings
 from giamngheo.flows.steps import idle_run
 from giamngheo.flows.summary import RunSummary

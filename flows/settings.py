@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, replace
+from dataclasses import Field, asdict, dataclass, field, fields
 from pathlib import Path
 
 from giamngheo.errors import ConfigurationError
@@ -43,47 +43,42 @@ def secure_home(home: Path) -> None:
         )
 
 
+def knob(default: object, minimum: float | None = None) -> object:
+    """A setting read from GIAMNGHEO_<NAME> (its field's name in capitals): its default and
+    the least value it may take."""
+    return field(default=default, metadata={"minimum": minimum})
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where everything lives under the home folder, and the knobs of a run.
 
-    Environment: GIAMNGHEO_HOME (default ./data), GIAMNGHEO_INBOX (default <home>/inbox),
-    GIAMNGHEO_SETTLE_SECONDS (a file modified more recently than this is still being written
-    and waits for the next run; default 2), GIAMNGHEO_MAX_WORKERS (parallel readers; default
-    the number of CPUs), GIAMNGHEO_READ_BATCH (most files per parsing task; default 500),
-    GIAMNGHEO_LOAD_BATCH (files read, checked and staged at a time, which bounds a run's
-    memory; default 2,000),
-    GIAMNGHEO_LOCK_TIMEOUT (seconds a run waits for another run's writer lock; default 30),
-    GIAMNGHEO_READ_TIMEOUT (seconds one file may take to read, in a child process that is
-    killed when it overruns; the file gets a FILE-TIMEOUT issue; default 120, 0 reads in the
-    task's own process without a limit),
-    GIAMNGHEO_MAX_UNCOMPRESSED_MB (a workbook that unpacks to more is refused; default 200),
-    GIAMNGHEO_MAX_FILE_MB (default 50), GIAMNGHEO_MAX_SHEETS (default 50), GIAMNGHEO_MAX_ROWS
-    (rows per sheet; default 100,000) and GIAMNGHEO_MAX_TEXT (characters in one cell; default
-    10,000): a file beyond any of them is refused with an issue.
-    GIAMNGHEO_SNAPSHOT_EXTRA_COLUMNS: headers of columns villages add outside the template
-    (comma-separated, e.g. "Nghề nghiệp, Ghi chú khác") whose values an administrator allows
-    in the analyst snapshot, masked; by default none. GIAMNGHEO_DATA_DOCS_KEEP: validation
-    reports of this many runs are kept (default 30). GIAMNGHEO_MAX_ISSUES: issues kept per
-    file, the rest counted in one ISSUES-TRUNCATED (default 500).
+    The home is GIAMNGHEO_HOME (default ./data) and the inbox GIAMNGHEO_INBOX (default
+    <home>/inbox); every knob below is GIAMNGHEO_<ITS NAME> (GIAMNGHEO_MAX_WORKERS, …).
     """
 
     home: Path
     inbox: Path
-    settle_seconds: float = 2.0
-    max_workers: int = os.cpu_count() or 1
-    read_batch: int = 500
-    load_batch: int = 2000
-    lock_timeout: float = 30.0
-    read_timeout: float = 120.0
-    max_uncompressed_mb: int = 200
-    max_file_mb: int = 50
-    max_sheets: int = 50
-    max_rows: int = 100_000
-    max_text: int = 10_000
-    snapshot_extra_columns: tuple[str, ...] = ()
-    data_docs_keep: int = 30
-    max_issues: int = 500
+    # a file modified more recently than this is still being written, and waits for next run
+    settle_seconds: float = knob(2.0, 0)
+    max_workers: int = knob(os.cpu_count() or 1, 1)  # parallel readers
+    read_batch: int = knob(500, 1)  # most files per parsing task
+    load_batch: int = knob(2000, 1)  # files read, checked and staged at a time: bounds memory
+    lock_timeout: float = knob(30.0, 0)  # seconds a run waits for another run's writer lock
+    # seconds one file may take to read, in a child process killed when it overruns (the file
+    # gets FILE-TIMEOUT); 0 reads in the task's own process, without a limit
+    read_timeout: float = knob(120.0, 0)
+    # a file beyond one of these is refused with an issue
+    max_uncompressed_mb: int = knob(200, 1)  # what a workbook unpacks to
+    max_file_mb: int = knob(50, 1)
+    max_sheets: int = knob(50, 1)
+    max_rows: int = knob(100_000, 1)  # per sheet
+    max_text: int = knob(10_000, 1)  # characters in one cell
+    # headers of columns villages add outside the template ("Nghề nghiệp, Ghi chú khác") whose
+    # values an administrator allows in the analyst snapshot, masked; none by default
+    snapshot_extra_columns: tuple[str, ...] = knob(())
+    data_docs_keep: int = knob(30, 1)  # runs whose validation pages are kept
+    max_issues: int = knob(500, 1)  # issues kept per file, the rest counted in one
 
     @property
     def warehouse_path(self) -> Path:
@@ -138,56 +133,46 @@ class Settings:
 
     @classmethod
     def load(cls, home: str | os.PathLike | None = None, **overrides: object) -> Settings:
-        """Settings from the environment, with an explicit home (e.g. --home) taking precedence."""
+        """Settings from the environment, with an explicit home (e.g. --home) and `overrides`
+        taking precedence."""
+        unknown = set(overrides) - {f.name for f in fields(cls)}
+        if unknown:
+            raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
         env = os.environ
         home_path = Path(home or env.get("GIAMNGHEO_HOME") or "data").expanduser().absolute()
-        inbox = Path(env["GIAMNGHEO_INBOX"]).absolute() if env.get("GIAMNGHEO_INBOX") else None
-        try:
-            settings = cls(
-                home=home_path,
-                inbox=inbox or home_path / "inbox",
-                settle_seconds=float(env.get("GIAMNGHEO_SETTLE_SECONDS", 2.0)),
-                max_workers=int(env.get("GIAMNGHEO_MAX_WORKERS", os.cpu_count() or 1)),
-                read_batch=int(env.get("GIAMNGHEO_READ_BATCH", 500)),
-                load_batch=int(env.get("GIAMNGHEO_LOAD_BATCH", 2000)),
-                lock_timeout=float(env.get("GIAMNGHEO_LOCK_TIMEOUT", 30)),
-                read_timeout=float(env.get("GIAMNGHEO_READ_TIMEOUT", 120)),
-                max_uncompressed_mb=int(env.get("GIAMNGHEO_MAX_UNCOMPRESSED_MB", 200)),
-                max_file_mb=int(env.get("GIAMNGHEO_MAX_FILE_MB", 50)),
-                max_sheets=int(env.get("GIAMNGHEO_MAX_SHEETS", 50)),
-                max_rows=int(env.get("GIAMNGHEO_MAX_ROWS", 100_000)),
-                max_text=int(env.get("GIAMNGHEO_MAX_TEXT", 10_000)),
-                snapshot_extra_columns=_names(env.get("GIAMNGHEO_SNAPSHOT_EXTRA_COLUMNS", "")),
-                data_docs_keep=int(env.get("GIAMNGHEO_DATA_DOCS_KEEP", 30)),
-                max_issues=int(env.get("GIAMNGHEO_MAX_ISSUES", 500)),
-            )
-        except ValueError as exc:
-            raise ConfigurationError(
-                f"Biến môi trường GIAMNGHEO_* không hợp lệ (invalid GIAMNGHEO_* setting): {exc}"
-            ) from exc
-        overrides = {k: v for k, v in overrides.items() if v is not None}
-        if "inbox" in overrides:
-            overrides["inbox"] = Path(overrides["inbox"]).expanduser().absolute()
-        settings = replace(settings, **overrides)
-        if (
-            settings.max_workers < 1
-            or settings.read_batch < 1
-            or settings.load_batch < 1
-            or settings.settle_seconds < 0
-            or settings.lock_timeout < 0
-            or settings.read_timeout < 0
-            or settings.max_uncompressed_mb < 1
-            or settings.data_docs_keep < 1
-            or settings.max_issues < 1
-        ):
-            raise ConfigurationError(
-                "GIAMNGHEO_MAX_WORKERS, GIAMNGHEO_READ_BATCH, GIAMNGHEO_LOAD_BATCH, "
-                "GIAMNGHEO_DATA_DOCS_KEEP, "
-                "GIAMNGHEO_MAX_ISSUES phải ≥ 1; "
-                "GIAMNGHEO_SETTLE_SECONDS, GIAMNGHEO_LOCK_TIMEOUT, GIAMNGHEO_READ_TIMEOUT phải ≥ 0 "
-                "(must be ≥ 1 and ≥ 0)."
-            )
-        return settings
+        inbox = overrides.pop("inbox", None) or env.get("GIAMNGHEO_INBOX")
+        values: dict[str, object] = {}
+        for f in fields(cls)[2:]:
+            variable = f"GIAMNGHEO_{f.name.upper()}"
+            raw = overrides.get(f.name)
+            if raw is None and variable in env:
+                raw = env[variable]
+            if raw is not None:
+                values[f.name] = _value(variable, f, raw)
+        return cls(
+            home=home_path,
+            inbox=Path(inbox).expanduser().absolute() if inbox else home_path / "inbox",
+            **values,
+        )
+
+
+def _value(variable: str, knob: Field, raw: object) -> object:
+    """A knob's value from its variable (or an override), checked against its minimum."""
+    kind = type(knob.default)
+    try:
+        if kind is tuple:
+            return _names(raw) if isinstance(raw, str) else tuple(raw)
+        value = kind(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigurationError(
+            f"{variable} không hợp lệ (invalid setting): {raw!r} không phải là số (not a number)"
+        ) from exc
+    least = knob.metadata["minimum"]
+    if least is not None and value < least:
+        raise ConfigurationError(
+            f"{variable} phải từ {least} trở lên (must be at least {least}): {raw!r}"
+        )
+    return value
 
 
 def _names(text: str) -> tuple[str, ...]:

@@ -16,13 +16,14 @@ from pathlib import Path
 import pandas as pd
 
 from giamngheo.expectations.runner import SuiteRunner
-from giamngheo.flows.steps import Candidate, files_frame
 from giamngheo.transforms import batch
+from giamngheo.transforms.assemble import assemble
 from giamngheo.transforms.batch import Part, Reference, Validated
 from giamngheo.transforms.checks import run_checks
 from giamngheo.transforms.issues import Finding
 from giamngheo.transforms.submission import Submission
 from giamngheo.warehouse.store import CODE_COLUMNS, codes_elsewhere
+from giamngheo.workbooks.inbox import Candidate, files_frame
 
 LINEAGE = ["submission_id", "source_row"]
 
@@ -52,7 +53,7 @@ def check_batch(
     they were read as one frame. `runner` runs the suites (one per run: its page lists them
     all).
     """
-    assembled = batch.assemble(submissions, reference.registry, households, reference.catalog)
+    assembled = assemble(submissions, reference.registry, households, reference.catalog)
     findings = [
         *assembled.findings,
         *run_checks(assembled.check_input(reference)),

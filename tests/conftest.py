@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,8 +16,10 @@ from giamngheo.flows.settings import Settings, quiet_environment
 quiet_environment()
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
+from click.testing import CliRunner  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 
+from giamngheo.cli import cli  # noqa: E402
 from giamngheo.transforms.synthetic import DIEN_HOA, VillageList, sample_lists  # noqa: E402
 from giamngheo.warehouse.registry import read_registry, sample_registry_path  # noqa: E402
 from giamngheo.warehouse.store import Warehouse  # noqa: E402
@@ -135,3 +139,39 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=60):
         yield
+
+
+# -- homes for the command-line tests: a warehouse loaded with Điền Hòa's 22 lists ------------
+
+
+def invoke(home: Path, *args: str):
+    """The command line, in this process."""
+    return CliRunner().invoke(cli, ["--home", str(home), *args], catch_exceptions=False)
+
+
+def load_home(home: Path) -> Path:
+    """Load the registry and ingest the home's inbox, as an officer would."""
+    assert invoke(home, "registry", "load", str(sample_registry_path())).exit_code == 0
+    os.environ["GIAMNGHEO_SETTLE_SECONDS"] = "0"
+    try:
+        result = invoke(home, "ingest", "--runner", "thread", "--json")
+    finally:
+        del os.environ["GIAMNGHEO_SETTLE_SECONDS"]
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["loaded"] == 22
+    return home
+
+
+@pytest.fixture
+def loaded_home(settings, dien_hoa_inbox, prefect_harness):
+    """A home of its own for a test that changes it."""
+    return load_home(settings.home)
+
+
+@pytest.fixture(scope="module")
+def shared_home(tmp_path_factory, dien_hoa_lists, prefect_harness):
+    """One loaded home for the tests of a module that leave it as they found it."""
+    home = tmp_path_factory.mktemp("shared") / "home"
+    write_inbox(home / "inbox", dien_hoa_lists)
+    yield load_home(home)
+    shutil.rmtree(home, ignore_errors=True)

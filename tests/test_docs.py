@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 import pytest
 
-from giamngheo.flows.cli import cli
+from giamngheo.cli import cli
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 WAREHOUSE_README = (Path(__file__).parents[1] / "warehouse" / "README.md").read_text(
@@ -36,18 +36,23 @@ def test_readme_shows_commands():
     assert len(readme_invocations()) >= 5
 
 
-@pytest.mark.parametrize("words", readme_invocations(), ids=" ".join)
-def test_every_readme_command_and_option_exists(words):
+def check_invocation(words: list[str], where: str) -> None:
+    """The command a document shows exists, with every option it gives."""
     words = [w for w in words if not w.startswith("#")]
     while words and words[0].startswith("--"):  # global options such as --home DIR
         assert words[0] in {p.opts[0] for p in cli.params if p.opts}, words[0]
         words = words[2:]
     path = tuple(words[:2]) if tuple(words[:2]) in ALL else tuple(words[:1])
-    assert path in ALL, f"README names a command that does not exist: {' '.join(words)}"
+    assert path in ALL, f"{where} names a command that does not exist: {' '.join(words)}"
     options = {o for p in ALL[path].params for o in p.opts}
     for word in words[len(path) :]:
         if word.startswith("--"):
-            assert word.split("=")[0] in options, f"{' '.join(path)} has no option {word}"
+            assert word.split("=")[0] in options, f"{where}: {' '.join(path)} has no {word}"
+
+
+@pytest.mark.parametrize("words", readme_invocations(), ids=" ".join)
+def test_every_readme_command_and_option_exists(words):
+    check_invocation(words, "README")
 
 
 @pytest.mark.parametrize("path", list(ALL), ids=" ".join)
@@ -83,3 +88,49 @@ def test_every_make_target_and_image_the_readme_names_exists():
     assert named <= targets, f"README names make targets that do not exist: {named - targets}"
     images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README)
     assert images and all((root / image).is_file() for image in images), images
+
+
+DOCUMENTS = (
+    "README.md",
+    "RELIABILITY.md",
+    "warehouse/README.md",
+    *(f"docs/{p.name}" for p in (Path(__file__).parents[1] / "docs").glob("*.md")),
+)
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_every_test_and_module_a_document_names_exists(document):
+    root = Path(__file__).parents[1]
+    text = (root / document).read_text(encoding="utf-8")
+    missing = []
+    for path, test in re.findall(r"`((?:[\w.]+/)*[\w.]+\.py)(?:::(\w+))?", text):
+        found = [root / path] if (root / path).exists() else list(root.glob(f"tests/**/{path}"))
+        if not found and "/" not in path:  # a module named by its file alone
+            found = [p for p in root.glob(f"*/**/{path}") if ".venv" not in p.parts]
+        if not found:
+            missing.append(path)
+        elif test and not any(
+            re.search(rf"^\s*(def|class) {test}\b|^{test} =", p.read_text("utf-8"), re.M)
+            for p in found
+        ):
+            missing.append(f"{path}::{test}")
+    assert missing == [], f"{document} names what does not exist: {missing}"
+
+
+def test_every_setting_is_documented():
+    from dataclasses import fields
+
+    from giamngheo.flows.settings import Settings
+
+    operations = (Path(__file__).parents[1] / "docs" / "operations.md").read_text("utf-8")
+    documented = set(re.findall(r"`(GIAMNGHEO_[A-Z_]+)`", operations))
+    declared = {f"GIAMNGHEO_{f.name.upper()}" for f in fields(Settings)}
+    assert declared == documented
+
+
+@pytest.mark.parametrize("document", [d for d in DOCUMENTS if d != "README.md"])
+def test_every_command_the_documents_show_exists(document):
+    text = (Path(__file__).parents[1] / document).read_text(encoding="utf-8")
+    blocks = "\n".join(re.findall(r"^```[a-z]*\n(.*?)^```", text, flags=re.M | re.S))
+    for line in re.findall(r"^\s*(?:\$ )?giamngheo ([a-z-].*)$", blocks, flags=re.M):
+        check_invocation(line.split(), document)

@@ -1,4 +1,4 @@
-"""Domain rules that a column-wise expectation cannot express (DESIGN §5).
+"""Domain rules that a column-wise expectation cannot express.
 
 Each check is a pure function over the batch's frames (`CheckInput`) and returns `Finding`s;
 the caller locates them. `domain_check` registers it with the rule codes it raises, whose
@@ -7,6 +7,7 @@ severity and wording live in `rules.py`; `run_checks` runs every registered chec
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -24,10 +25,51 @@ from giamngheo.transforms.issues import Finding
 from giamngheo.transforms.planning import Goal
 from giamngheo.transforms.registry import Hierarchy, list_date
 from giamngheo.transforms.reorganisation import unassigned_since
-from giamngheo.transforms.rules import ACCEPTED, BATCH, DOMAIN_CHECKS, RULES, RUN, domain_check
+from giamngheo.transforms.rules import ERROR, RULES
 from giamngheo.transforms.standards import Catalog, shipped
 from giamngheo.transforms.totals import differences
 from giamngheo.transforms.vietnamese import vi_int, vi_pct
+
+DomainCheck = Callable[..., list]
+
+
+@dataclass(frozen=True)
+class RegisteredCheck:
+    """A domain check, the rule codes it raises, and when it runs."""
+
+    codes: tuple[str, ...]
+    run: DomainCheck
+    stage: str
+
+
+# When a check runs: over each batch of lists as read (its errors reject a list); once every
+# batch of the run is decided, comparing each list with the run's other lists (RUN) or the
+# run's accepted lists with the plans they change (ACCEPTED). A run's lists are read in
+# batches of bounded size, so only a check over one list at a time may reject: the rules of
+# the two later stages are warnings.
+BATCH = "batch"
+RUN = "run"
+ACCEPTED = "accepted"
+
+DOMAIN_CHECKS: list[RegisteredCheck] = []
+
+
+def domain_check(*codes: str, stage: str = BATCH) -> Callable[[DomainCheck], DomainCheck]:
+    """Register a check that raises the rules `codes`.
+
+    The check takes the batch's frames (`CheckInput`) and returns Findings.
+    """
+    unknown = [c for c in codes if c not in RULES]
+    if unknown:
+        raise ValueError(f"undeclared rule codes: {unknown}")
+    if stage != BATCH and any(RULES[c].severity == ERROR for c in codes):
+        raise ValueError(f"a check of the {stage} stage cannot reject: its rules are warnings")
+
+    def register(check: DomainCheck) -> DomainCheck:
+        DOMAIN_CHECKS.append(RegisteredCheck(codes, check, stage))
+        return check
+
+    return register
 
 
 def _empty() -> pd.DataFrame:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# How a cell is read (the reader's parsers, `workbooks/cells_read.py`).
+# How a cell is read (the parsers of `workbooks/rows.py`, `PARSERS`).
 PARSE_KINDS = ("seq", "code", "text", "whole", "number", "mark", "class")
 # How a totals row ("Tổng cộng") states a field: the rows counted, the values summed, or the
 # rows marked counted.
@@ -211,7 +211,8 @@ def field(name: str) -> Field:
     return next(f for f in FIELDS if f.name == name)
 
 
-def template_order(fields: tuple[Field, ...] = FIELDS) -> tuple[list[Field], list[Field]]:
+def template_order() -> tuple[list[Field], list[Field]]:
     """The fields before the indicators in the template, and those after them."""
+    fields = FIELDS
     at = next(i for i, f in enumerate(fields) if f.name == INDICATORS_AFTER) + 1
     return list(fields[:at]), list(fields[at:])

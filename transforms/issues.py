@@ -1,4 +1,4 @@
-"""Validation findings as records (DESIGN §5).
+"""Validation findings as records.
 
 A finding is data, never an exception: a stable code, a severity, where it is (file, sheet,
 Excel cell such as "F12"), the offending value, and a message in Vietnamese for the village
@@ -71,6 +71,11 @@ def _vi_number(value: object) -> str:
     if isinstance(value, int):
         return f"{value:,}".replace(",", ".")
     return str(value).replace(".", ",")
+
+
+def issues_table(issues: list[Issue]) -> pd.DataFrame:
+    """Issues in the warehouse's column layout."""
+    return issues_frame(issues).rename(columns={"column": "column_name"})
 
 
 class _Defaults(dict):

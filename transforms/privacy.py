@@ -37,8 +37,6 @@ PHONE = re.compile(r"(?<![\d+])(?:\+84|84|0)(?:[ .\-]?\d){9}(?!\d)")
 # An ID number, or what is left of one: 8 to 12 digits, maybe in groups of digits and spaces
 # (a CMND of 9 that lost its leading zero has 8; a CCCD of 12 that lost it, 11).
 ID_NUMBER = re.compile(r"(?<![\d.,])\d(?:[ ]?\d){7,11}(?![\d])")
-# The same two as one pattern DuckDB's regexp functions understand (for the snapshot).
-ID_OR_PHONE_SQL = r"(\+84|\b84|\b0)([ .\-]?[0-9]){9}|[0-9]([ ]?[0-9]){7,11}"
 
 # Family names (họ) that open most Vietnamese names, folded; a capitalised one followed by one
 # to four capitalised words reads as a person's name.

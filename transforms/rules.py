@@ -3,7 +3,7 @@
 A rule is raised in one of three places, and nowhere is its wording or severity repeated:
 the reader (a cell it cannot parse, a file it refuses), a Great Expectations suite
 (`expectations/suites/*.json`, whose `meta.code` names the rule), or a domain check in
-`transforms/checks.py` (decorated with `domain_check`, which names the codes it raises).
+`transforms/checks.py` (registered with `domain_check`, which names the codes it raises).
 `tests/transforms/test_rules.py` holds the three to this table. Adding a rule is one entry
 here, its check or expectation, and its test.
 
@@ -13,7 +13,7 @@ details the raising code passes. The fix says what the village or officer should
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 ERROR = "error"
@@ -567,47 +567,3 @@ RULES: dict[str, Rule] = _rules(
 )
 
 SEVERITIES = (ERROR, WARNING)
-
-
-# -- domain checks --------------------------------------------------------------------------
-
-DomainCheck = Callable[..., list]
-
-
-@dataclass(frozen=True)
-class RegisteredCheck:
-    """A domain check, the rule codes it raises, and when it runs."""
-
-    codes: tuple[str, ...]
-    run: DomainCheck
-    stage: str
-
-
-# When a check runs: over each batch of lists as read (its errors reject a list); once every
-# batch of the run is decided, comparing each list with the run's other lists (RUN) or the
-# run's accepted lists with the plans they change (ACCEPTED). A run's lists are read in
-# batches of bounded size, so only a check over one list at a time may reject: the rules of
-# the two later stages are warnings.
-BATCH = "batch"
-RUN = "run"
-ACCEPTED = "accepted"
-
-DOMAIN_CHECKS: list[RegisteredCheck] = []
-
-
-def domain_check(*codes: str, stage: str = BATCH) -> Callable[[DomainCheck], DomainCheck]:
-    """Register a check that raises the rules `codes`.
-
-    The check takes the batch's frames (`transforms.checks.CheckInput`) and returns Findings.
-    """
-    unknown = [c for c in codes if c not in RULES]
-    if unknown:
-        raise ValueError(f"undeclared rule codes: {unknown}")
-    if stage != BATCH and any(RULES[c].severity == ERROR for c in codes):
-        raise ValueError(f"a check of the {stage} stage cannot reject: its rules are warnings")
-
-    def register(check: DomainCheck) -> DomainCheck:
-        DOMAIN_CHECKS.append(RegisteredCheck(codes, check, stage))
-        return check
-
-    return register

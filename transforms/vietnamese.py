@@ -11,6 +11,11 @@ def vi_int(value: int) -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
+def vi_vnd(amount: float) -> str:
+    """An amount of đồng to the đồng, rounded half up: 3833333.33 → "3.833.333"."""
+    return vi_int(math.floor(Fraction(str(amount)) + Fraction(1, 2)))
+
+
 def vi_pct(value: float | Fraction) -> str:
     """A rate with 2 decimals, rounded half up, and a decimal comma: 1.0601 → "1,06"."""
     hundredths = math.floor(Fraction(str(value)) * 100 + Fraction(1, 2))

@@ -162,3 +162,50 @@ def lists_covered(wh, standard: Standard) -> int:
         ancestors(at[int(year)], village).get("province") == standard.province
         for village, year in zip(lists["village_code"], lists["year"], strict=True)
     )
+
+
+def described(lines: pd.DataFrame, indicators: pd.DataFrame) -> list[dict]:
+    """One JSON-ready dict per standard of the `standards` rows given (in their order): its
+    fields, its lines by area and its indicator set (`standard_indicators` rows)."""
+    out = []
+    for sid, rows in lines.groupby("standard_id", sort=False):
+        first = rows.iloc[0]
+        own = indicators[indicators["standard_id"] == sid]
+        out.append(
+            {
+                "standard_id": sid,
+                "name": first["name"],
+                "legal_basis": first["legal_basis"],
+                "first_year": int(first["first_year"]),
+                "last_year": int(first["last_year"]),
+                "province_code": _none(first["province_code"]),
+                "provisional": bool(first["provisional"]),
+                "provisional_note": _none(first["provisional_note"]),
+                "min_deprivations_poor": int(first["min_deprivations_poor"]),
+                "source": first["source"],
+                "sha256": first["sha256"],
+                "unit": first["unit"],
+                "lines": {
+                    row.area: {
+                        "poverty_vnd": _none(row.poverty_line_vnd),
+                        "near_poor_vnd": _none(row.near_poor_line_vnd),
+                        "average_upper_vnd": _none(row.average_upper_vnd),
+                    }
+                    for row in rows.itertuples(index=False)
+                },
+                "indicators": [
+                    {
+                        "number": int(i.number),
+                        "code": i.code,
+                        "name": i.name,
+                        "dimension": i.dimension,
+                    }
+                    for i in own.itertuples(index=False)
+                ],
+            }
+        )
+    return out
+
+
+def _none(value: object) -> object:
+    return None if value is None or pd.isna(value) else value

@@ -10,11 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
-import json
-import os
 import re
-import shutil
 import uuid
 from dataclasses import dataclass
 from importlib import resources
@@ -25,24 +21,21 @@ import pandas as pd
 
 from giamngheo import testpoints
 from giamngheo.errors import PlanExists, QueryError, WarehouseError, WarehouseMissing
-from giamngheo.transforms.columns import fold
-from giamngheo.transforms.issues import Issue
-from giamngheo.transforms.privacy import HIDDEN, is_private, mask_text
 from giamngheo.transforms.registry import PERIOD_COLUMNS, REGISTRY_COLUMNS, registry_at
-from giamngheo.transforms.tables import EXTRA, MASKED, NOT_PUBLISHED, PUBLIC, TABLES
+from giamngheo.transforms.tables import TABLES
 from giamngheo.warehouse import standards
 
 _PACKAGE = "giamngheo.warehouse"
 
 
-def _sql_files(folder: str) -> list[tuple[str, str]]:
+def sql_files(folder: str) -> list[tuple[str, str]]:
     """(file stem, SQL text) of every .sql file in a package folder, by name."""
     root = resources.files(_PACKAGE).joinpath(folder)
     files = sorted((p for p in root.iterdir() if p.name.endswith(".sql")), key=lambda p: p.name)
     return [(p.name.removesuffix(".sql"), p.read_text(encoding="utf-8")) for p in files]
 
 
-def _macros_sql() -> str:
+def macros_sql() -> str:
     return resources.files(_PACKAGE).joinpath("macros.sql").read_text(encoding="utf-8")
 
 
@@ -63,7 +56,7 @@ def _code(statement: str) -> str:
 def migrations() -> list[tuple[int, str, str]]:
     """(version, name, SQL) of every migration, in order."""
     out = []
-    for stem, sql in _sql_files("migrations"):
+    for stem, sql in sql_files("migrations"):
         number, _, name = stem.partition("_")
         out.append((int(number), name, sql))
     return out
@@ -192,8 +185,8 @@ class Warehouse:
 
     def refresh_views(self) -> None:
         """(Re)create the macros and every view in views/*.sql, dependencies first."""
-        self.con.execute(_macros_sql())
-        _ordered_views(self.con)
+        self.con.execute(macros_sql())
+        ordered_views(self.con)
 
     def views(self) -> list[str]:
         """Names of the views defined in the warehouse."""
@@ -360,80 +353,10 @@ class Warehouse:
         return not target.exists() or int(self.fetch("pending_publish")["pending"].iloc[0]) > 0
 
     def publish(self, target: Path, extra_columns: tuple[str, ...] = ()) -> None:
-        """Build the analyst snapshot in a new file and rename it over `target` atomically.
+        """Publish the analyst snapshot to `target` (`warehouse/snapshot.py`)."""
+        from giamngheo.warehouse.snapshot import publish
 
-        The snapshot holds what each column's privacy allows (`transforms.tables`): no head
-        names, household codes, notes or other personal columns (a salted `household_key`
-        identifies households instead), issue values that may name someone hidden, and of
-        the columns villages added (`extra`) only `extra_columns`, masked. Then the macros and
-        views. It is written in a storage format the DuckDB 1.5 CLI reads. A reader holding the
-        old file keeps reading it; the next open sees the new one.
-
-        When the snapshot in place was made by the same recipe (columns, masks, macros and
-        views, recorded as its households table's comment), the new file starts as a copy of
-        it and takes only the households of the lists processed since (and drops those of
-        lists gone); the other tables are small and copied whole. If the copy then holds
-        another number of households than the warehouse, it is built anew.
-        """
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.stem}-{uuid.uuid4().hex[:8]}.tmp")
-        recipe = _snapshot_recipe(extra_columns)
-        if not (target.exists() and self._update_snapshot(target, tmp, recipe, extra_columns)):
-            self._build_snapshot(tmp, recipe, extra_columns)
-        with duckdb.connect(str(tmp)) as snap:
-            snap.execute(_macros_sql())
-            _ordered_views(snap)
-            snap.execute("checkpoint")
-        _fsync(tmp)
-        testpoints.reached("publish")
-        os.replace(tmp, target)
-        _fsync(target.parent)
-        self.run("mark_published")
-
-    def _build_snapshot(self, tmp: Path, recipe: str, extra_columns: tuple[str, ...]) -> None:
-        tmp.unlink(missing_ok=True)
-        self.con.execute(
-            f"attach '{_sql_path(tmp)}' as snapshot (storage_version '{SNAPSHOT_STORAGE_VERSION}')"
-        )
-        try:
-            with _privacy_functions(self.con, extra_columns):
-                for table, select in _snapshot_selects().items():
-                    self.con.execute(f"create table snapshot.{table} as {select}")
-            self.con.execute(f"comment on table snapshot.households is '{recipe}'")
-        finally:
-            self.con.execute("detach snapshot")
-
-    def _update_snapshot(
-        self, target: Path, tmp: Path, recipe: str, extra_columns: tuple[str, ...]
-    ) -> bool:
-        """A copy of the snapshot in place brought up to date in `tmp`; False (and no `tmp`)
-        when it was made by another recipe or does not come out whole."""
-        shutil.copyfile(target, tmp)
-        self.con.execute(f"attach '{_sql_path(tmp)}' as snapshot")
-        try:
-            if self.fetch("snapshot_recipe")["comment"].tolist() != [recipe]:
-                whole = False
-            else:
-                with _privacy_functions(self.con, extra_columns):
-                    self.run("snapshot_changed_lists")
-                    for table, select in _snapshot_selects().items():
-                        if table == "households":
-                            self.run("snapshot_drop_changed_households")
-                            self.con.execute(
-                                f"insert into snapshot.households {select} "
-                                "where submission_id in (select submission_id from changed_lists)"
-                            )
-                        else:
-                            self.con.execute(
-                                f"create or replace table snapshot.{table} as {select}"
-                            )
-                whole = bool(self.fetch("snapshot_is_whole")["whole"].iloc[0])
-        finally:
-            self.con.execute("drop table if exists changed_lists")
-            self.con.execute("detach snapshot")
-        if not whole:
-            tmp.unlink()
-        return whole
+        publish(self, target, extra_columns)
 
     def _transaction(self):
         return _Transaction(self.con)
@@ -525,94 +448,9 @@ def codes_elsewhere(codes: pd.DataFrame, known: pd.DataFrame | None = None) -> p
         return con.execute(statement).df()
 
 
-# The DuckDB 1.5 CLI (the newest on PyPI) refuses files in 2.x's default storage format.
-SNAPSHOT_STORAGE_VERSION = "v1.5.0"
-
-
-@contextlib.contextmanager
-def _privacy_functions(con: duckdb.DuckDBPyConnection, extra_columns: tuple[str, ...]):
-    """The SQL functions the snapshot's masks call, backed by `transforms.privacy`."""
-    allowed = {fold(c) for c in extra_columns}
-
-    def private(code: str | None, column: str | None, value: str | None) -> bool:
-        issue = Issue(code or "", "", "", "", None, None, column, value, "", "")
-        return is_private(issue)
-
-    def extra(text: str | None, head_name: str | None) -> str | None:
-        if not text or not allowed:
-            return None
-        kept = {
-            header: mask_text(str(value), [head_name] if head_name else [])
-            for header, value in json.loads(text).items()
-            if fold(header) in allowed
-        }
-        return json.dumps(kept, ensure_ascii=False) if kept else None
-
-    functions = {
-        "giamngheo_private": (private, ["VARCHAR", "VARCHAR", "VARCHAR"], "BOOLEAN"),
-        "giamngheo_extra": (extra, ["VARCHAR", "VARCHAR"], "VARCHAR"),
-    }
-    for name, (function, arguments, returns) in functions.items():
-        con.create_function(name, function, arguments, returns, null_handling="special")
-    try:
-        yield
-    finally:
-        for name in functions:
-            con.remove_function(name)
-
-
-def _masks() -> dict[tuple[str, str], str]:
-    """SQL for each `masked` or `extra` column: the value as it may leave the warehouse."""
-    private = "giamngheo_private(code, column_name, value)"
-    quoted = "'''' || value || ''''"  # the value as the messages quote it: '…'
-    hidden = "'''" + HIDDEN + "'''"
-    return {
-        ("issues", "value"): f"case when {private} then null else value end",
-        ("issues", "message_vi"): (
-            f"case when {private} then replace(message_vi, {quoted}, {hidden}) else message_vi end"
-        ),
-        ("issues", "message_en"): (
-            f"case when {private} then replace(message_en, {quoted}, {hidden}) else message_en end"
-        ),
-        ("households", "extra"): "giamngheo_extra(extra, head_name)",
-    }
-
-
-def _snapshot_selects() -> dict[str, str]:
-    """What the analyst snapshot copies from each table, decided by each column's privacy
-    (`transforms.tables`): public columns as they are, masked ones through their mask, and
-    nothing personal or secret."""
-    masks = _masks()
-    selects = {}
-    for table in TABLES.values():
-        columns = []
-        for column in table.columns:
-            if column.privacy == PUBLIC:
-                columns.append(f'"{column.name}"')
-            elif column.privacy in (MASKED, EXTRA):
-                columns.append(f'{masks[(table.name, column.name)]} as "{column.name}"')
-        if columns and all(c.privacy not in NOT_PUBLISHED for c in table.columns):
-            selects[table.name] = f'select {", ".join(columns)} from "{table.name}"'
-    return selects
-
-
-def _snapshot_recipe(extra_columns: tuple[str, ...]) -> str:
-    """A fingerprint of how the snapshot is made from the warehouse: a snapshot made by another
-    recipe (other columns, masks, macros or views, or another DuckDB) is built anew."""
-    parts = [
-        json.dumps(_snapshot_selects(), sort_keys=True),
-        json.dumps(sorted(extra_columns)),
-        _macros_sql(),
-        *(sql for _, sql in _sql_files("views")),
-        SNAPSHOT_STORAGE_VERSION,
-        duckdb.__version__,
-    ]
-    return "giamngheo-snapshot " + hashlib.sha256("\0".join(parts).encode()).hexdigest()
-
-
-def _ordered_views(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+def ordered_views(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     """Views in an order that creates dependencies first (tries until nothing fails)."""
-    pending, ordered = _sql_files("views"), []
+    pending, ordered = sql_files("views"), []
     while pending:
         failed = []
         for name, sql in pending:
@@ -626,18 +464,6 @@ def _ordered_views(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
             raise WarehouseError(f"Views cannot be created (missing dependency): {names}")
         pending = failed
     return ordered
-
-
-def _sql_path(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class _Transaction:

@@ -95,7 +95,8 @@ def wrapped_lines(text: str, room: float, size: float = SIZE, bold: bool = False
 
 
 def line_points(size: float = SIZE) -> float:
-    """The height of a line of text in a cell (Times New Roman's line spacing is 1.15 em)."""
+    """The height of a line of text in a cell: Times New Roman's line spacing is 1.15 em, and
+    Excel and LibreOffice round a row up, so 1.2 em a line."""
     return size * 1.2
 
 

@@ -1,4 +1,4 @@
-"""The report workbook of one unit and year (DESIGN §7), and the same tables as CSV files.
+"""The report workbook of one unit and year, and the same tables as CSV files.
 
 Every figure comes from `transforms.report_data`; the layouts are in `forms/`, one module per
 form. Sheets, in order:

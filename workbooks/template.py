@@ -1,4 +1,4 @@
-"""The canonical village workbook (DESIGN §4): what `giamngheo template` hands to villages.
+"""The canonical village workbook: what `giamngheo template` hands to villages.
 
 Three sheets: "Hướng dẫn" (how to fill it in), "Thông tin chung" (label in A, value in B) and
 "Danh sách hộ" (one header row, one row per surveyed household). Drop-downs for Khu vực,

@@ -7,7 +7,8 @@ import pytest
 
 from benchmarks.baseline import run as run_baseline
 from benchmarks.generate import inbox, registry_csv
-from giamngheo.flows.nightly import load_registry, run_nightly
+from giamngheo.flows.admin import load_registry
+from giamngheo.flows.nightly import run_nightly
 from giamngheo.flows.settings import Settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]

@@ -8,11 +8,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from giamngheo.flows.nightly import load_registry, run_nightly
+from giamngheo.flows.admin import load_registry
+from giamngheo.flows.nightly import run_nightly
 from giamngheo.flows.settings import Settings
 from giamngheo.warehouse.store import Warehouse
 from giamngheo.workbooks.template import write_village_workbook
-from tests.flows.conftest import invoke
+from tests.conftest import invoke
 from tests.workbooks.variants import write_commune_wide
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]

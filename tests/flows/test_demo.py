@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from giamngheo.flows.cli import cli
+from giamngheo.cli import cli
 from giamngheo.workbooks.preview import main as preview
 from giamngheo.workbooks.preview import render_pdf
 from giamngheo.workbooks.reader import read_submission

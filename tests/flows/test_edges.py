@@ -13,10 +13,11 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from giamngheo.flows.inbox import discover
-from giamngheo.flows.nightly import load_registry, run_nightly
+from giamngheo.flows.admin import load_registry
+from giamngheo.flows.nightly import run_nightly
 from giamngheo.transforms.synthetic import DIEN_HOA_PLAN_2024, DIEN_HOA_POOR_2024
 from giamngheo.warehouse.store import Warehouse
+from giamngheo.workbooks.inbox import discover
 from giamngheo.workbooks.template import write_plan_workbook
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -274,7 +275,7 @@ def test_the_extra_columns_an_administrator_allows_reach_the_snapshot_masked(war
 
 
 def test_files_are_opened_without_following_links(tmp_path):
-    from giamngheo.flows.inbox import copy_regular, fingerprint, open_regular
+    from giamngheo.workbooks.inbox import copy_regular, fingerprint, open_regular
 
     (tmp_path / "real.xlsx").write_bytes(b"bytes")
     os.symlink(tmp_path / "real.xlsx", tmp_path / "link.xlsx")

@@ -9,9 +9,9 @@ from dataclasses import replace
 import pytest
 from click.testing import CliRunner
 
-from giamngheo.flows.cli import cli
+from giamngheo.cli import cli
+from giamngheo.flows.admin import load_registry
 from giamngheo.flows.handoff import Service, socket_path
-from giamngheo.flows.nightly import load_registry
 from giamngheo.flows.serve import run_handed_off
 from giamngheo.flows.settings import secure_home
 from tests.flows.test_reliability import content, quarantined, reports

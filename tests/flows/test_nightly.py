@@ -39,7 +39,7 @@ def table_checksums(wh: Warehouse) -> dict[str, list]:
 def test_flow_loads_dien_hoa_and_a_second_run_changes_nothing(
     settings, warehouse, dien_hoa_inbox, make_workbook, monkeypatch
 ):
-    from giamngheo.flows import inbox
+    from giamngheo.workbooks import inbox
 
     monkeypatch.setattr(inbox, "RECENT_CHANGE", 0.0)  # files made a moment ago are remembered
     warehouse.close()
@@ -172,7 +172,7 @@ def test_an_empty_registry_stops_the_run_before_touching_files(settings, dien_ho
 def test_rerun_of_a_fixed_rejection_loads_it(
     settings, warehouse, dien_hoa_inbox, registry, make_workbook
 ):
-    from giamngheo.flows.nightly import load_registry
+    from giamngheo.flows.admin import load_registry
 
     without_thon_11 = registry[registry["code"] != "19834-11"]
     warehouse.replace_admin_units(without_thon_11)
@@ -292,6 +292,6 @@ def test_files_are_parsed_in_two_tasks_per_worker_at_most_read_batch_each(
 ):
     from dataclasses import replace
 
-    from giamngheo.flows.nightly import read_chunk
+    from giamngheo.flows.runtime import read_chunk
 
     assert read_chunk(files, replace(settings, max_workers=workers, read_batch=most)) == chunk

@@ -9,23 +9,25 @@ import pytest
 from openpyxl import load_workbook
 
 from giamngheo.flows import steps
-from giamngheo.flows.inbox import discover
-from giamngheo.flows.nightly import load_registry, run_nightly
+from giamngheo.flows.admin import load_registry
+from giamngheo.flows.nightly import run_nightly
 from giamngheo.flows.validation import Reference, validate
 from giamngheo.transforms.columns import DEPRIVATIONS
 from giamngheo.transforms.issues import ISSUE_COLUMNS
 from giamngheo.transforms.synthetic import sample_lists
+from giamngheo.workbooks import quarantine
+from giamngheo.workbooks.inbox import discover
 from giamngheo.workbooks.template import write_village_workbook
 from tests.listing import INDICATOR_CODES, LIST_COLUMNS
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 
-def items(validated, candidates) -> list[steps.Quarantined]:
+def items(validated, candidates) -> list[quarantine.Quarantined]:
     """Quarantine items of a validated batch, as the warehouse would give them."""
     path_of = {c.submission_id: c.path for c in candidates}
     return [
-        steps.Quarantined.of(
+        quarantine.Quarantined.of(
             sid, status, path_of[sid], [i for i in validated.issues if i.submission_id == sid]
         )
         for sid, status in zip(
@@ -138,7 +140,7 @@ def test_feedback_for_xls_and_ods_inputs(fmt, tmp_path, registry, make_workbook)
     )
     found = discover(tmp_path / "inbox", known=set(), settle_seconds=0)
     validated = validate(found.candidates, steps.read_files(found.candidates), Reference(registry))
-    folders = steps.quarantine(items(validated, found.candidates), tmp_path / "q")
+    folders = quarantine.quarantine(items(validated, found.candidates), tmp_path / "q")
     [folder] = folders.values()
     assert (folder / f"original.{fmt}").exists()
     wb = load_workbook(folder / "phan_hoi.xlsx")
@@ -151,7 +153,7 @@ def test_an_unreadable_file_gets_a_feedback_with_the_list_only(tmp_path, registr
     (tmp_path / "inbox" / "empty.xlsx").write_bytes(b"")
     found = discover(tmp_path / "inbox", known=set(), settle_seconds=0)
     validated = validate(found.candidates, steps.read_files(found.candidates), Reference(registry))
-    [folder] = steps.quarantine(items(validated, found.candidates), tmp_path / "q").values()
+    [folder] = quarantine.quarantine(items(validated, found.candidates), tmp_path / "q").values()
     wb = load_workbook(folder / "phan_hoi.xlsx")
     assert wb["Lỗi"]["C2"].value == "FILE-EMPTY"
 
@@ -197,8 +199,8 @@ def test_only_a_rejected_submissions_file_is_opened_again(tmp_path, monkeypatch)
         ]
     )
     opened = []
-    monkeypatch.setattr(steps, "fingerprint", lambda path: opened.append(path.name) or "h")
-    accepted, rejected = steps.quarantine_items(facts, tmp_path)
+    monkeypatch.setattr(quarantine, "fingerprint", lambda path: opened.append(path.name) or "h")
+    accepted, rejected = quarantine.quarantine_items(facts, tmp_path)
     assert opened == ["bad.xlsx"]
     assert (accepted.submission_id, accepted.original, accepted.issues) == ("a", None, ())
     assert rejected.original == tmp_path / "bad.xlsx"

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from giamngheo.errors import WarehouseBusy
-from giamngheo.flows.nightly import load_registry, run_nightly
+from giamngheo.flows.admin import load_registry
+from giamngheo.flows.nightly import run_nightly
 from giamngheo.flows.settings import Settings
 from giamngheo.warehouse.store import Warehouse
 from giamngheo.workbooks.template import write_village_workbook
@@ -243,7 +244,7 @@ def test_ingest_with_nothing_new_completes_the_work_a_killed_run_owed(
 ):
     from click.testing import CliRunner
 
-    from giamngheo.flows.cli import cli
+    from giamngheo.cli import cli
 
     load_registry(settings, registry)
     proc = start_paused_ingest(settings, "report", tmp_path / "marker")

@@ -5,14 +5,16 @@ then an assignment file for the commune it does not name; one village left unass
 import pandas as pd
 import pytest
 
-from giamngheo.flows.nightly import import_registry, load_registry, run_nightly
-from giamngheo.flows.reporting import write_unit_report, year_frames
+from giamngheo.flows.admin import import_registry, load_registry
+from giamngheo.flows.nightly import run_nightly
+from giamngheo.flows.reporting import write_unit_report
 from giamngheo.transforms.registry import registry_at
 from giamngheo.transforms.synthetic import DIEN_HOA, sample_lists
+from giamngheo.warehouse.report_frames import year_frames
 from giamngheo.warehouse.store import Warehouse
 from giamngheo.workbooks.reader import read_submission
 from giamngheo.workbooks.template import write_village_workbook
-from tests.flows.conftest import invoke
+from tests.conftest import invoke
 from tests.warehouse.test_official import CHANGES
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]

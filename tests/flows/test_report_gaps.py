@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from giamngheo.flows.nightly import load_registry, run_nightly
+from giamngheo.flows.admin import load_registry
+from giamngheo.flows.nightly import run_nightly
 from giamngheo.flows.reporting import write_unit_reports
 from giamngheo.flows.settings import Settings
 from giamngheo.transforms.synthetic import (
@@ -24,7 +25,7 @@ from giamngheo.transforms.synthetic import (
 from giamngheo.warehouse.registry import sample_registry_path
 from giamngheo.warehouse.store import Warehouse
 from giamngheo.workbooks.template import write_plan_workbook, write_village_workbook
-from tests.flows.conftest import invoke
+from tests.conftest import invoke
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 SEED_PLAN = Path(__file__).parents[1] / "data" / "ke_hoach_dien_hoa_2024.xlsx"

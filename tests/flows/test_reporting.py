@@ -12,8 +12,9 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from giamngheo.flows.cli import cli
-from giamngheo.flows.nightly import load_registry, run_nightly
+from giamngheo.cli import cli
+from giamngheo.flows.admin import load_registry
+from giamngheo.flows.nightly import run_nightly
 from giamngheo.flows.reporting import write_reports, write_unit_report
 from giamngheo.flows.settings import Settings
 from giamngheo.warehouse.store import Warehouse
@@ -307,7 +308,8 @@ def test_a_run_rewrites_the_reports_of_the_units_and_years_its_lists_change(
     settings, registry, dien_hoa_inbox, make_workbook, monkeypatch
 ):
     from giamngheo.flows import nightly
-    from giamngheo.flows.nightly import load_registry, run_nightly
+    from giamngheo.flows.admin import load_registry
+    from giamngheo.flows.nightly import run_nightly
 
     handed: list[tuple[int, str]] = []
 

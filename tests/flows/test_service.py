@@ -13,7 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from giamngheo.flows.nightly import load_registry, run_nightly
+from giamngheo.flows.admin import load_registry
+from giamngheo.flows.nightly import run_nightly
 from tests.flows.test_reliability import content
 
 pytestmark = pytest.mark.slow

@@ -17,7 +17,7 @@ from giamngheo.transforms.synthetic import sample_lists
 from giamngheo.warehouse.registry import sample_registry_path
 from giamngheo.warehouse.store import Warehouse
 from giamngheo.workbooks.template import write_village_workbook
-from tests.flows.conftest import invoke
+from tests.conftest import invoke
 from tests.flows.printing import check_workbook, needs_tools
 from tests.flows.test_validation import under_the_2027_lines
 from tests.transforms.test_standards import PROVINCE

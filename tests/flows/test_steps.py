@@ -5,7 +5,7 @@ import pytest
 
 from giamngheo.errors import ConfigurationError
 from giamngheo.flows import steps, validation
-from giamngheo.flows.inbox import discover, fingerprint
+from giamngheo.workbooks.inbox import discover, fingerprint
 
 
 def test_discover_skips_lock_files_unfinished_files_and_known_fingerprints(tmp_path, make_workbook):
@@ -31,7 +31,7 @@ def test_discover_skips_lock_files_unfinished_files_and_known_fingerprints(tmp_p
 def test_discover_reads_a_file_again_only_when_its_metadata_changed(
     tmp_path, make_workbook, monkeypatch
 ):
-    from giamngheo.flows import inbox as files
+    from giamngheo.workbooks import inbox as files
 
     inbox = tmp_path / "inbox"
     a = make_workbook("19834-01", folder=inbox)

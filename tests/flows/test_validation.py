@@ -7,7 +7,6 @@ import pytest
 from openpyxl import load_workbook
 
 from giamngheo.flows import steps
-from giamngheo.flows.inbox import discover
 from giamngheo.flows.validation import Reference, validate
 from giamngheo.transforms.columns import DEPRIVATIONS
 from giamngheo.transforms.synthetic import (
@@ -16,6 +15,7 @@ from giamngheo.transforms.synthetic import (
     DIEN_HOA_TARGETS_2024,
     sample_lists,
 )
+from giamngheo.workbooks.inbox import discover
 from giamngheo.workbooks.template import INFO_SHEET, write_plan_workbook, write_village_workbook
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from giamngheo.expectations.runner import load_suite
-from giamngheo.transforms import checks  # noqa: F401  (registers the domain checks)
-from giamngheo.transforms.rules import DOMAIN_CHECKS, RULES, SEVERITIES, Rule, _rules
+from giamngheo.transforms.checks import DOMAIN_CHECKS  # (importing it registers the checks)
+from giamngheo.transforms.rules import RULES, SEVERITIES, Rule, _rules
 
 SUITES = ("households", "village_reports", "plan_rows")
 GX_SEVERITY = {"critical": "error", "warning": "warning"}
@@ -67,3 +67,41 @@ def test_a_code_declared_twice_is_refused():
     rule = Rule("X-ONE", "error", "a", "a")
     with pytest.raises(ValueError, match="declared twice"):
         _rules(rule, rule)
+
+
+def test_a_threshold_changed_in_its_rule_reaches_the_suite_the_message_and_the_template(
+    tmp_path, registry, make_workbook, monkeypatch
+):
+    """ "More than 20 members" is one change, to HH-MEMBERS's declaration: the Great
+    Expectations suite, the issue's message and the template's check all follow."""
+    from dataclasses import replace
+
+    from openpyxl import load_workbook
+
+    from giamngheo.flows.steps import read_files
+    from giamngheo.flows.validation import Reference, validate
+    from giamngheo.workbooks.inbox import discover
+    from giamngheo.workbooks.template import LIST_SHEET, write_village_workbook
+
+    path = make_workbook("19834-03", 2024, cells={(0, "members"): 25}, folder=tmp_path / "inbox")
+
+    def members_issues() -> list:
+        found = discover(tmp_path / "inbox", known=set(), settle_seconds=0)
+        out = validate(found.candidates, read_files(found.candidates), Reference(registry))
+        return [i for i in out.issues if i.code == "HH-MEMBERS"]
+
+    assert members_issues() == []  # 25 is within the declared 1–30
+    rule = RULES["HH-MEMBERS"]
+    monkeypatch.setitem(RULES, "HH-MEMBERS", replace(rule, params={"min": 1, "max": 20}))
+    [issue] = members_issues()
+    assert (issue.cell, issue.value) == ("E2", "25")
+    assert "từ 1 đến 20" in issue.message_vi and "from 1 to 20" in issue.message_en
+    template = write_village_workbook(tmp_path / "mau.xlsx", {"year": 2024})
+    validations = load_workbook(template)[LIST_SHEET].data_validations.dataValidation
+    [members] = [
+        dv
+        for dv in validations
+        if dv.promptTitle == "Số nhân khẩu" or dv.errorTitle == "Số nhân khẩu"
+    ]
+    assert (members.formula1, members.formula2) == ("1", "20")
+    assert path.exists()

@@ -177,11 +177,12 @@ def test_the_project_csv_with_periods(tmp_path):
 def _placed(units, metadata: dict):
     """How the batch places a list with this metadata: (village, findings' codes, details)."""
     from giamngheo.transforms import batch
+    from giamngheo.transforms.assemble import assemble
     from giamngheo.transforms.checks import run_checks
     from giamngheo.transforms.submission import HOUSEHOLDS, Submission
 
     sub = Submission("a" * 16, "x.xlsx", HOUSEHOLDS, metadata=metadata, sheet="Danh sách hộ")
-    assembled = batch.assemble([sub], units)
+    assembled = assemble([sub], units)
     found = [
         f
         for f in run_checks(assembled.check_input(batch.Reference(units)))
@@ -209,7 +210,7 @@ def test_a_list_naming_its_old_commune_is_placed_with_a_warning(national, tmp_pa
 
 
 def test_the_command_imports_reports_and_refuses_in_one_line(tmp_path):
-    from tests.flows.conftest import invoke
+    from tests.conftest import invoke
 
     home = tmp_path / "home"
     assert invoke(home, "registry", "load", str(sample_registry_path())).exit_code == 0

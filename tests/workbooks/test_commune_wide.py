@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from giamngheo.transforms import batch
+from giamngheo.transforms.assemble import assemble
 from giamngheo.transforms.checks import run_checks
 from giamngheo.workbooks.reader import read_submission
 from giamngheo.workbooks.villages import part_id
@@ -43,7 +44,7 @@ def _same_households(part, village) -> None:
 
 def _by_village(parts, lists, registry):
     """Each part matched to its village through the registry, as the batch does it."""
-    assembled = batch.assemble(parts, registry)
+    assembled = assemble(parts, registry)
     codes = dict(
         zip(assembled.reports["submission_id"], assembled.reports["village_code"], strict=True)
     )
@@ -171,7 +172,7 @@ def test_villages_without_a_summary_table_miss_their_totals(
 ):
     path = write_commune_wide(tmp_path / "x.xlsx", lists_2024[:2], summary_sheet=False)
     sub = read_submission(path, FILE_ID)
-    assembled = batch.assemble(sub.parts, dien_hoa_registry)
+    assembled = assemble(sub.parts, dien_hoa_registry)
     found = run_checks(assembled.check_input(batch.Reference(dien_hoa_registry)))
     assert sorted((f.code, f.field) for f in found) == [
         ("VR-MISSING", "total_households"),
@@ -217,7 +218,7 @@ def test_village_names_are_matched_within_the_commune(written, expected, lists_2
     sub = read_submission(path, FILE_ID)
     first = sub.parts[0]
     registry = _named_registry()
-    assembled = batch.assemble(sub.parts, registry)
+    assembled = assemble(sub.parts, registry)
     code = assembled.reports.set_index("submission_id")["village_code"][first.submission_id]
     found = [
         f

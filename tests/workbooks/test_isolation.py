@@ -11,10 +11,10 @@ import pytest
 from openpyxl import load_workbook
 
 from giamngheo.flows import steps
-from giamngheo.flows.inbox import discover
 from giamngheo.flows.nightly import run_nightly
 from giamngheo.warehouse.store import Warehouse
 from giamngheo.workbooks import isolation
+from giamngheo.workbooks.inbox import discover
 from giamngheo.workbooks.isolation import IsolatedReader
 from tests.listing import HEADERS, LIST_COLUMNS
 

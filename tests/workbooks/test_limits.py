@@ -3,7 +3,7 @@
 import pytest
 from openpyxl import Workbook
 
-from giamngheo.flows.inbox import discover
+from giamngheo.workbooks.inbox import discover
 from giamngheo.workbooks.reader import ReaderLimits, read_submission
 
 
@@ -47,6 +47,7 @@ def test_control_characters_are_removed_and_said(make_workbook):
 def test_names_from_outside_never_become_paths(tmp_path, registry, name):
     from giamngheo.flows import steps
     from giamngheo.flows.validation import Reference, validate
+    from giamngheo.workbooks import quarantine
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -56,8 +57,10 @@ def test_names_from_outside_never_become_paths(tmp_path, registry, name):
     sub.file = name  # as if the name came from outside
     out = validate(found.candidates, [sub], Reference(registry))
     [candidate] = found.candidates
-    item = steps.Quarantined.of(candidate.submission_id, "rejected", candidate.path, out.issues)
-    folders = steps.quarantine([item], tmp_path / "q")
+    item = quarantine.Quarantined.of(
+        candidate.submission_id, "rejected", candidate.path, out.issues
+    )
+    folders = quarantine.quarantine([item], tmp_path / "q")
     [folder] = folders.values()
     assert folder.parent == tmp_path / "q" and folder.name == found.candidates[0].submission_id
     assert sorted(p.name for p in folder.iterdir()) == [

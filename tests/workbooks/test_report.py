@@ -7,23 +7,15 @@ import pytest
 from openpyxl import load_workbook
 
 from giamngheo.transforms.report_data import Heading, PlanSheet, ReportData
+from giamngheo.transforms.report_plans import plan_differences, plan_notes
 from giamngheo.transforms.report_scope import scope
-from giamngheo.transforms.report_tables import (
-    dynamics_table,
-    plan_differences,
-    plan_notes,
-    summary_table,
-)
+from giamngheo.transforms.report_tables import dynamics_table, summary_table
 from giamngheo.workbooks.layout import column_points, text_points, wrapped_lines
 from giamngheo.workbooks.preview import render_pdf
 from giamngheo.workbooks.report import write_report
 from tests.flows.printing import needs_tools
-from tests.transforms.test_report_tables import (
-    commune_plan_table,
-    dien_hoa_villages,
-    seed_plan,
-    targets,
-)
+from tests.transforms.test_report_plans import commune_plan_table, seed_plan
+from tests.transforms.test_report_tables import dien_hoa_villages, targets
 
 HEADING = Heading("Ủy ban nhân dân", "Huyện Phong Điền", "Phong Điền", "ngày 29 tháng 11 năm 2026")
 

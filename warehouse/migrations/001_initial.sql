@@ -1,4 +1,4 @@
--- Initial schema of the giamngheo warehouse (DESIGN §6).
+-- Initial schema of the giamngheo warehouse.
 
 create table admin_units (
     code        varchar primary key,   -- GSO code; villages: <commune code>-<2 digits>

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from giamngheo.transforms.report_data import Heading
-from giamngheo.transforms.report_tables import PLAN_FIGURES, Difference
+from giamngheo.transforms.report_plans import PLAN_FIGURES, Difference
 from giamngheo.workbooks.forms.frame import Header, finish, header_block, name_width, table
 from giamngheo.workbooks.layout import DIFFERENT, Form
 

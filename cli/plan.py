@@ -6,9 +6,9 @@ import json
 
 import click
 
+from giamngheo.cli.app import cli, settings_from
+from giamngheo.cli.render import console, print_frame, vi_rate
 from giamngheo.errors import ConfigurationError
-from giamngheo.flows.cli.app import cli, settings_from
-from giamngheo.flows.cli.render import console, print_frame, vi_rate
 from giamngheo.transforms.planning import METHODS, PROPORTIONAL, allocate, requirement
 
 
@@ -69,7 +69,7 @@ def plan(
     table = villages.assign(target_households=villages["village_code"].map(shares).astype(int))
     table["target_rate_pct"] = rate_pct(table["target_households"], table["total_households"])
     if write:
-        from giamngheo.flows.nightly import write_planned_targets
+        from giamngheo.flows.admin import write_planned_targets
 
         write_planned_targets(settings, commune, year, table)
     if as_json:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from giamngheo.flows.cli.app import cli, settings_from
-from giamngheo.flows.cli.render import console, shown
+from giamngheo.cli.app import cli, settings_from
+from giamngheo.cli.render import console, shown
 
 AREAS_VI = {"rural": "Nông thôn (rural)", "urban": "Thành thị, đô thị (urban)"}
 
@@ -35,12 +35,7 @@ def standards(ctx: click.Context, year: int | None, province: str | None, as_jso
         return
     from giamngheo.flows.admin import standards_in_use
 
-    lines, indicators = standards_in_use(settings_from(ctx))
-    if year is not None:
-        lines = lines[(lines["first_year"] <= year) & (lines["last_year"] >= year)]
-    if province is not None:
-        lines = lines[lines["province_code"].isna() | (lines["province_code"] == province)]
-    chosen = _standards(lines, indicators)
+    chosen = standards_in_use(settings_from(ctx), year, province)
     if as_json:
         click.echo(json.dumps(chosen, ensure_ascii=False, indent=2))
         return
@@ -51,54 +46,6 @@ def standards(ctx: click.Context, year: int | None, province: str | None, as_jso
         return
     for standard in chosen:
         _print_standard(standard)
-
-
-def _standards(lines, indicators) -> list[dict]:
-    """One dict per standard: its fields, its lines by area and its indicator set."""
-    out = []
-    for sid, rows in lines.groupby("standard_id", sort=False):
-        first = rows.iloc[0]
-        own = indicators[indicators["standard_id"] == sid]
-        out.append(
-            {
-                "standard_id": sid,
-                "name": first["name"],
-                "legal_basis": first["legal_basis"],
-                "first_year": int(first["first_year"]),
-                "last_year": int(first["last_year"]),
-                "province_code": _none(first["province_code"]),
-                "provisional": bool(first["provisional"]),
-                "provisional_note": _none(first["provisional_note"]),
-                "min_deprivations_poor": int(first["min_deprivations_poor"]),
-                "source": first["source"],
-                "sha256": first["sha256"],
-                "unit": first["unit"],
-                "lines": {
-                    row.area: {
-                        "poverty_vnd": _none(row.poverty_line_vnd),
-                        "near_poor_vnd": _none(row.near_poor_line_vnd),
-                        "average_upper_vnd": _none(row.average_upper_vnd),
-                    }
-                    for row in rows.itertuples(index=False)
-                },
-                "indicators": [
-                    {
-                        "number": int(i.number),
-                        "code": i.code,
-                        "name": i.name,
-                        "dimension": i.dimension,
-                    }
-                    for i in own.itertuples(index=False)
-                ],
-            }
-        )
-    return out
-
-
-def _none(value: object) -> object:
-    import pandas as pd
-
-    return None if value is None or pd.isna(value) else value
 
 
 def _print_standard(s: dict) -> None:
@@ -159,14 +106,13 @@ def _print_standard(s: dict) -> None:
     out.print(indicators)
 
 
-def _amount(value: object, yearly: bool, blank: str = "") -> str:
+def _amount(value: float | None, yearly: bool, blank: str = "") -> str:
     """A monthly amount; and as the standard's text gives it, when per year."""
-    from giamngheo.transforms.vietnamese import vi_int
+    from giamngheo.transforms.vietnamese import vi_vnd
 
     if value is None:
         return blank
-    month = vi_int(round(float(value)))
-    return f"{month} ({vi_int(round(float(value) * 12))}/năm)" if yearly else month
+    return f"{vi_vnd(value)} ({vi_vnd(value * 12)}/năm)" if yearly else vi_vnd(value)
 
 
 @standards.command("import")

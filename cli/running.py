@@ -11,8 +11,8 @@ from contextlib import contextmanager
 
 import click
 
+from giamngheo.cli.render import console, print_records, shown
 from giamngheo.errors import GiamngheoError
-from giamngheo.flows.cli.render import console, print_records, shown
 from giamngheo.flows.settings import Settings
 
 

@@ -10,9 +10,10 @@ HEAVY = ("pandas", "duckdb", "prefect", "great_expectations", "numpy", "pyarrow"
 def test_the_commands_and_the_hand_off_import_no_heavy_library():
     code = (
         "import sys\n"
-        "import giamngheo.flows.cli\n"
-        "from giamngheo.flows import handoff, inbox\n"
-        "from giamngheo.flows.cli import running\n"
+        "import giamngheo.cli\n"
+        "from giamngheo.flows import handoff\n"
+        "from giamngheo.workbooks import inbox\n"
+        "from giamngheo.cli import running\n"
         "from giamngheo.flows.summary import RunSummary\n"
         "running.print_summary(RunSummary(run_id='r', communes=[{'commune_code': '19834',"
         " 'poor_rate_pct': 1.5, 'near_poor_rate_pct': None}]))\n"

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from giamngheo.transforms.columns import DEPRIVATIONS, NOT_POOR
 from giamngheo.workbooks.reader import read_submission
 from giamngheo.workbooks.template import GUIDE_SHEET
-from tests.flows.conftest import invoke
+from tests.conftest import invoke
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
+from giamngheo.cli.app import cli, settings_from
+from giamngheo.cli.render import console
 from giamngheo.errors import ConfigurationError, GiamngheoError
-from giamngheo.flows.cli.app import cli, settings_from
-from giamngheo.flows.cli.render import console
 
 
 @contextmanager
@@ -61,7 +61,8 @@ def report(ctx: click.Context, year: int, unit: str | None, out: str | None, uni
       giamngheo report --year 2024 --unit 476
       giamngheo report --year 2024 --units current --unit 46
     """
-    from giamngheo.flows.reporting import report_units, write_unit_reports, year_frames
+    from giamngheo.flows.reporting import report_units, write_unit_reports
+    from giamngheo.warehouse.report_frames import year_frames
 
     settings = settings_from(ctx)
     out_dir = Path(out) if out else settings.reports

@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import click
 
-from giamngheo.flows.cli.app import cli, settings_from, verbose
-from giamngheo.flows.cli.render import console, print_frame, vi_rate
-from giamngheo.flows.cli.running import finish, handed_off, nothing_new, print_summary, running
+from giamngheo.cli.app import cli, settings_from, verbose
+from giamngheo.cli.render import console, print_frame, vi_rate
+from giamngheo.cli.running import finish, handed_off, nothing_new, print_summary, running
 
 RUNNERS = click.Choice(["thread", "process", "dask"])
 
@@ -50,7 +50,7 @@ def ingest(
     Ví dụ (example):
       giamngheo ingest --inbox data/inbox --json
     """
-    from giamngheo.flows.inbox import check_inbox
+    from giamngheo.workbooks.inbox import check_inbox
 
     settings = settings_from(ctx, inbox=inbox)
     check_inbox(settings.inbox)
@@ -86,7 +86,8 @@ def demo(ctx: click.Context, runner: str) -> None:
     Ví dụ (example):
       giamngheo demo
     """
-    from giamngheo.flows.nightly import load_registry, run_nightly
+    from giamngheo.flows.admin import load_registry
+    from giamngheo.flows.nightly import run_nightly
     from giamngheo.warehouse.official import sample_history
     from giamngheo.warehouse.registry import read_registry, sample_registry_path
     from giamngheo.warehouse.store import Warehouse

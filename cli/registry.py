@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from giamngheo.flows.cli.app import cli, settings_from
-from giamngheo.flows.cli.render import console
+from giamngheo.cli.app import cli, settings_from
+from giamngheo.cli.render import console
 
 
 @cli.group()
@@ -25,7 +25,7 @@ def load(ctx: click.Context, file: str) -> None:
     Ví dụ (example):
       giamngheo registry load warehouse/reference/admin_units_phong_dien.csv
     """
-    from giamngheo.flows.nightly import load_registry
+    from giamngheo.flows.admin import load_registry
     from giamngheo.warehouse.registry import read_registry
 
     units = read_registry(Path(file))
@@ -59,7 +59,7 @@ def import_(ctx: click.Context, file: str, valid_from) -> None:
       giamngheo registry import warehouse/reference/admin-2025/chuyen-doi-2025-07-01.csv
       giamngheo registry import gan_thon.csv
     """
-    from giamngheo.flows.nightly import import_registry
+    from giamngheo.flows.admin import import_registry
     from giamngheo.transforms.reorganisation import unassigned_villages
     from giamngheo.warehouse.official import KINDS
 

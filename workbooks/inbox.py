@@ -17,8 +17,12 @@ import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from giamngheo.errors import ConfigurationError
+
+if TYPE_CHECKING:  # the commands that hand a run to the service import this module: no pandas
+    import pandas as pd
 
 # Workbooks, and tables pasted into text (Excel's "Unicode text" is a .txt in UTF-16).
 EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
@@ -218,6 +222,65 @@ def discover(
 def refused_fingerprint(rel_path: str, what: str) -> str:
     """A stable fingerprint for an entry that is never opened: what it is, where."""
     return hashlib.sha256(f"not-a-regular-file\0{rel_path}\0{what}".encode()).hexdigest()
+
+
+def rerun_candidates(chosen: pd.DataFrame, inbox: Path, force: bool = False) -> Discovery:
+    """Files of processed submissions to process again (`giamngheo rerun`).
+
+    `chosen` has submission_id, file_path, sha256 and status. A rejected submission is read
+    again; a loaded or superseded one only with `force`. A file that is gone, is no longer a
+    regular file, or whose bytes changed since (then it is a new version, which `ingest` picks
+    up), is passed over.
+    """
+    found = Discovery()
+    for (file_path, sha256), rows in chosen.groupby(["file_path", "sha256"], sort=True):
+        path = inbox / file_path
+        try:
+            sha = fingerprint(path)
+        except OSError:
+            found.missing.append(file_path)
+            continue
+        if sha != sha256:
+            found.changed.append(file_path)
+            continue
+        if not force:
+            rows = rows[rows["status"] == "rejected"]
+        if rows.empty:
+            found.already_loaded.append(file_path)
+            continue
+        ids = set(rows["submission_id"])
+        info = path.lstat()
+        found.candidates.append(
+            Candidate(
+                path,
+                file_path,
+                sha256,
+                info.st_size,
+                _mtime(info.st_mtime),
+                # some villages of a commune-wide file: only those are processed again
+                only=None if sha256[:16] in ids else frozenset(ids),
+            )
+        )
+    return found
+
+
+def files_frame(candidates: list[Candidate], submissions: list) -> pd.DataFrame:
+    """The file facts of each submission by submission_id (the villages of a commune-wide
+    file share their file's), as `transforms.batch.decide` takes them."""
+    import pandas as pd
+
+    by_id = {c.submission_id: c for c in candidates}
+    files = [by_id[s.source_id] for s in submissions]
+    return pd.DataFrame(
+        {
+            "file_name": [c.path.name for c in files],
+            "file_path": [c.rel_path for c in files],
+            "sha256": [c.sha256 for c in files],
+            "size_bytes": [c.size_bytes for c in files],
+            "received_at": [c.modified for c in files],
+        },
+        index=pd.Index([s.submission_id for s in submissions], name="submission_id"),
+    )
 
 
 def _mtime(timestamp: float) -> dt.datetime:

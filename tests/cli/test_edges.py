@@ -13,9 +13,9 @@ import psutil
 import pytest
 from click.testing import CliRunner
 
-from giamngheo.flows.cli import cli
+from giamngheo.cli import cli
 from giamngheo.warehouse.registry import sample_registry_path
-from tests.flows.conftest import invoke
+from tests.conftest import invoke
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 EXE = Path(sys.executable).with_name("giamngheo")

@@ -6,8 +6,8 @@ import json
 
 import click
 
-from giamngheo.flows.cli.app import cli, settings_from
-from giamngheo.flows.cli.render import frame_to_records, print_frame
+from giamngheo.cli.app import cli, settings_from
+from giamngheo.cli.render import frame_to_records, print_frame
 
 
 def _snapshot(ctx: click.Context):
