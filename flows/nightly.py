@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -274,17 +275,20 @@ def nightly_consolidation(
     rerun_ids: list[str] | None = None,
     rerun_failed: bool = False,
     progress: Any = None,
+    published: Any = None,
 ) -> dict:
     """Consolidate every new or corrected village workbook in the inbox into the warehouse.
 
     `settings` holds `Settings.to_parameters()` values (JSON, so a scheduled deployment can
     carry them); what it leaves out comes from GIAMNGHEO_* variables. `progress`, given by
     the CLI on a terminal, is a `Progress` callback told how many files have been read (typed
-    `Any`: Prefect validates a flow's parameters, and a callable has no schema).
+    `Any`: Prefect validates a flow's parameters, and a callable has no schema); `published`,
+    given by the web app, is called once the snapshot holds the run's lists, before the
+    reports are rewritten: an upload's verdict is known from then on.
     """
     config = Settings.from_parameters(settings)
     secure_home(config.home)
-    summary = consolidate(config, force, rerun_ids, rerun_failed, progress)
+    summary = consolidate(config, force, rerun_ids, rerun_failed, progress, published)
     publish_artifacts(summary)
     return summary.to_dict()
 
@@ -295,9 +299,10 @@ def consolidate(
     rerun_ids: list[str] | None,
     rerun_failed: bool,
     progress: runtime.Progress | None = None,
+    published: Callable[[], None] | None = None,
 ) -> RunSummary:
     """The body of the flow: discover, read, validate, load; then the work the load (or a
-    killed run before it) left owed: quarantine, publish, report."""
+    killed run before it) left owed: quarantine, publish (then `published()`), report."""
     from prefect.runtime import flow_run
 
     logger = get_run_logger()
@@ -336,6 +341,8 @@ def consolidate(
             rejected["quarantine"] = folders.get(rejected["submission_id"], "")
         summary.published = publish_snapshot(settings)
         clock.lap("published")
+        if published is not None:
+            published()
         summary.reports, summary.report_failures = write_pending_reports(settings)
         clock.lap(f"wrote {len(summary.reports)} report(s)")
         for failure in summary.report_failures:
@@ -432,6 +439,7 @@ def run_nightly(
     rerun_failed: bool = False,
     dask_address: str | None = None,
     progress: runtime.Progress | None = None,
+    published: Callable[[], None] | None = None,
 ) -> RunSummary:
     """Run the flow once with the chosen task runner (the CLI's entry point).
 
@@ -452,5 +460,6 @@ def run_nightly(
             rerun_ids=rerun_ids,
             rerun_failed=rerun_failed,
             progress=progress,
+            published=published,
         )
     return RunSummary(**result)

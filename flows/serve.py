@@ -78,9 +78,10 @@ def serve(
         flow.serve(**options, print_starting_message=False)
 
 
-def run_handed_off(settings: Settings, request: dict, progress) -> RunSummary:
+def run_handed_off(settings: Settings, request: dict, progress, published=None) -> RunSummary:
     """A run a command handed over: what the command would have run itself, under the
-    writer lock, the warehouse checked first."""
+    writer lock, the warehouse checked first. `published` is called once the snapshot holds
+    the run's lists (the web app answers an upload from then on)."""
     rerun_ids = request.get("rerun_ids")
     if not (request.get("force") or rerun_ids or request.get("rerun_failed")):
         idle = idle_run(settings)  # as the command would have found before starting a run
@@ -96,6 +97,7 @@ def run_handed_off(settings: Settings, request: dict, progress) -> RunSummary:
             rerun_failed=bool(request.get("rerun_failed")),
             dask_address=request.get("dask_address"),
             progress=progress,
+            published=published,
         )
 
 
