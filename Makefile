@@ -6,7 +6,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: demo test report-preview lint bench bench-national bench-quick fuzz install install-dev clean
+.PHONY: demo test report-preview web-preview lint bench bench-national bench-quick fuzz install install-dev clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: set PYTHON=/path/to/python3.11"; exit 2; }
@@ -36,6 +36,11 @@ report-preview: demo
 	$(BIN)/giamngheo template --commune 19828 --year 2027 --out data/preview/mau
 	$(BIN)/python -m giamngheo.workbooks.preview data/preview data/reports/*.xlsx data/preview/mau/19834-03_2027.xlsx
 
+# The web app's main pages as chromium shows them, from a copy of the demo's home: docs/web-*.png
+# (needs chromium: `apt-get install chromium`).
+web-preview: demo install-dev
+	$(BIN)/python -m giamngheo.web.preview data docs
+
 # The ingest benchmark (benchmarks/run.py): N = 2,000 villages; appends to benchmarks/RESULTS.md.
 bench: install-dev
 	PYTHONPATH=. $(BIN)/python -m benchmarks.run --villages 2000
@@ -54,8 +59,8 @@ fuzz: install-dev
 	GIAMNGHEO_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} $(BIN)/python -m pytest -q tests/workbooks/test_fuzz.py tests/workbooks/test_feedback.py
 
 lint: install-dev
-	$(BIN)/ruff check giamngheo cli flows transforms workbooks expectations warehouse benchmarks tests
-	$(BIN)/ruff format --check giamngheo cli flows transforms workbooks expectations warehouse benchmarks tests
+	$(BIN)/ruff check giamngheo cli flows transforms workbooks expectations warehouse web benchmarks tests
+	$(BIN)/ruff format --check giamngheo cli flows transforms workbooks expectations warehouse web benchmarks tests
 
 clean:
 	rm -rf $(VENV) data .pytest_cache benchmarks/.cache

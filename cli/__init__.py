@@ -5,7 +5,7 @@ Each command module attaches its commands to the group in `app.py` when imported
 configuration error, 1 failure.
 """
 
-from giamngheo.cli import outputs, plan, query, registry, run, standards  # noqa: F401
+from giamngheo.cli import outputs, plan, query, registry, run, standards, web  # noqa: F401
 from giamngheo.cli.app import cli
 
 

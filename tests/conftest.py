@@ -162,16 +162,43 @@ def load_home(home: Path) -> Path:
     return home
 
 
+@pytest.fixture(scope="session")
+def loaded_original(tmp_path_factory, dien_hoa_lists, prefect_harness) -> Path:
+    """Điền Hòa's 22 lists loaded once for the whole session, across xdist's workers (their
+    base folders share the session's folder): the first worker to ask loads it, the others
+    wait and read."""
+    import fcntl
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    home = shared / "loaded-dien-hoa" / "home"
+    with open(shared / "loaded-dien-hoa.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (home.parent / "done").exists():
+            shutil.rmtree(home.parent, ignore_errors=True)
+            write_inbox(home / "inbox", dien_hoa_lists)
+            load_home(home)
+            (home.parent / "done").touch()
+    return home
+
+
+def copy_home(original: Path, home: Path) -> Path:
+    """A loaded home of its own, as if loaded there: a home keeps no path of itself but the
+    file hash cache (`file_stats`), which a copy misses and fills again."""
+    shutil.copytree(original, home, dirs_exist_ok=True)
+    return home
+
+
 @pytest.fixture
-def loaded_home(settings, dien_hoa_inbox, prefect_harness):
-    """A home of its own for a test that changes it."""
-    return load_home(settings.home)
+def loaded_home(settings, loaded_original):
+    """A home of its own, loaded with Điền Hòa's 22 lists, for a test that changes it."""
+    return copy_home(loaded_original, settings.home)
 
 
 @pytest.fixture(scope="module")
-def shared_home(tmp_path_factory, dien_hoa_lists, prefect_harness):
+def shared_home(tmp_path_factory, loaded_original):
     """One loaded home for the tests of a module that leave it as they found it."""
-    home = tmp_path_factory.mktemp("shared") / "home"
-    write_inbox(home / "inbox", dien_hoa_lists)
-    yield load_home(home)
+    home = copy_home(loaded_original, tmp_path_factory.mktemp("shared") / "home")
+    yield home
     shutil.rmtree(home, ignore_errors=True)

@@ -7,7 +7,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[1]
-FOLDERS = ["giamngheo", "flows", "transforms", "workbooks", "expectations", "warehouse"]
+FOLDERS = [
+    "giamngheo",
+    "cli",
+    "flows",
+    "transforms",
+    "workbooks",
+    "expectations",
+    "warehouse",
+    "web",
+]
 RUFF = Path(sys.executable).with_name("ruff")
 
 
@@ -33,7 +42,7 @@ def test_transforms_import_nothing_but_pandas_and_the_standard_library():
 
 
 def test_nothing_outside_warehouse_touches_duckdb():
-    for folder in ("flows", "transforms", "workbooks", "expectations", "giamngheo"):
+    for folder in ("cli", "web", "flows", "transforms", "workbooks", "expectations", "giamngheo"):
         for path in (ROOT / folder).rglob("*.py"):
             text = path.read_text(encoding="utf-8")
             assert "import duckdb" not in text and ".con.execute" not in text, path
@@ -43,3 +52,11 @@ def test_no_layer_imports_flows():
     for folder in ("transforms", "workbooks", "expectations", "warehouse"):
         for path in (ROOT / folder).rglob("*.py"):
             assert "giamngheo.flows" not in path.read_text(encoding="utf-8"), path
+
+
+def test_the_interfaces_stay_apart():
+    """The web app and the command line are peers over the flows (the command only starts the app)."""
+    pairs = [("web", "giamngheo.cli"), ("flows", "giamngheo.web"), ("flows", "giamngheo.cli")]
+    for folder, other in pairs:
+        for path in (ROOT / folder).rglob("*.py"):
+            assert other not in path.read_text(encoding="utf-8"), (path, other)

@@ -52,6 +52,9 @@ USAGE_ERRORS = [
     (["standards", "--year", "1800"], 2),
     (["standards", "import", "no-such-file.toml"], 2),
     (["standards", "import", str(Path(__file__))], 2),  # not a standard's file
+    (["users", "add", "x.y", "--role", "commune", "--unit", "99999"], 2),  # no such commune
+    (["users", "disable", "nobody"], 2),
+    (["web", "--port", "0"], 2),
 ]
 
 
@@ -77,6 +80,7 @@ SUCCESSES = [
     ["template", "--commune", "19834", "--year", "2026", "--out", "templates"],
     ["registry", "load", str(sample_registry_path())],
     ["standards", "--year", "2027"],
+    ["users", "list"],
     ["ingest"],
     ["rerun", "--failed"],
 ]
