@@ -1,5 +1,7 @@
 """`giamngheo demo`, run once as an officer runs it (a subprocess), and what it leaves.
 
+- It runs from the wheel a user installs: built from the repository and installed in a fresh
+  virtual environment outside it, so the package carries every file it needs.
 - It prints the figures of each year, and a second run changes nothing.
 - Personal data stays in the warehouse: its logs, its Prefect artifacts and logs, its
   validation pages, reports and analyst snapshot hold none of the sample's names, and none of
@@ -13,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,35 +33,77 @@ from tests.listing import HEADERS
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 GIAMNGHEO = Path(sys.executable).with_name("giamngheo")
+ROOT = Path(__file__).parents[2]
 
 
 @dataclass(frozen=True)
 class DemoRun:
-    """The demo's home and what it printed."""
+    """The demo's home, what it printed, and the environment the wheel was installed in."""
 
     home: Path
     stdout: str
     stderr: str
+    venv: Path
+
+
+def install_wheel(tmp: Path) -> Path:
+    """The project built as a wheel from a copy of the repository (building in place would
+    leave build/ behind) and installed in a fresh virtual environment; its dependencies come
+    from this environment's site-packages as a path, where the editable install of the project
+    is not active, so what runs is the wheel's own content."""
+    source = tmp / "source"
+    ignore = shutil.ignore_patterns(".venv", ".git", "build", "data", "*.egg-info", "__pycache__")
+    shutil.copytree(ROOT, source, ignore=ignore)
+    build = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp), str(source)]
+    subprocess.run(build, check=True, capture_output=True, timeout=300)
+    [wheel] = tmp.glob("giamngheo-*.whl")
+    venv = tmp / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    install = [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q"]
+    subprocess.run([*install, str(wheel)], check=True, capture_output=True, timeout=300)
+    where = [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]
+    site = Path(subprocess.check_output(where, text=True).strip())
+    (site / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    return venv
 
 
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory) -> DemoRun:
-    """The demo, run once for the module (its Prefect logs at INFO in the session's API); the
-    tests read its home and leave it as they found it."""
+    """The demo, run once for the module by the installed wheel (its Prefect logs at INFO in
+    the session's API); the tests read its home and leave it as they found it."""
     from prefect.settings import PREFECT_API_URL
 
+    venv = install_wheel(tmp_path_factory.mktemp("wheel"))
     home = tmp_path_factory.mktemp("demo") / "home"
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
     env["PREFECT_LOGGING_LEVEL"] = "INFO"
     done = subprocess.run(
-        [str(GIAMNGHEO), "--home", str(home), "demo"],
+        [str(venv / "bin" / "giamngheo"), "--home", str(home), "demo"],
+        cwd=home.parent,
         capture_output=True,
         text=True,
         env=env,
         timeout=300,
     )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return DemoRun(home, done.stdout, done.stderr)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return DemoRun(home, done.stdout, done.stderr, venv)
+
+
+def test_the_demo_ran_from_the_wheel_and_wrote_its_reports(demo_run):
+    python = demo_run.venv / "bin" / "python"
+    where = [str(python), "-c", "import giamngheo.warehouse.store as s; print(s.__file__)"]
+    found = subprocess.check_output(where, cwd=demo_run.home.parent, text=True)
+    assert found.startswith(str(demo_run.venv)), found
+    assert "Xã Điền Hòa" in demo_run.stdout
+    assert list((demo_run.home / "reports").glob("*.xlsx"))
+    # the web app's pages and assets are package data the wheel must carry
+    files = "from importlib import resources; w = resources.files('giamngheo.web'); "
+    files += "print([(w / p).is_file() for p in ('templates/login.html', 'static/app.css')])"
+    listed = subprocess.check_output(
+        [str(python), "-c", files], cwd=demo_run.home.parent, text=True
+    )
+    assert listed.strip() == "[True, True]"
 
 
 def sample_names(inbox: Path) -> set[str]:
